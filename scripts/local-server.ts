@@ -1,0 +1,70 @@
+// A local `npm start` server on its own port and state, for the end-to-end check and the
+// benchmarks: starts it, waits until it answers, creates users with `npm run user:create`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { childEnv, projectRoot } from "./wrangler";
+
+export interface LocalServer {
+  base: string;
+  persistTo: string;
+  createUser(args?: string[]): Promise<{ id: number; username: string; api_key: string; admin_api_key?: string }>;
+  stop(): Promise<void>;
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: projectRoot, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    p.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}${err}`))));
+  });
+}
+
+export async function startLocalServer(port: number): Promise<LocalServer> {
+  const persistTo = mkdtempSync(path.join(tmpdir(), "tally-"));
+  const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo], {
+    cwd: projectRoot,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${log}`);
+    try {
+      const res = await fetch(`${base}/api-docs/openapi.json`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start in time:\n${log}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  let users = 0;
+  return {
+    base,
+    persistTo,
+    async createUser(args = []) {
+      const username = `e2e_${Date.now().toString(36)}_${users++}`;
+      const out = await run("npm", ["run", "--silent", "user:create", "--", "--username", username, "--persist-to", persistTo, ...args]);
+      return JSON.parse(out.trim().split("\n").pop()!);
+    },
+    async stop() {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// `npm run user:create -- --username NAME [--email E] [--slack-uid U] [--github-username G]
+//   [--timezone TZ] [--admin-level viewer|admin|superadmin] [--private] [--persist-to DIR] [--remote]`
+// Creates a user and their first API key directly in D1 (local state by default; it works
+// while `npm start` runs on the same state) and prints one JSON line with the keys.
+import { parseArgs } from "node:util";
+import type { AdminLevel } from "../src/db/schema";
+import { inlineStatement, provisionUser } from "../src/domain/users/provision";
+import { persistArgs, wranglerSync } from "./wrangler";
+
+const { values } = parseArgs({
+  options: {
+    username: { type: "string" },
+    email: { type: "string" },
+    "slack-uid": { type: "string" },
+    "github-username": { type: "string" },
+    timezone: { type: "string" },
+    "admin-level": { type: "string" },
+    private: { type: "boolean", default: false },
+    "persist-to": { type: "string" },
+    remote: { type: "boolean", default: false },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`user:create: ${message}\n`);
+  process.exit(1);
+}
+
+if (!values.username) fail("--username is required");
+let provisioned;
+try {
+  provisioned = await provisionUser({
+    username: values.username,
+    email: values.email,
+    slackUid: values["slack-uid"],
+    githubUsername: values["github-username"],
+    timezone: values.timezone,
+    adminLevel: values["admin-level"] as AdminLevel | undefined,
+    allowPublicStatsLookup: !values.private,
+  });
+} catch (e) {
+  fail((e as Error).message);
+}
+
+const target = values.remote ? ["--remote"] : ["--local", ...persistArgs(values["persist-to"])];
+const sql = provisioned.statements.map(inlineStatement).join(";\n");
+const r = wranglerSync(["d1", "execute", "DB", ...target, "--json", "--command", sql], { capture: true });
+if (r.status !== 0) fail(`wrangler d1 execute failed:\n${r.stdout}${r.stderr}`);
+const results = JSON.parse(r.stdout) as Array<{ results: Array<{ id: number }> }>;
+const id = results[results.length - 1]?.results?.[0]?.id;
+if (typeof id !== "number") fail(`could not read the new user's id:\n${r.stdout}`);
+
+const out: Record<string, unknown> = { id, username: values.username, api_key: provisioned.apiKey };
+if (provisioned.adminApiKey) out.admin_api_key = provisioned.adminApiKey;
+process.stdout.write(`${JSON.stringify(out)}\n`);

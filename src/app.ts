@@ -1,0 +1,37 @@
+// Builds the application: middleware, routers, the OpenAPI document and its UI, 404s, errors.
+import { swaggerUI } from "@hono/swagger-ui";
+import type { AppEnv } from "./env";
+import { handleError } from "./lib/errors";
+import { createRouter } from "./lib/router";
+import { wakatimeRouter } from "./routes/wakatime";
+
+export function buildApp() {
+  const app = createRouter();
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
+    await next();
+  });
+
+  app.route("/", wakatimeRouter);
+
+  const registry = app.openAPIRegistry;
+  registry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", description: "User API key" });
+  registry.registerComponent("securitySchemes", "BasicAuth", { type: "http", scheme: "basic", description: "base64(user API key), as wakatime-cli sends it" });
+  registry.registerComponent("securitySchemes", "ApiKeyAuth", { type: "apiKey", name: "api_key", in: "query", description: "User API key" });
+  registry.registerComponent("securitySchemes", "AdminToken", { type: "http", scheme: "bearer", description: "Admin API key (hka_…)" });
+  registry.registerComponent("securitySchemes", "InternalToken", { type: "http", scheme: "bearer", description: "Internal revocation key" });
+
+  app.doc("/api-docs/openapi.json", {
+    openapi: "3.0.1",
+    info: { title: "Tally — Hackatime-compatible API", version: "v1", description: "Coding-activity API compatible with Hackatime and WakaTime plugins." },
+  });
+  app.get("/api-docs", swaggerUI({ url: "/api-docs/openapi.json" }));
+
+  app.notFound((c) => c.json({ error: "Not found" }, 404));
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof buildApp>;
+export type { AppEnv };

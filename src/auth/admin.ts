@@ -1,0 +1,72 @@
+// Admin API keys ("hka_" + 64 hex, stored hashed) and the admin-level gate.
+import type { MiddlewareHandler } from "hono";
+import type { AdminLevel } from "../db/schema";
+import type { AppEnv } from "../env";
+import { ADMIN_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
+import { bearerToken } from "./credentials";
+import { atLeast } from "./levels";
+
+export interface AdminPrincipal {
+  keyId: number;
+  keyName: string;
+  keyCreatedAt: string;
+  userId: number;
+  username: string;
+  adminLevel: AdminLevel;
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    admin: AdminPrincipal;
+  }
+}
+
+type Row = { key_id: number; key_name: string; key_created_at: string; user_id: number; username: string; admin_level: AdminLevel };
+
+/**
+ * An active admin key whose owner is still admin-level. A key whose owner lost the level is
+ * revoked on the spot (as Hackatime does) and refused.
+ */
+export async function findAdminByKey(d1: D1Database, token: string): Promise<AdminPrincipal | null> {
+  if (!ADMIN_API_KEY_PATTERN.test(token)) return null;
+  const row = await d1
+    .prepare(
+      `SELECT k.id AS key_id, k.name AS key_name, k.created_at AS key_created_at, u.id AS user_id, u.username, u.admin_level
+       FROM admin_api_keys k JOIN users u ON u.id = k.user_id
+       WHERE k.token_hash = ? AND k.revoked_at IS NULL`,
+    )
+    .bind(await sha256Hex(token))
+    .first<Row>();
+  if (!row) return null;
+  if (!atLeast(row.admin_level, "viewer")) {
+    await d1
+      .prepare("UPDATE admin_api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?")
+      .bind(row.key_id)
+      .run();
+    return null;
+  }
+  return {
+    keyId: row.key_id,
+    keyName: row.key_name,
+    keyCreatedAt: row.key_created_at,
+    userId: row.user_id,
+    username: row.username,
+    adminLevel: row.admin_level,
+  };
+}
+
+/** Requires an admin key (Bearer) of at least `level`; sets c.var.admin. */
+export function requireAdmin(level: AdminLevel = "viewer"): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"));
+    const admin = token ? await findAdminByKey(c.env.DB, token) : null;
+    if (!admin) {
+      c.header("WWW-Authenticate", 'Token realm="Application"');
+      throw new ApiError(401, "Unauthorized");
+    }
+    if (!atLeast(admin.adminLevel, level)) throw new ApiError(403, "no perms lmaooo");
+    c.set("admin", admin);
+    await next();
+  };
+}

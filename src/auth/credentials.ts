@@ -1,0 +1,51 @@
+// Where a credential comes from (hackatime-behavior.md §2.2). Pure functions of the request.
+
+export type CredentialSource = "bearer" | "basic" | "query";
+
+/** Splits "Scheme token" on the first run of whitespace. */
+export function parseAuthorization(header: string | null | undefined): { scheme: string; token: string } | null {
+  if (!header) return null;
+  const m = /^\s*(\S+)(?:\s+(.*))?$/s.exec(header);
+  if (!m) return null;
+  return { scheme: m[1].toLowerCase(), token: (m[2] ?? "").trim() };
+}
+
+function decodeBase64Strict(value: string): string | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) return null;
+  try {
+    const bytes = Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The user-key candidate of a request. Bearer is final (an empty Bearer never falls through
+ * to ?api_key); Basic carries base64(key) as wakatime-cli sends it, or base64("key:");
+ * otherwise the api_key query parameter.
+ */
+export function userKeyCandidate(
+  authorization: string | null | undefined,
+  queryKey: string | null | undefined,
+  allowed: readonly CredentialSource[] = ["bearer", "basic", "query"],
+): string | null {
+  const auth = parseAuthorization(authorization);
+  if (auth?.scheme === "bearer" && allowed.includes("bearer")) return auth.token || null;
+  if (auth?.scheme === "basic" && allowed.includes("basic")) {
+    const decoded = decodeBase64Strict(auth.token);
+    if (!decoded) return null;
+    return decoded.endsWith(":") ? decoded.slice(0, -1) : decoded;
+  }
+  if (allowed.includes("query") && queryKey) return queryKey;
+  return null;
+}
+
+/** The token of "Authorization: Bearer <t>" (also Rails' "Token <t>" / 'Token token="<t>"'). */
+export function bearerToken(authorization: string | null | undefined): string | null {
+  const auth = parseAuthorization(authorization);
+  if (!auth || !auth.token) return null;
+  if (auth.scheme === "bearer") return auth.token;
+  if (auth.scheme === "token") return auth.token.replace(/^token="?([^"]*)"?$/, "$1");
+  return null;
+}

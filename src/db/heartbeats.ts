@@ -1,0 +1,89 @@
+// Heartbeat storage statements. Bulk writes pass the whole batch as ONE JSON parameter and
+// expand it with json_each, which keeps D1's 100-bound-parameter limit out of the picture.
+import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
+import type { DimensionValues } from "../domain/durations/dimensions";
+
+const COLUMNS = [
+  "time",
+  "entity",
+  "type",
+  "category",
+  "project",
+  "branch",
+  "language",
+  "editor",
+  "operating_system",
+  "machine",
+  "user_agent",
+  "dependencies",
+  "is_write",
+  "lineno",
+  "cursorpos",
+  "lines",
+  "line_additions",
+  "line_deletions",
+  "project_root_count",
+  "ai_model",
+  "ai_session",
+  "ai_subscription_plan",
+  "ai_input_tokens",
+  "ai_output_tokens",
+  "ai_prompt_length",
+  "ai_line_changes",
+  "human_line_changes",
+  "source_type",
+  "ip_address",
+  "fields_hash",
+] as const;
+
+const INSERT_SQL = `INSERT INTO heartbeats (user_id, ${COLUMNS.join(", ")})
+  SELECT ?1, ${COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(", ")}
+  FROM json_each(?2) WHERE true
+  ON CONFLICT DO NOTHING`;
+
+const SELECT_BY_HASH_SQL = `SELECT * FROM heartbeats
+  WHERE user_id = ?1 AND deleted_at IS NULL AND fields_hash IN (SELECT value FROM json_each(?2))`;
+
+/** The stored row as D1 returns it (snake_case). */
+export type StoredHeartbeat = { id: number; user_id: number; time: number; fields_hash: string; created_at: string } & Record<string, unknown>;
+
+/**
+ * Inserts a user's heartbeats, skipping those already stored (same fields hash), and returns
+ * the live row for every hash: new rows and the existing rows duplicates map to.
+ */
+export async function insertHeartbeats(d1: D1Database, userId: number, batch: NormalizedHeartbeat[]): Promise<Map<string, StoredHeartbeat>> {
+  const rows = batch.map((h) => Object.fromEntries(COLUMNS.map((c) => [c, h[c]])));
+  const hashes = JSON.stringify(batch.map((h) => h.fields_hash));
+  const [, selected] = await d1.batch<StoredHeartbeat>([
+    d1.prepare(INSERT_SQL).bind(userId, JSON.stringify(rows)),
+    d1.prepare(SELECT_BY_HASH_SQL).bind(userId, hashes),
+  ]);
+  return new Map(selected.results.map((r) => [r.fields_hash, r]));
+}
+
+/** Latest real language/branch of a project (or of any project, when project is null). */
+export async function latestFieldValue(d1: D1Database, userId: number, field: "language" | "branch", project: string | null): Promise<string | null> {
+  const projectFilter = project === null ? "" : "AND project = ?2";
+  const sql = `SELECT ${field} AS v FROM heartbeats
+    WHERE user_id = ?1 ${projectFilter} AND deleted_at IS NULL
+      AND ${field} IS NOT NULL AND ${field} != '' AND ${field} NOT LIKE '<<LAST_%'
+    ORDER BY time DESC LIMIT 1`;
+  const stmt = project === null ? d1.prepare(sql).bind(userId) : d1.prepare(sql).bind(userId, project);
+  const row = await stmt.first<{ v: string }>();
+  return row?.v ?? null;
+}
+
+export type ChainSource = { id: number; time: number } & DimensionValues;
+
+/** One page of a user's live heartbeats in (time, id) order, for rebuilding derived data. */
+export async function pageHeartbeatsForChains(d1: D1Database, userId: number, after: { time: number; id: number } | null, limit: number): Promise<ChainSource[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT id, time, category, project, language, editor, operating_system, machine FROM heartbeats
+       WHERE user_id = ?1 AND deleted_at IS NULL AND (time, id) > (?2, ?3)
+       ORDER BY time, id LIMIT ?4`,
+    )
+    .bind(userId, after?.time ?? -1, after?.id ?? -1, limit)
+    .all<ChainSource>();
+  return results;
+}

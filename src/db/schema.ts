@@ -1,0 +1,164 @@
+// The single source of the D1 tables. `npm run db:generate` turns changes here into a new
+// flat SQL file in migrations/ (applied by wrangler and by the test setup).
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  text("created_at")
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+const updatedAt = () =>
+  text("updated_at")
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+
+export const ADMIN_LEVELS = ["default", "viewer", "admin", "superadmin", "ultraadmin"] as const;
+export type AdminLevel = (typeof ADMIN_LEVELS)[number];
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  displayNameOverride: text("display_name_override"),
+  slackUid: text("slack_uid").unique(),
+  slackUsername: text("slack_username"),
+  slackAvatarUrl: text("slack_avatar_url"),
+  githubUid: text("github_uid"),
+  githubUsername: text("github_username"),
+  githubAvatarUrl: text("github_avatar_url"),
+  timezone: text("timezone").notNull().default("UTC"),
+  adminLevel: text("admin_level", { enum: ADMIN_LEVELS }).notNull().default("default"),
+  // blue 0 (unscored), red 1 (convicted), green 2 (trusted), yellow 3 (suspected; shown as blue)
+  trustLevel: integer("trust_level").notNull().default(0),
+  allowPublicStatsLookup: integer("allow_public_stats_lookup", { mode: "boolean" }).notNull().default(true),
+  leaderboardShadowbanned: integer("leaderboard_shadowbanned", { mode: "boolean" }).notNull().default(false),
+  countryCode: text("country_code"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const emailAddresses = sqliteTable(
+  "email_addresses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    email: text("email").notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("email_addresses_user_id").on(t.userId)],
+);
+
+// User API keys: lowercase UUID v4 (what wakatime-cli accepts). Only a SHA-256 hash is stored.
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull().default("Hackatime key"),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("api_keys_user_id").on(t.userId)],
+);
+
+// Admin API keys: "hka_" + 64 hex, hashed; the 13-character preview is what lists show.
+export const adminApiKeys = sqliteTable(
+  "admin_api_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    tokenPreview: text("token_preview").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("admin_api_keys_user_id").on(t.userId)],
+);
+
+export const DELETION_STATUSES = ["pending", "approved", "cancelled", "completed"] as const;
+
+export const deletionRequests = sqliteTable(
+  "deletion_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    status: text("status", { enum: DELETION_STATUSES }).notNull().default("pending"),
+    reason: text("reason"),
+    reasonDetails: text("reason_details"),
+    requestedAt: createdAt(),
+    scheduledDeletionAt: text("scheduled_deletion_at"),
+    adminApprovedById: integer("admin_approved_by_id"),
+    adminApprovedAt: text("admin_approved_at"),
+    cancelledAt: text("cancelled_at"),
+    completedAt: text("completed_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("deletion_requests_user_status").on(t.userId, t.status)],
+);
+
+export const SOURCE_TYPES = ["direct_entry", "wakapi_import", "test_entry"] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export const heartbeats = sqliteTable(
+  "heartbeats",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").notNull(),
+    time: real("time").notNull(),
+    entity: text("entity"),
+    type: text("type"),
+    category: text("category"),
+    project: text("project"),
+    branch: text("branch"),
+    language: text("language"),
+    editor: text("editor"),
+    operatingSystem: text("operating_system"),
+    machine: text("machine"),
+    userAgent: text("user_agent"),
+    dependencies: text("dependencies"), // JSON array of strings, or NULL
+    isWrite: integer("is_write", { mode: "boolean" }),
+    lineno: integer("lineno"),
+    cursorpos: integer("cursorpos"),
+    lines: integer("lines"),
+    lineAdditions: integer("line_additions"),
+    lineDeletions: integer("line_deletions"),
+    projectRootCount: integer("project_root_count"),
+    aiModel: text("ai_model"),
+    aiSession: text("ai_session"),
+    aiSubscriptionPlan: text("ai_subscription_plan"),
+    aiInputTokens: integer("ai_input_tokens"),
+    aiOutputTokens: integer("ai_output_tokens"),
+    aiPromptLength: integer("ai_prompt_length"),
+    aiLineChanges: integer("ai_line_changes"),
+    humanLineChanges: integer("human_line_changes"),
+    sourceType: text("source_type", { enum: SOURCE_TYPES }).notNull().default("direct_entry"),
+    ipAddress: text("ip_address"),
+    yswsProgram: integer("ysws_program").notNull().default(0),
+    fieldsHash: text("fields_hash").notNull(),
+    deletedAt: text("deleted_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Dedup: the same user sending the same normalised heartbeat maps to one live row.
+    uniqueIndex("heartbeats_user_fields_hash")
+      .on(t.userId, t.fieldsHash)
+      .where(sql`deleted_at IS NULL`),
+    index("heartbeats_user_time").on(t.userId, t.time, t.id),
+    index("heartbeats_user_project_time").on(t.userId, t.project, t.time),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type HeartbeatRow = typeof heartbeats.$inferSelect;

@@ -1,0 +1,36 @@
+// The capped-gap rule and the dimensions durations are chained by (hackatime-behavior.md §4.1).
+// Every fast path (UserActivity) and every reference query uses these.
+
+/** Each heartbeat contributes min(gap to the previous one, 120 s); the first contributes 0. */
+export const HEARTBEAT_TIMEOUT_SECONDS = 120;
+export const MICROS = 1_000_000;
+export const TIMEOUT_MICROS = HEARTBEAT_TIMEOUT_SECONDS * MICROS;
+
+/** Heartbeat times are handled as integer microseconds so sums are exact (2e9 s · 1e6 < 2^53). */
+export const toMicros = (seconds: number) => Math.round(seconds * MICROS);
+
+/** A total in microseconds as whole seconds, as Hackatime's integer cast reports it. */
+export const microsToSeconds = (micros: number) => Math.round(micros / MICROS);
+
+export const cappedGap = (laterMicros: number, earlierMicros: number) => Math.min(laterMicros - earlierMicros, TIMEOUT_MICROS);
+
+/**
+ * Chains: "all" is the ungrouped chain; every other dimension chains each of its values
+ * separately (LAG … PARTITION BY column).
+ */
+export const GROUP_DIMENSIONS = ["category", "project", "language", "editor", "operating_system", "machine"] as const;
+export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
+export type Dimension = "all" | GroupDimension;
+
+export type DimensionValues = Record<GroupDimension, string | null>;
+
+/** The chain key of a value: JSON keeps NULL and "" apart, as SQL grouping does. */
+export const encodeKey = (value: string | null) => JSON.stringify(value);
+export const decodeKey = (key: string): string | null => JSON.parse(key) as string | null;
+export const ALL_KEY = encodeKey(null);
+
+export function chainKeys(values: DimensionValues): Array<[Dimension, string]> {
+  const keys: Array<[Dimension, string]> = [["all", ALL_KEY]];
+  for (const dim of GROUP_DIMENSIONS) keys.push([dim, encodeKey(values[dim])]);
+  return keys;
+}

@@ -1,0 +1,24 @@
+// Bindings come from `wrangler types` (worker-configuration.d.ts). Secrets are set with
+// `wrangler secret put` (or .dev.vars locally) and are optional: a feature whose secret is
+// missing refuses its requests instead of failing open.
+import type { AuthUser } from "./auth/user";
+
+declare global {
+  interface Env {
+    /** Bearer key for POST /api/internal/revoke. */
+    HKA_REVOCATION_KEY?: string;
+    /** Legacy key accepted by /api/v1/stats and the YSWS claim endpoint. */
+    STATS_API_KEY?: string;
+    /** Signing secrets for the Slack slash commands. */
+    SAILORS_LOG_SLACK_SIGNING_SECRET?: string;
+    SLACK_SIGNING_SECRET?: string;
+  }
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    user: AuthUser;
+  };
+};

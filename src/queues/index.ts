@@ -1,0 +1,37 @@
+// Queue consumer entry. Messages carry a `kind` and ids/cursors (never file contents); each
+// kind has one handler. Failures retry with exponential backoff; after max_retries the
+// platform moves the message to the dead-letter queue, whose handler sees deadLettered=true.
+
+export interface QueueMessage {
+  kind: string;
+  [field: string]: unknown;
+}
+
+export type QueueHandler = (body: QueueMessage, env: Env, meta: { deadLettered: boolean; attempts: number }) => Promise<void>;
+
+const handlers = new Map<string, QueueHandler>();
+
+export function registerQueueHandler(kind: string, handler: QueueHandler) {
+  handlers.set(kind, handler);
+}
+
+export const retryDelaySeconds = (attempts: number) => Math.min(15 * 2 ** Math.max(0, attempts - 1), 900);
+
+export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const deadLettered = batch.queue.endsWith("-dlq");
+  for (const message of batch.messages as readonly Message<QueueMessage>[]) {
+    const handler = handlers.get(message.body?.kind);
+    if (!handler) {
+      console.warn(JSON.stringify({ level: "warn", queue: batch.queue, message: "no handler for message kind", kind: message.body?.kind }));
+      message.ack();
+      continue;
+    }
+    try {
+      await handler(message.body, env, { deadLettered, attempts: message.attempts });
+      message.ack();
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", queue: batch.queue, kind: message.body.kind, attempts: message.attempts, message: String(err) }));
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// WakaTime Compatibility: what editor plugins (wakatime-cli) and the browser extension call.
+// The {id} path segment is ignored everywhere: the credential decides the user.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { requireUser } from "../auth/user";
+import { ingestHeartbeats } from "../domain/heartbeats/ingest";
+import { readBulkPayload, readSinglePayload } from "../domain/heartbeats/payload";
+import { heartbeatJson } from "../domain/heartbeats/serialize";
+import { buildStatusBar } from "../domain/statusbar";
+import { userActivity } from "../durable/stub";
+import type { AppEnv } from "../env";
+import { ApiError } from "../lib/errors";
+import { createRouter } from "../lib/router";
+import { localDate, nowSeconds } from "../lib/time";
+import { errorResponse, security } from "../schemas/common";
+import { BulkResponseSchema, HeartbeatInputSchema, HeartbeatSchema, IngestErrorSchema } from "../schemas/heartbeat";
+import { StatusBarSchema } from "../schemas/statusbar";
+
+const tags = ["WakaTime Compatibility"];
+const userIdParam = z.object({
+  id: z.string().openapi({ param: { name: "id", in: "path" }, description: 'User ID or "current" (ignored: the key decides)', example: "current" }),
+});
+const heartbeatBody = {
+  content: {
+    "application/json": { schema: z.union([z.array(HeartbeatInputSchema), HeartbeatInputSchema]) },
+    "text/plain": { schema: z.string().openapi({ description: "The same JSON, as the browser extension sends it" }) },
+  },
+};
+
+export const pushHeartbeatRoute = createRoute({
+  method: "post",
+  path: "/api/hackatime/v1/users/{id}/heartbeats",
+  tags,
+  summary: "Push heartbeats (WakaTime compatible)",
+  description: "Stores one heartbeat (an object, or an array's first element). A heartbeat already stored answers with the existing row.",
+  security: security.userKey,
+  request: { params: userIdParam, body: heartbeatBody },
+  responses: {
+    202: { description: "accepted", content: { "application/json": { schema: HeartbeatSchema } } },
+    400: errorResponse("no data or malformed body"),
+    401: errorResponse("unauthorized"),
+    403: errorResponse("account pending deletion"),
+    422: { description: "invalid heartbeat", content: { "application/json": { schema: IngestErrorSchema } } },
+  },
+});
+
+export const pushHeartbeatsBulkRoute = createRoute({
+  method: "post",
+  path: "/api/hackatime/v1/users/{id}/heartbeats.bulk",
+  tags,
+  summary: "Push heartbeats in bulk (wakatime-cli)",
+  description:
+    "Stores up to 100 heartbeats. Answers 201 with one [body, status] pair per item, in input order; an invalid item gets [{error,type},400] and the others are stored. Retried items map to their stored rows.",
+  security: security.userKey,
+  request: { params: userIdParam, body: heartbeatBody },
+  responses: {
+    201: { description: "created", content: { "application/json": { schema: BulkResponseSchema } } },
+    400: errorResponse("no data, malformed body, or more than 100 heartbeats"),
+    401: errorResponse("unauthorized"),
+    403: errorResponse("account pending deletion"),
+  },
+});
+
+export const statusBarTodayRoute = createRoute({
+  method: "get",
+  path: "/api/hackatime/v1/users/{id}/statusbar/today",
+  tags,
+  summary: "Get status bar today",
+  description: "Today's coding time in the user's time zone, for the editor status bar.",
+  security: security.userKey,
+  middleware: [requireUser()] as const,
+  request: { params: userIdParam },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: StatusBarSchema } } },
+    401: errorResponse("unauthorized"),
+  },
+});
+
+function requestContext(c: Context<AppEnv>) {
+  return {
+    userAgentHeader: c.req.header("user-agent") ?? null,
+    machineHeader: c.req.header("x-machine-name") ?? null,
+    ipAddress: c.req.header("cf-connecting-ip") ?? null,
+  };
+}
+
+function refuseIfDeletionActive(c: Context<AppEnv>) {
+  if (c.var.user.deletionActive) throw new ApiError(403, "Account pending deletion");
+}
+
+export const wakatimeRouter = createRouter();
+
+// Heartbeat bodies are parsed by hand (text/plain, wrapped forms, per-item errors), so these
+// two routes are documented from their createRoute and served without body validation.
+wakatimeRouter.openAPIRegistry.registerPath(pushHeartbeatRoute);
+wakatimeRouter.openAPIRegistry.registerPath(pushHeartbeatsBulkRoute);
+
+wakatimeRouter.post("/api/hackatime/v1/users/:id/heartbeats", requireUser(), async (c) => {
+  refuseIfDeletionActive(c);
+  const item = await readSinglePayload(c.req.raw);
+  const [outcome] = await ingestHeartbeats(c.env, c.var.user, [item], requestContext(c));
+  return outcome.ok ? c.json(heartbeatJson(outcome.row), 202) : c.json(outcome.error, 422);
+});
+
+wakatimeRouter.post("/api/hackatime/v1/users/:id/heartbeats.bulk", requireUser(), async (c) => {
+  refuseIfDeletionActive(c);
+  const items = await readBulkPayload(c.req.raw);
+  const outcomes = await ingestHeartbeats(c.env, c.var.user, items, requestContext(c));
+  const responses = outcomes.map((o) => (o.ok ? [heartbeatJson(o.row), 201] : [o.error, 400]));
+  return c.json({ responses }, 201);
+});
+
+wakatimeRouter.openapi(statusBarTodayRoute, async (c) => {
+  const user = c.var.user;
+  const day = localDate(nowSeconds(), user.timezone);
+  const totals = await userActivity(c.env, user.id).dayTotals(user.id, user.timezone, day);
+  return c.json(buildStatusBar(totals, day, user.timezone), 200);
+});

@@ -1,0 +1,74 @@
+// Test helpers: users created the way `npm run user:create` creates them, requests through
+// the real worker entry (exports.default.fetch), and wakatime-cli's headers.
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { provisionUser, type NewUser } from "../src/domain/users/provision";
+
+let counter = 0;
+export const uniqueName = (prefix = "user") => `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+
+export interface TestUser {
+  id: number;
+  username: string;
+  apiKey: string;
+  adminApiKey: string | null;
+}
+
+export async function createUser(opts: Partial<NewUser> = {}): Promise<TestUser> {
+  const username = opts.username ?? uniqueName();
+  const p = await provisionUser({ ...opts, username });
+  const results = await env.DB.batch(p.statements.map((s) => env.DB.prepare(s.sql).bind(...s.params)));
+  const id = (results[results.length - 1].results[0] as { id: number }).id;
+  return { id, username, apiKey: p.apiKey, adminApiKey: p.adminApiKey };
+}
+
+export const CLI_USER_AGENT = "wakatime/v1.102.1 (linux-6.8.0-45-generic-x86_64) go1.23.4 vscode/1.95.3 vscode-wakatime/24.9.1";
+
+/** The headers wakatime-cli sends (docs/wakatime-client.md §1). */
+export function cliHeaders(apiKey: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    Accept: "application/json",
+    Authorization: `Basic ${btoa(apiKey)}`,
+    "User-Agent": CLI_USER_AGENT,
+    "X-Machine-Name": "dev+laptop",
+    Timezone: "Europe/Berlin",
+    "Content-Type": "application/json",
+    ...extra,
+  };
+}
+
+export function request(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`http://tally.test${path}`, init));
+}
+
+export function postBulk(apiKey: string, heartbeats: unknown, extraHeaders: Record<string, string> = {}) {
+  return request("/api/hackatime/v1/users/current/heartbeats.bulk", {
+    method: "POST",
+    headers: cliHeaders(apiKey, extraHeaders),
+    body: typeof heartbeats === "string" ? heartbeats : JSON.stringify(heartbeats),
+  });
+}
+
+export async function statusBar(apiKey: string) {
+  const res = await request("/api/hackatime/v1/users/current/statusbar/today", { headers: cliHeaders(apiKey) });
+  return { res, body: (await res.json()) as any };
+}
+
+/** A heartbeat as wakatime-cli sends it. */
+export function cliHeartbeat(time: number | string, overrides: Record<string, unknown> = {}) {
+  return {
+    entity: "/home/dev/code/app/src/main.ts",
+    type: "file",
+    category: "coding",
+    time,
+    project: "app",
+    branch: "main",
+    language: "TypeScript",
+    is_write: true,
+    lineno: 10,
+    cursorpos: 4,
+    lines: 120,
+    user_agent: CLI_USER_AGENT,
+    ...overrides,
+  };
+}

@@ -1,0 +1,33 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd against the real local D1, Durable Objects and Queues declared in
+// wrangler.toml. The migrations and the OpenAPI contract are read here, on the Node side, and
+// handed to the tests as bindings.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const specPath = path.join(import.meta.dirname, "..", "shared", "spec", "openapi.yaml");
+  const openapiSpec = await readFile(specPath, "utf8").catch(() => "");
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            OPENAPI_SPEC_YAML: openapiSpec,
+            HKA_REVOCATION_KEY: "test-revocation-key",
+            STATS_API_KEY: "test-stats-key",
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.ts"],
+      setupFiles: ["./test/apply-migrations.ts"],
+      testTimeout: 30_000,
+    },
+  };
+});
