@@ -13,6 +13,9 @@ export function buildApp() {
     await next();
   });
 
+  // Health check (Hackatime's /up): no storage touched, also the benchmarks' baseline route.
+  app.get("/up", (c) => c.json({ status: "ok" }));
+
   app.route("/", wakatimeRouter);
 
   const registry = app.openAPIRegistry;

@@ -18,6 +18,7 @@ import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type Store
 import { cappedGap, chainKeys, toMicros, type Dimension } from "../domain/durations/dimensions";
 import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import { dayKeyer } from "../lib/time";
+import { ProjectionWriter } from "./projection-writer";
 
 export interface DayTotal {
   dim: Dimension;
@@ -32,6 +33,7 @@ export class UserActivity extends DurableObject<Env> {
   private dayOf: (epochSeconds: number) => string = dayKeyer("UTC");
   private ready: Promise<void> | null = null;
   private readyFor: string | null = null;
+  private readonly tails = new Map<string, ChainEnd | null>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -63,10 +65,7 @@ export class UserActivity extends DurableObject<Env> {
       if (!row) throw new Error("stored heartbeat missing after insert");
       return row;
     });
-    // Rows already applied (duplicates, retries, a crash between D1 and here) are skipped by id.
-    this.ctx.storage.transactionSync(() => {
-      for (const row of rows) this.apply(row as unknown as ChainSource);
-    });
+    this.applyAll(rows as unknown as ChainSource[]);
     return rows;
   }
 
@@ -106,13 +105,12 @@ export class UserActivity extends DurableObject<Env> {
 
     // New object, or the user's zone changed (day keys move): rebuild from the source of truth.
     this.sql.exec("DELETE FROM hb; DELETE FROM chain; DELETE FROM rollup; DELETE FROM meta;");
+    this.tails.clear();
     let after: { time: number; id: number } | null = null;
     for (;;) {
       const page: ChainSource[] = await pageHeartbeatsForChains(this.env.DB, userId, after, REBUILD_PAGE);
       if (page.length === 0) break;
-      this.ctx.storage.transactionSync(() => {
-        for (const row of page) this.apply(row);
-      });
+      this.applyAll(page);
       const last = page[page.length - 1];
       after = { time: last.time, id: last.id };
       if (page.length < REBUILD_PAGE) break;
@@ -120,65 +118,91 @@ export class UserActivity extends DurableObject<Env> {
     this.sql.exec("INSERT INTO meta (k, v) VALUES ('user_id', ?), ('timezone', ?)", String(userId), timezone);
   }
 
-  /** Folds one heartbeat into every chain it belongs to; a no-op if it is already there. */
-  private apply(row: ChainSource): void {
-    const t = toMicros(row.time);
-    const keys = chainKeys(row);
-    const inserted = this.sql.exec("INSERT OR IGNORE INTO hb (id, t, keys) VALUES (?, ?, ?)", row.id, t, JSON.stringify(keys));
-    if (inserted.rowsWritten === 0) return;
-    const day = this.dayOf(row.time);
-    for (const [dim, key] of keys) this.insertIntoChain(dim, key, t, row.id, day);
+  /** Folds heartbeats into every chain they belong to, in one storage transaction. */
+  private applyAll(rows: ChainSource[]): void {
+    try {
+      this.ctx.storage.transactionSync(() => {
+        const writer = new ProjectionWriter(this.sql);
+        // Rows already applied (duplicates, retries, a crash between D1 and here) are skipped by id.
+        const known = new Set(
+          this.sql
+            .exec<{ id: number }>("SELECT id FROM hb WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(rows.map((r) => r.id)))
+            .toArray()
+            .map((r) => r.id),
+        );
+        for (const row of rows) {
+          if (known.has(row.id)) continue;
+          known.add(row.id);
+          this.apply(row, writer);
+        }
+        writer.flush();
+      });
+    } catch (err) {
+      this.tails.clear(); // the transaction rolled back; the cache may hold rows it undid
+      throw err;
+    }
   }
 
-  private insertIntoChain(dim: Dimension, key: string, t: number, id: number, day: string): void {
-    const prev = this.sql
-      .exec<{ t: number; day: string }>(
-        "SELECT t, day FROM chain WHERE dim = ?1 AND key = ?2 AND (t, id) < (?3, ?4) ORDER BY t DESC, id DESC LIMIT 1",
-        dim,
-        key,
-        t,
-        id,
-      )
-      .toArray()[0];
-    const next = this.sql
-      .exec<{ t: number; id: number; day: string; gap: number }>(
-        "SELECT t, id, day, gap FROM chain WHERE dim = ?1 AND key = ?2 AND (t, id) > (?3, ?4) ORDER BY t, id LIMIT 1",
-        dim,
-        key,
-        t,
-        id,
-      )
-      .toArray()[0];
+  private apply(row: ChainSource, writer: ProjectionWriter): void {
+    const t = toMicros(row.time);
+    const keys = chainKeys(row);
+    writer.heartbeat(row.id, t, keys);
+    const day = this.dayOf(row.time);
+    for (const [dim, key] of keys) this.insertIntoChain(dim, key, t, row.id, day, writer);
+  }
+
+  /** The latest heartbeat of a chain, cached: editors send in time order, so most inserts append. */
+  private chainTail(dim: Dimension, key: string): ChainEnd | null {
+    const cacheKey = `${dim}\u0000${key}`;
+    let tail = this.tails.get(cacheKey);
+    if (tail === undefined) {
+      tail =
+        this.sql
+          .exec<ChainEnd>("SELECT t, id, day, gap FROM chain WHERE dim = ? AND key = ? ORDER BY t DESC, id DESC LIMIT 1", dim, key)
+          .toArray()[0] ?? null;
+      this.tails.set(cacheKey, tail);
+    }
+    return tail;
+  }
+
+  private insertIntoChain(dim: Dimension, key: string, t: number, id: number, day: string, writer: ProjectionWriter): void {
+    const tail = this.chainTail(dim, key);
+    const appends = !tail || t > tail.t || (t === tail.t && id > tail.id);
+    let prev: { t: number; day: string } | undefined;
+    let next: ChainEnd | undefined;
+    if (appends) {
+      prev = tail ?? undefined;
+    } else {
+      writer.flushChain(); // the neighbour lookups must see this batch's rows
+      prev = this.sql
+        .exec<{ t: number; day: string }>(
+          "SELECT t, day FROM chain WHERE dim = ?1 AND key = ?2 AND (t, id) < (?3, ?4) ORDER BY t DESC, id DESC LIMIT 1",
+          dim,
+          key,
+          t,
+          id,
+        )
+        .toArray()[0];
+      next = this.sql
+        .exec<ChainEnd>("SELECT t, id, day, gap FROM chain WHERE dim = ?1 AND key = ?2 AND (t, id) > (?3, ?4) ORDER BY t, id LIMIT 1", dim, key, t, id)
+        .toArray()[0];
+    }
 
     const gap = prev ? cappedGap(t, prev.t) : 0;
-    const isFirstOfDay = !prev || prev.day !== day;
-    this.sql.exec("INSERT INTO chain (dim, key, t, id, gap, day) VALUES (?, ?, ?, ?, ?, ?)", dim, key, t, id, gap, day);
-    this.sql.exec(
-      `INSERT INTO rollup (day, dim, key, gap_sum, n, first_gap) VALUES (?1, ?2, ?3, ?4, 1, ?4)
-       ON CONFLICT (day, dim, key) DO UPDATE SET gap_sum = gap_sum + ?4, n = n + 1,
-         first_gap = CASE WHEN ?5 THEN ?4 ELSE first_gap END`,
-      day,
-      dim,
-      key,
-      gap,
-      isFirstOfDay ? 1 : 0,
-    );
+    writer.chainRow(dim, key, t, id, gap, day);
+    writer.rollup(day, dim, key, gap, 1, !prev || prev.day !== day ? gap : undefined);
+    if (appends) this.tails.set(`${dim}\u0000${key}`, { t, id, day, gap });
 
     if (next) {
       // The successor now chains to this heartbeat. If it sits on a later day it was, and stays,
       // that day's first row, so its new gap is also that day's first_gap.
       const nextGap = cappedGap(next.t, t);
       this.sql.exec("UPDATE chain SET gap = ? WHERE dim = ? AND key = ? AND t = ? AND id = ?", nextGap, dim, key, next.t, next.id);
-      this.sql.exec(
-        `UPDATE rollup SET gap_sum = gap_sum + ?1, first_gap = CASE WHEN ?2 THEN ?3 ELSE first_gap END
-         WHERE day = ?4 AND dim = ?5 AND key = ?6`,
-        nextGap - next.gap,
-        next.day !== day ? 1 : 0,
-        nextGap,
-        next.day,
-        dim,
-        key,
-      );
+      writer.rollup(next.day, dim, key, nextGap - next.gap, 0, next.day !== day ? nextGap : undefined);
+      const cached = this.tails.get(`${dim}\u0000${key}`);
+      if (cached && cached.t === next.t && cached.id === next.id) cached.gap = nextGap;
     }
   }
 }
+
+type ChainEnd = { t: number; id: number; day: string; gap: number };

@@ -1,0 +1,48 @@
+// Benchmark helpers: a bounded closed-loop load generator against a local server, and
+// figures printed next to a baseline measured in the same run (ratios, not absolute targets).
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  failures: number;
+}
+
+/** Sends `total` requests with `concurrency` in flight; each call to `make` yields one request. */
+export async function load(total: number, concurrency: number, make: (i: number) => Promise<Response>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  async function worker() {
+    for (;;) {
+      const i = next++;
+      if (i >= total) return;
+      const t = performance.now();
+      const res = await make(i);
+      await res.arrayBuffer();
+      if (!res.ok) failures++;
+      latencies.push(performance.now() - t);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { requests: total, seconds, rps: total / seconds, p50: pct(0.5), p95: pct(0.95), failures };
+}
+
+export const fmt = (r: LoadResult) =>
+  `${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  (${r.requests} requests${r.failures ? `, ${r.failures} FAILED` : ""})`;
+
+export function basicAuth(key: string) {
+  return `Basic ${Buffer.from(key).toString("base64")}`;
+}
+
+export const CLI_UA = "wakatime/v1.102.1 (linux-6.8.0-45-generic-x86_64) go1.23.4 vscode/1.95.3 vscode-wakatime/24.9.1";
+
+export function cliHeaders(key: string) {
+  return { Accept: "application/json", Authorization: basicAuth(key), "User-Agent": CLI_UA, "X-Machine-Name": "bench", "Content-Type": "application/json" };
+}

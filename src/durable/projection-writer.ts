@@ -1,0 +1,59 @@
+/**
+ * Buffers a batch's projection writes and sends each table's rows as ONE JSON parameter
+ * (json_each), so an in-order batch costs a handful of statements whatever its size.
+ * Rollup changes are summed per (day, dim, key); first_gap follows the last assignment, as
+ * sequential updates would leave it (-1 in the buffer means "unchanged").
+ */
+export class ProjectionWriter {
+  private hbRows: Array<[number, number, string]> = [];
+  private chainRows: Array<[string, string, number, number, number, string]> = [];
+  private readonly rollups = new Map<string, [string, string, string, number, number, number]>();
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  heartbeat(id: number, t: number, keys: unknown): void {
+    this.hbRows.push([id, t, JSON.stringify(keys)]);
+  }
+
+  chainRow(dim: string, key: string, t: number, id: number, gap: number, day: string): void {
+    this.chainRows.push([dim, key, t, id, gap, day]);
+  }
+
+  rollup(day: string, dim: string, key: string, gap: number, n: number, firstGap: number | undefined): void {
+    const id = `${day}\u0000${dim}\u0000${key}`;
+    let row = this.rollups.get(id);
+    if (!row) this.rollups.set(id, (row = [day, dim, key, 0, 0, -1]));
+    row[3] += gap;
+    row[4] += n;
+    if (firstGap !== undefined) row[5] = firstGap;
+  }
+
+  flushChain(): void {
+    if (this.chainRows.length === 0) return;
+    this.sql.exec(
+      `INSERT INTO chain (dim, key, t, id, gap, day)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)`,
+      JSON.stringify(this.chainRows),
+    );
+    this.chainRows = [];
+  }
+
+  flush(): void {
+    if (this.hbRows.length) {
+      this.sql.exec("INSERT INTO hb (id, t, keys) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)", JSON.stringify(this.hbRows));
+      this.hbRows = [];
+    }
+    this.flushChain();
+    if (this.rollups.size) {
+      // A (day, dim, key) seen for the first time always had its first row assigned (>= 0).
+      this.sql.exec(
+        `INSERT INTO rollup (day, dim, key, gap_sum, n, first_gap)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) WHERE true
+         ON CONFLICT (day, dim, key) DO UPDATE SET gap_sum = gap_sum + excluded.gap_sum, n = n + excluded.n,
+           first_gap = CASE WHEN excluded.first_gap >= 0 THEN excluded.first_gap ELSE first_gap END`,
+        JSON.stringify([...this.rollups.values()]),
+      );
+      this.rollups.clear();
+    }
+  }
+}
