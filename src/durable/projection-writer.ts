@@ -49,7 +49,7 @@ export class ProjectionWriter {
       this.sql.exec(
         `INSERT INTO rollup (day, dim, key, gap_sum, n, first_gap)
          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?) WHERE true
-         ON CONFLICT (day, dim, key) DO UPDATE SET gap_sum = gap_sum + excluded.gap_sum, n = n + excluded.n,
+         ON CONFLICT (dim, day, key) DO UPDATE SET gap_sum = gap_sum + excluded.gap_sum, n = n + excluded.n,
            first_gap = CASE WHEN excluded.first_gap >= 0 THEN excluded.first_gap ELSE first_gap END`,
         JSON.stringify([...this.rollups.values()]),
       );

@@ -4,7 +4,7 @@
 //   chain(dim, key, t, id, gap, day)   every heartbeat once per chain it belongs to ("all", and
 //                                      each grouping dimension's value), with its capped gap to
 //                                      the previous heartbeat of the same chain, across days
-//   rollup(day, dim, key, gap_sum, n, first_gap)
+//   rollup(dim, day, key, gap_sum, n, first_gap)
 //                                      per user-local day: Σ gaps, count, and the gap of the day's
 //                                      first heartbeat in that chain
 //
@@ -13,12 +13,20 @@
 // Inserting a heartbeat between two others fixes its successor's gap, so out-of-order and late
 // heartbeats leave exactly what a from-scratch computation gives. The projection can always
 // be rebuilt from D1 (it is, whenever the user's time zone changes).
+//
+// Design note: the rollups live here, in each user's own SQLite, rather than in D1 as DESIGN.md
+// first sketched: every write and read of them is keyed by one user, so per-user storage
+// scales out with users and keeps D1 (one query at a time) for what is truly shared.
+// Cross-user readers (leaderboards) get per-user totals from a D1 table the objects keep.
 import { DurableObject } from "cloudflare:workers";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
-import { cappedGap, chainKeys, toMicros, type Dimension } from "../domain/durations/dimensions";
+import { GROUP_DIMENSIONS, cappedGap, chainKeys, toMicros, type Dimension } from "../domain/durations/dimensions";
 import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import { dayKeyer } from "../lib/time";
 import { ProjectionWriter } from "./projection-writer";
+import { planRange, rangeTotals, type ChainSelector, type RangeTotal } from "./range-totals";
+
+const STATUS_BAR_DIMENSIONS: Dimension[] = ["all", ...GROUP_DIMENSIONS];
 
 export interface DayTotal {
   dim: Dimension;
@@ -27,6 +35,7 @@ export interface DayTotal {
 }
 
 const REBUILD_PAGE = 5000;
+const PROJECTION_VERSION = 2;
 
 export class UserActivity extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -38,6 +47,12 @@ export class UserActivity extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    // A projection in an older layout is dropped; prepare() then rebuilds it from D1.
+    this.sql.exec("CREATE TABLE IF NOT EXISTS projection_version (v INTEGER NOT NULL)");
+    if (this.sql.exec<{ v: number }>("SELECT v FROM projection_version").toArray()[0]?.v !== PROJECTION_VERSION) {
+      this.sql.exec("DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS hb; DROP TABLE IF EXISTS chain; DROP TABLE IF EXISTS rollup;");
+      this.sql.exec("DELETE FROM projection_version; INSERT INTO projection_version (v) VALUES (?)", PROJECTION_VERSION);
+    }
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS hb (id INTEGER PRIMARY KEY, t INTEGER NOT NULL, keys TEXT NOT NULL);
@@ -45,10 +60,11 @@ export class UserActivity extends DurableObject<Env> {
         dim TEXT NOT NULL, key TEXT NOT NULL, t INTEGER NOT NULL, id INTEGER NOT NULL,
         gap INTEGER NOT NULL, day TEXT NOT NULL,
         PRIMARY KEY (dim, key, t, id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS chain_day ON chain (dim, day, t);
       CREATE TABLE IF NOT EXISTS rollup (
-        day TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL,
+        dim TEXT NOT NULL, day TEXT NOT NULL, key TEXT NOT NULL,
         gap_sum INTEGER NOT NULL, n INTEGER NOT NULL, first_gap INTEGER NOT NULL,
-        PRIMARY KEY (day, dim, key)) WITHOUT ROWID;
+        PRIMARY KEY (dim, day, key)) WITHOUT ROWID;
     `);
   }
 
@@ -74,10 +90,17 @@ export class UserActivity extends DurableObject<Env> {
     await this.ensureReady(userId, timezone);
     return this.sql
       .exec<{ dim: Dimension; key: string; micros: number }>(
-        "SELECT dim, key, gap_sum - first_gap AS micros FROM rollup WHERE day = ?",
+        "SELECT dim, key, gap_sum - first_gap AS micros FROM rollup WHERE dim IN (SELECT value FROM json_each(?)) AND day = ?",
+        JSON.stringify(STATUS_BAR_DIMENSIONS),
         day,
       )
       .toArray();
+  }
+
+  /** Capped-gap totals per chain key over [start, end) (epoch seconds). */
+  async rangeTotals(userId: number, timezone: string, start: number, end: number, selectors: ChainSelector[]): Promise<RangeTotal[]> {
+    await this.ensureReady(userId, timezone);
+    return rangeTotals(this.sql, planRange(start, end, timezone), selectors);
   }
 
   /** Drops the projection and replays the user's heartbeats from D1. */

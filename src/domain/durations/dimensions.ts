@@ -20,7 +20,9 @@ export const cappedGap = (laterMicros: number, earlierMicros: number) => Math.mi
  */
 export const GROUP_DIMENSIONS = ["category", "project", "language", "editor", "operating_system", "machine"] as const;
 export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
-export type Dimension = "all" | GroupDimension;
+/** Chains of one project's languages, so "languages within project p" needs no scan. */
+export const PROJECT_LANGUAGE = "project_language";
+export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE;
 
 export type DimensionValues = Record<GroupDimension, string | null>;
 
@@ -28,9 +30,14 @@ export type DimensionValues = Record<GroupDimension, string | null>;
 export const encodeKey = (value: string | null) => JSON.stringify(value);
 export const decodeKey = (key: string): string | null => JSON.parse(key) as string | null;
 export const ALL_KEY = encodeKey(null);
+export const encodePair = (a: string | null, b: string | null) => JSON.stringify([a, b]);
+export const decodePair = (key: string) => JSON.parse(key) as [string | null, string | null];
+/** Every project_language key of project p starts with this. */
+export const pairPrefix = (a: string | null) => JSON.stringify([a]).slice(0, -1) + ",";
 
 export function chainKeys(values: DimensionValues): Array<[Dimension, string]> {
   const keys: Array<[Dimension, string]> = [["all", ALL_KEY]];
   for (const dim of GROUP_DIMENSIONS) keys.push([dim, encodeKey(values[dim])]);
+  keys.push([PROJECT_LANGUAGE, encodePair(values.project, values.language)]);
   return keys;
 }
