@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { GROUP_DIMENSIONS, type GroupDimension } from "../../src/domain/durations/dimensions";
 import { durations, type DurationRequest } from "../../src/domain/durations/query";
 import { referenceDurations } from "../../src/domain/durations/reference";
+import { localDate, startOfLocalDay } from "../../src/lib/time";
 import { cliHeartbeat, createUser, postBulk } from "../helpers";
 
 function rng(seed: number) {
@@ -69,6 +70,13 @@ describe("durations: projection == reference", () => {
         const b = a + rand() * span * (rand() < 0.3 ? 0.05 : 1);
         const breakdowns = GROUP_DIMENSIONS.filter(() => rand() < 0.5) as GroupDimension[];
         cases.push({ start: Math.floor(a), end: Math.floor(b), breakdowns });
+      }
+      // Edges just before/after local midnights, where partial and whole days meet.
+      for (let i = 0; i < 12; i++) {
+        const day = localDate(first + rand() * span, tz);
+        const edge = startOfLocalDay(day, tz) + (rand() - 0.5) * 1200;
+        const other = edge + (rand() < 0.5 ? -1 : 1) * rand() * span;
+        cases.push({ start: Math.min(edge, other), end: Math.max(edge, other), breakdowns: ["project", "editor"] });
       }
       for (let i = 0; i < 6; i++) {
         const a = first + rand() * span;
