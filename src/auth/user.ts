@@ -66,3 +66,9 @@ export function requireUser(opts: { sources?: readonly CredentialSource[]; allow
     await next();
   };
 }
+
+/** The caller behind an optional user key (Bearer only, as on /api/v1/users/*), or null. */
+export async function optionalUser(d1: D1Database, authorization: string | undefined, sources: readonly CredentialSource[] = ["bearer"]): Promise<AuthUser | null> {
+  const candidate = userKeyCandidate(authorization, null, sources);
+  return candidate ? findUserByApiKey(d1, candidate) : null;
+}

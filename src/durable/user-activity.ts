@@ -35,7 +35,7 @@ export interface DayTotal {
 }
 
 const REBUILD_PAGE = 5000;
-const PROJECTION_VERSION = 2;
+const PROJECTION_VERSION = 3;
 
 export class UserActivity extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -101,6 +101,20 @@ export class UserActivity extends DurableObject<Env> {
   async rangeTotals(userId: number, timezone: string, start: number, end: number, selectors: ChainSelector[]): Promise<RangeTotal[]> {
     await this.ensureReady(userId, timezone);
     return rangeTotals(this.sql, planRange(start, end, timezone), selectors);
+  }
+
+  /** One chain's own total per local day in [fromDay, toDay] (chain restarted at midnight). */
+  async dailyTotals(userId: number, timezone: string, dim: Dimension, key: string, fromDay: string, toDay: string): Promise<Array<{ day: string; micros: number }>> {
+    await this.ensureReady(userId, timezone);
+    return this.sql
+      .exec<{ day: string; micros: number }>(
+        "SELECT day, gap_sum - first_gap AS micros FROM rollup WHERE dim = ? AND key = ? AND day >= ? AND day <= ? ORDER BY day",
+        dim,
+        key,
+        fromDay,
+        toDay,
+      )
+      .toArray();
   }
 
   /** Drops the projection and replays the user's heartbeats from D1. */

@@ -22,7 +22,9 @@ export const GROUP_DIMENSIONS = ["category", "project", "language", "editor", "o
 export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
 /** Chains of one project's languages, so "languages within project p" needs no scan. */
 export const PROJECT_LANGUAGE = "project_language";
-export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE;
+/** The chain of heartbeats that count for streaks: category set and not "browsing" (SQL !=). */
+export const NON_BROWSING = "non_browsing";
+export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE | typeof NON_BROWSING;
 
 export type DimensionValues = Record<GroupDimension, string | null>;
 
@@ -39,5 +41,6 @@ export function chainKeys(values: DimensionValues): Array<[Dimension, string]> {
   const keys: Array<[Dimension, string]> = [["all", ALL_KEY]];
   for (const dim of GROUP_DIMENSIONS) keys.push([dim, encodeKey(values[dim])]);
   keys.push([PROJECT_LANGUAGE, encodePair(values.project, values.language)]);
+  if (values.category !== null && values.category !== "browsing") keys.push([NON_BROWSING, ALL_KEY]);
   return keys;
 }
