@@ -3,7 +3,13 @@ import { swaggerUI } from "@hono/swagger-ui";
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
 import { createRouter } from "./lib/router";
+import { authenticatedRouter } from "./routes/authenticated";
+import { myDataRouter } from "./routes/my-data";
+import { statsRouter } from "./routes/stats";
+import { summaryRouter } from "./routes/summary";
+import { usersRouter } from "./routes/users";
 import { wakatimeRouter } from "./routes/wakatime";
+import { wakatimeStatsRouter } from "./routes/wakatime-stats";
 
 export function buildApp() {
   const app = createRouter();
@@ -17,6 +23,12 @@ export function buildApp() {
   app.get("/up", (c) => c.json({ status: "ok" }));
 
   app.route("/", wakatimeRouter);
+  app.route("/", wakatimeStatsRouter);
+  app.route("/", summaryRouter);
+  app.route("/", statsRouter);
+  app.route("/", usersRouter);
+  app.route("/", authenticatedRouter);
+  app.route("/", myDataRouter);
 
   const registry = app.openAPIRegistry;
   registry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", description: "User API key" });

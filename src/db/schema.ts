@@ -160,5 +160,23 @@ export const heartbeats = sqliteTable(
   ],
 );
 
+// A user's settings for one project: its repository URL and whether it is archived
+// (archived projects drop out of project lists).
+export const projectRepoMappings = sqliteTable(
+  "project_repo_mappings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    projectName: text("project_name").notNull(),
+    repoUrl: text("repo_url"),
+    archivedAt: text("archived_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("project_repo_mappings_user_project").on(t.userId, t.projectName)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
