@@ -8,6 +8,7 @@ export interface LoadResult {
   p50: number;
   p95: number;
   failures: number;
+  firstFailure?: string;
 }
 
 /** Sends `total` requests with `concurrency` in flight; each call to `make` yields one request. */
@@ -15,6 +16,7 @@ export async function load(total: number, concurrency: number, make: (i: number)
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
+  let firstFailure: string | undefined;
   const started = performance.now();
   async function worker() {
     for (;;) {
@@ -22,8 +24,11 @@ export async function load(total: number, concurrency: number, make: (i: number)
       if (i >= total) return;
       const t = performance.now();
       const res = await make(i);
-      await res.arrayBuffer();
-      if (!res.ok) failures++;
+      const body = await res.text();
+      if (!res.ok) {
+        failures++;
+        firstFailure ??= `${res.status} ${body.slice(0, 300)}`;
+      }
       latencies.push(performance.now() - t);
     }
   }
@@ -31,11 +36,11 @@ export async function load(total: number, concurrency: number, make: (i: number)
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { requests: total, seconds, rps: total / seconds, p50: pct(0.5), p95: pct(0.95), failures };
+  return { requests: total, seconds, rps: total / seconds, p50: pct(0.5), p95: pct(0.95), failures, firstFailure };
 }
 
 export const fmt = (r: LoadResult) =>
-  `${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  (${r.requests} requests${r.failures ? `, ${r.failures} FAILED` : ""})`;
+  `${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  (${r.requests} requests${r.failures ? `, ${r.failures} FAILED, first: ${r.firstFailure}` : ""})`;
 
 export function basicAuth(key: string) {
   return `Basic ${Buffer.from(key).toString("base64")}`;

@@ -2,10 +2,13 @@
 // figure next to a baseline measured in the same run.
 import { startLocalServer } from "../scripts/local-server";
 import { foundationBench } from "./foundation";
+import { statsBench } from "./stats";
 
 const server = await startLocalServer(Number(process.env.BENCH_PORT ?? 8795));
 try {
-  await foundationBench(server);
+  const only = process.env.BENCH_ONLY;
+  if (!only || only === "foundation") await foundationBench(server);
+  if (!only || only === "stats") await statsBench(server);
 } finally {
   await server.stop();
 }

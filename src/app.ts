@@ -3,6 +3,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
 import { createRouter } from "./lib/router";
+import { operationsRouter } from "./routes/admin/operations";
 import { authenticatedRouter } from "./routes/authenticated";
 import { myDataRouter } from "./routes/my-data";
 import { statsRouter } from "./routes/stats";
@@ -29,6 +30,7 @@ export function buildApp() {
   app.route("/", usersRouter);
   app.route("/", authenticatedRouter);
   app.route("/", myDataRouter);
+  app.route("/", operationsRouter);
 
   const registry = app.openAPIRegistry;
   registry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", description: "User API key" });

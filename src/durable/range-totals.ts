@@ -52,9 +52,16 @@ export function planRange(start: number, end: number, tz: string): Plan {
   return plan;
 }
 
+/** The smallest string greater than every string starting with `prefix`. */
+export function prefixUpperBound(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
 function keyFilter(sel: ChainSelector): { clause: string; params: string[] } {
   if (sel.key !== undefined) return { clause: "AND key = ?", params: [sel.key] };
-  if (sel.keyPrefix !== undefined) return { clause: "AND substr(key, 1, length(?)) = ?", params: [sel.keyPrefix, sel.keyPrefix] };
+  // A key range, so the (dim, key, day) index serves it. Prefixes end in "," (JSON); "-" follows it.
+  if (sel.keyPrefix !== undefined) return { clause: "AND key >= ? AND key < ?", params: [sel.keyPrefix, prefixUpperBound(sel.keyPrefix)] };
   return { clause: "", params: [] };
 }
 
@@ -93,7 +100,7 @@ export function rangeTotals(sql: SqlStorage, plan: Plan, selectors: ChainSelecto
       for (const r of sql.exec<{ key: string; s: number; fg: number }>(
         `SELECT key, SUM(gap_sum) AS s,
            (SELECT r2.first_gap FROM rollup r2 WHERE r2.dim = r.dim AND r2.key = r.key AND r2.day >= ?2 AND r2.day <= ?3 ORDER BY r2.day LIMIT 1) AS fg
-         FROM rollup r WHERE dim = ?1 AND day >= ?2 AND day <= ?3 ${clause} GROUP BY key`,
+         FROM rollup r ${clause ? "INDEXED BY rollup_key" : ""} WHERE dim = ?1 AND day >= ?2 AND day <= ?3 ${clause} GROUP BY key`,
         sel.dim,
         plan.fullFrom,
         plan.fullTo,

@@ -35,7 +35,7 @@ export interface DayTotal {
 }
 
 const REBUILD_PAGE = 5000;
-const PROJECTION_VERSION = 3;
+const PROJECTION_VERSION = 4;
 
 export class UserActivity extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -65,6 +65,7 @@ export class UserActivity extends DurableObject<Env> {
         dim TEXT NOT NULL, day TEXT NOT NULL, key TEXT NOT NULL,
         gap_sum INTEGER NOT NULL, n INTEGER NOT NULL, first_gap INTEGER NOT NULL,
         PRIMARY KEY (dim, day, key)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS rollup_key ON rollup (dim, key, day);
     `);
   }
 

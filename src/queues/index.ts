@@ -2,18 +2,12 @@
 // kind has one handler. Failures retry with exponential backoff; after max_retries the
 // platform moves the message to the dead-letter queue, whose handler sees deadLettered=true.
 
-export interface QueueMessage {
-  kind: string;
-  [field: string]: unknown;
-}
+import { REBUILD_AGGREGATES, rebuildAggregates } from "./rebuild-aggregates";
+import type { QueueHandler, QueueMessage } from "./types";
 
-export type QueueHandler = (body: QueueMessage, env: Env, meta: { deadLettered: boolean; attempts: number }) => Promise<void>;
+export type { QueueHandler, QueueMessage };
 
-const handlers = new Map<string, QueueHandler>();
-
-export function registerQueueHandler(kind: string, handler: QueueHandler) {
-  handlers.set(kind, handler);
-}
+const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggregates]]);
 
 export const retryDelaySeconds = (attempts: number) => Math.min(15 * 2 ** Math.max(0, attempts - 1), 900);
 

@@ -1,0 +1,88 @@
+// Stats-path figures (issue: durations and stats at the same cost for 1 000 or 1 000 000
+// heartbeats). Everything is seeded through the real heartbeats.bulk endpoint.
+import type { LocalServer } from "../scripts/local-server";
+import { CLI_UA, cliHeaders, fmt, load } from "./lib";
+
+const DAY = 86_400;
+const PROJECTS = Array.from({ length: 20 }, (_, i) => `project-${i}`);
+const LANGUAGES = ["TypeScript", "Rust", "Go", "Python", "Markdown", "JSON", "Shell", "SQL"];
+
+/** A user's history: `total` heartbeats spread over `days` days, a few sessions a day, 30 s apart. */
+function* history(total: number, days: number, endDay: number) {
+  const perDay = Math.max(1, Math.round(total / days));
+  let made = 0;
+  for (let d = 0; d < days && made < total; d++) {
+    const dayStart = (endDay - days + d) * DAY;
+    for (let i = 0; i < perDay && made < total; i++, made++) {
+      const session = Math.floor((i * 3) / perDay); // three sessions a day
+      const t = dayStart + 8 * 3600 + session * 4 * 3600 + (i % Math.ceil(perDay / 3)) * 30;
+      yield { entity: `/src/f${made % 31}.ts`, type: "file", category: made % 10 === 0 ? "debugging" : "coding", time: t + 0.5, project: PROJECTS[(d + session) % PROJECTS.length], language: LANGUAGES[made % LANGUAGES.length], user_agent: CLI_UA };
+    }
+  }
+}
+
+async function seed(server: LocalServer, key: string, beats: Iterable<unknown>, concurrency = 4) {
+  const headers = cliHeaders(key);
+  const batches: unknown[][] = [];
+  let cur: unknown[] = [];
+  for (const b of beats) {
+    cur.push(b);
+    if (cur.length === 100) batches.push(cur), (cur = []);
+  }
+  if (cur.length) batches.push(cur);
+  const r = await load(batches.length, concurrency, (i) => fetch(`${server.base}/api/hackatime/v1/users/current/heartbeats.bulk`, { method: "POST", headers, body: JSON.stringify(batches[i]) }));
+  return r;
+}
+
+async function ingestRate(server: LocalServer, label: string) {
+  const u = await server.createUser(["--timezone", "UTC"]);
+  const today = Math.floor(Date.now() / 1000 / DAY);
+  const r = await seed(server, u.api_key, history(20_000, 20, today), 4);
+  console.log(`${label.padEnd(44)} ${fmt(r)}  = ${(r.rps * 100).toFixed(0)} heartbeats/s`);
+  return r.rps;
+}
+
+export async function statsBench(server: LocalServer, big = Number(process.env.BENCH_BIG ?? 500_000)) {
+  console.log(`\n== stats (big user: ${big} heartbeats over two years; small: 5000)`);
+  const today = Math.floor(Date.now() / 1000 / DAY);
+  const emptyRate = await ingestRate(server, "bulk ingest, database empty");
+
+  const small = await server.createUser(["--timezone", "America/New_York"]);
+  const large = await server.createUser(["--timezone", "America/New_York"]);
+  await seed(server, small.api_key, history(5000, 730, today));
+  const started = performance.now();
+  const seeded = await seed(server, large.api_key, history(big, 730, today));
+  console.log(`seeded the big user in ${((performance.now() - started) / 1000).toFixed(0)} s (${(seeded.rps * 100).toFixed(0)} heartbeats/s)`);
+
+  const fullRate = await ingestRate(server, `bulk ingest, database holds ${big + 25_000}`);
+
+  const statsOf = (u: { username: string }, query: string) => () => fetch(`${server.base}/api/v1/users/${u.username}/stats${query}`);
+  const measure = async (label: string, fn: () => Promise<Response>) => {
+    await (await fn()).arrayBuffer(); // warm
+    const r = await load(60, 2, fn);
+    console.log(`${label.padEnd(44)} ${fmt(r)}`);
+    return r.p50;
+  };
+  const allTime = "?features=languages,projects";
+  const filtered = "?features=languages,projects&filter_by_project=project-3";
+  const sSmall = await measure("stats all-time, 5 000 heartbeats", statsOf(small, allTime));
+  const sBig = await measure(`stats all-time, ${big} heartbeats`, statsOf(large, allTime));
+  const fSmall = await measure("stats filter_by_project, 5 000", statsOf(small, filtered));
+  const fBig = await measure(`stats filter_by_project, ${big}`, statsOf(large, filtered));
+
+  // Status bar: 10 heartbeats today vs 20 000 today.
+  const few = await server.createUser(["--timezone", "UTC"]);
+  const many = await server.createUser(["--timezone", "UTC"]);
+  const todayStart = today * DAY;
+  await seed(server, few.api_key, Array.from({ length: 10 }, (_, i) => ({ entity: "/a.ts", type: "file", time: todayStart + i * 30, project: "p" })));
+  await seed(server, many.api_key, Array.from({ length: 20_000 }, (_, i) => ({ entity: `/a${i % 7}.ts`, type: "file", time: todayStart + i * 4, project: PROJECTS[i % 5], language: LANGUAGES[i % 8] })));
+  const sb = (u: { api_key: string }) => () => fetch(`${server.base}/api/hackatime/v1/users/current/statusbar/today`, { headers: cliHeaders(u.api_key) });
+  const sbFew = await measure("statusbar/today, 10 heartbeats today", sb(few));
+  const sbMany = await measure("statusbar/today, 20 000 heartbeats today", sb(many));
+
+  console.log("\nratios (targets in brackets):");
+  console.log(`1. stats all-time p50, big ÷ small            ${(sBig / sSmall).toFixed(2)}  [≤ 2]`);
+  console.log(`2. stats filter_by_project p50, big ÷ small   ${(fBig / fSmall).toFixed(2)}  [≤ 2]`);
+  console.log(`3. statusbar p50, 20 000 today ÷ 10 today     ${(sbMany / sbFew).toFixed(2)}  [≤ 1.3]`);
+  console.log(`4. bulk ingest rate, full ÷ empty database    ${(fullRate / emptyRate).toFixed(2)}  [≥ 0.8]`);
+}

@@ -1,0 +1,125 @@
+// GET /api/v1/users/{username}/stats (hackatime-behavior.md §6.4): Hackatime's WakaTime-style
+// summary, assembled from the duration fast path.
+import { maskedTrustLevel } from "../../auth/levels";
+import type { UserRow } from "../../db/schema";
+import { DAY_SECONDS, parseUtcDateTime, utcDayStart, yearsAgo } from "../../lib/dates";
+import { ApiError } from "../../lib/errors";
+import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
+import { isoSeconds, nowSeconds } from "../../lib/time";
+import type { GroupDimension } from "../durations/dimensions";
+import { durations, type DurationSubject } from "../durations/query";
+import { referenceBoundaryAwareTotal, referenceUniqueCodingSeconds, type HeartbeatFilter } from "../durations/reference";
+import { languageColor } from "../languages";
+import { streakDays } from "./streak";
+
+/** The breakdowns `features` may ask for: Hackatime's two, and the rest of WakaTime's. */
+const FEATURES: Record<string, GroupDimension> = {
+  languages: "language",
+  projects: "project",
+  editors: "editor",
+  operating_systems: "operating_system",
+  machines: "machine",
+  categories: "category",
+};
+const BOUNDARY_EXCLUDED = ["browsing", "meeting", "communicating"];
+
+export interface UserStatsQuery {
+  start_date?: string;
+  end_date?: string;
+  limit?: string;
+  features?: string;
+  filter_by_project?: string;
+  filter_by_category?: string;
+  boundary_aware?: string;
+  total_seconds?: string;
+  no_ai_coding?: string;
+}
+
+const csv = (v: string | undefined) =>
+  v === undefined
+    ? undefined
+    : v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+const truthy = (v: string | undefined) => v === "true" || v === "1";
+
+function parseBound(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const t = parseUtcDateTime(value);
+  if (t === null) throw new ApiError(422, `Invalid ${name}`);
+  return t;
+}
+
+export async function userStats(env: Env, user: UserRow, displayName: string, subject: DurationSubject, q: UserStatsQuery) {
+  const now = nowSeconds();
+  const start = parseBound(q.start_date, "start_date", yearsAgo(10, now));
+  const end = parseBound(q.end_date, "end_date", utcDayStart(now) + DAY_SECONDS - 1);
+  const range = { start, end };
+  const projects = csv(q.filter_by_project);
+  const excludeCategories = truthy(q.no_ai_coding) ? ["ai coding"] : undefined;
+
+  if (truthy(q.total_seconds)) {
+    const filter: HeartbeatFilter = { projects: projects?.length ? projects : undefined, categories: csv(q.filter_by_category), excludeCategories };
+    if (truthy(q.boundary_aware)) {
+      const excluded = [...BOUNDARY_EXCLUDED, ...(excludeCategories ?? [])];
+      return { total_seconds: await referenceBoundaryAwareTotal(env.DB, subject.id, range, { ...filter, excludeCategories: excluded }) };
+    }
+    return { total_seconds: (await durations(env, subject, { start, end, filter })).total };
+  }
+
+  const requested = csv(q.features) ?? ["languages"];
+  const features = Object.keys(FEATURES).filter((f) => requested.includes(f));
+  const result = await durations(env, subject, {
+    start,
+    end,
+    breakdowns: features.map((f) => FEATURES[f]),
+    filter: { projects: projects?.length ? projects : undefined, excludeCategories },
+  });
+  const total = result.total;
+  const limit = Math.max(0, Math.trunc(Number(q.limit ?? 0)) || 0);
+
+  const data: Record<string, unknown> = {
+    username: displayName,
+    user_id: String(user.id),
+    is_coding_activity_visible: true,
+    is_other_usage_visible: true,
+    status: "ok",
+    start: isoSeconds(start),
+    end: isoSeconds(end),
+    range: q.start_date || q.end_date ? "custom" : "all_time",
+    human_readable_range: q.start_date || q.end_date ? "Custom Range" : "All Time",
+    total_seconds: total,
+    daily_average: end - start >= DAY_SECONDS ? Math.floor(total / Math.floor((end - start) / DAY_SECONDS)) : 0,
+    human_readable_total: shortTimeSimple(total),
+  };
+  data.human_readable_daily_average = (data.daily_average as number) > 0 ? shortTimeSimple(data.daily_average as number) : "";
+
+  for (const f of features) {
+    const dim = FEATURES[f];
+    const named = new Map<string, number>();
+    for (const [value, seconds] of result.groups[dim] ?? []) {
+      const name = value === null || value === "" ? "Other" : value;
+      named.set(name, (named.get(name) ?? 0) + seconds);
+    }
+    const items = [...named]
+      .filter(([, seconds]) => seconds > 0)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([name, seconds]) => ({
+        name,
+        total_seconds: seconds,
+        text: shortTimeSimple(seconds),
+        hours: Math.floor(seconds / 3600),
+        minutes: Math.floor((seconds % 3600) / 60),
+        percent: total > 0 ? percentOf(seconds, total) : null,
+        digital: digitalHms(seconds),
+        ...(dim === "language" ? { color: languageColor(name) } : {}),
+      }));
+    data[f] = limit > 0 ? items.slice(0, limit) : items;
+  }
+  if (requested.includes("projects") && projects?.length) {
+    data.unique_total_seconds = await referenceUniqueCodingSeconds(env.DB, subject.id, range, projects);
+  }
+  data.streak = await streakDays(env, subject, now);
+  return { data, trust_factor: maskedTrustLevel(user.trustLevel) };
+}
