@@ -121,3 +121,19 @@ describe("GET statusbar/today", () => {
     });
   }
 });
+
+describe("time-zone changes", () => {
+  it("rebuilds the day boundaries when the user's zone changes", async () => {
+    const u = await createUser({ timezone: "UTC" });
+    // Eleven heartbeats a minute apart around local midnight in Kiritimati (UTC+14).
+    const midnight = todayBounds("Pacific/Kiritimati").start;
+    await postBulk(u.apiKey, Array.from({ length: 11 }, (_, i) => cliHeartbeat(midnight - 300 + i * 60)));
+    const inUtc = (await statusBar(u.apiKey)).body.data.grand_total.total_seconds;
+    expect(inUtc).toBe((await referenceDurations(env.DB, u.id, todayBounds("UTC"))).get(null) ?? 0);
+    await env.DB.prepare("UPDATE users SET timezone = 'Pacific/Kiritimati' WHERE id = ?").bind(u.id).run();
+    const { body } = await statusBar(u.apiKey);
+    expect(body.data.range.timezone).toBe("Pacific/Kiritimati");
+    expect(body.data.grand_total.total_seconds).toBe(300); // only the six from local midnight on
+    expect(inUtc).not.toBe(300);
+  });
+});
