@@ -41,6 +41,10 @@ const INSERT_SQL = `INSERT INTO heartbeats (user_id, ${COLUMNS.join(", ")})
   FROM json_each(?2) WHERE true
   ON CONFLICT DO NOTHING`;
 
+// The UTC days a user was active on: whom a leaderboard build has to look at.
+const ACTIVE_DAYS_SQL = `INSERT OR IGNORE INTO user_active_days (day, user_id)
+  SELECT DISTINCT date(json_extract(value, '$.time'), 'unixepoch'), ?1 FROM json_each(?2)`;
+
 const SELECT_BY_HASH_SQL = `SELECT * FROM heartbeats
   WHERE user_id = ?1 AND deleted_at IS NULL AND fields_hash IN (SELECT value FROM json_each(?2))`;
 
@@ -54,8 +58,9 @@ export type StoredHeartbeat = { id: number; user_id: number; time: number; field
 export async function insertHeartbeats(d1: D1Database, userId: number, batch: NormalizedHeartbeat[]): Promise<Map<string, StoredHeartbeat>> {
   const rows = batch.map((h) => Object.fromEntries(COLUMNS.map((c) => [c, h[c]])));
   const hashes = JSON.stringify(batch.map((h) => h.fields_hash));
-  const [, selected] = await d1.batch<StoredHeartbeat>([
+  const [, , selected] = await d1.batch<StoredHeartbeat>([
     d1.prepare(INSERT_SQL).bind(userId, JSON.stringify(rows)),
+    d1.prepare(ACTIVE_DAYS_SQL).bind(userId, JSON.stringify(rows)),
     d1.prepare(SELECT_BY_HASH_SQL).bind(userId, hashes),
   ]);
   return new Map(selected.results.map((r) => [r.fields_hash, r]));

@@ -1,7 +1,7 @@
 // The single source of the D1 tables. `npm run db:generate` turns changes here into a new
 // flat SQL file in migrations/ (applied by wrangler and by the test setup).
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   text("created_at")
@@ -176,6 +176,68 @@ export const projectRepoMappings = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("project_repo_mappings_user_project").on(t.userId, t.projectName)],
+);
+
+// Every trust-level change, written only when the level actually changes.
+export const trustLevelAuditLogs = sqliteTable(
+  "trust_level_audit_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    changedById: integer("changed_by_id").references(() => users.id),
+    previousTrustLevel: text("previous_trust_level").notNull(),
+    newTrustLevel: text("new_trust_level").notNull(),
+    reason: text("reason"),
+    notes: text("notes"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("trust_level_audit_logs_user").on(t.userId, t.createdAt), index("trust_level_audit_logs_created").on(t.createdAt)],
+);
+
+export const LEADERBOARD_PERIODS = ["daily", "last_7_days"] as const;
+export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
+
+// A leaderboard snapshot: built page by page from the queue, served once finished.
+export const leaderboards = sqliteTable(
+  "leaderboards",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    period: text("period", { enum: LEADERBOARD_PERIODS }).notNull(),
+    startDate: text("start_date").notNull(), // UTC date the board is keyed by
+    windowStart: real("window_start").notNull(),
+    windowEnd: real("window_end").notNull(),
+    pagesTotal: integer("pages_total").notNull().default(0),
+    pagesDone: integer("pages_done").notNull().default(0),
+    finishedGeneratingAt: text("finished_generating_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("leaderboards_period_finished").on(t.period, t.finishedGeneratingAt)],
+);
+
+export const leaderboardEntries = sqliteTable(
+  "leaderboard_entries",
+  {
+    leaderboardId: integer("leaderboard_id")
+      .notNull()
+      .references(() => leaderboards.id),
+    userId: integer("user_id").notNull(),
+    totalSeconds: integer("total_seconds").notNull(),
+    streakCount: integer("streak_count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.leaderboardId, t.userId] }), index("leaderboard_entries_rank").on(t.leaderboardId, t.totalSeconds)],
+);
+
+// UTC days on which a user sent heartbeats: who a leaderboard build has to look at.
+export const userActiveDays = sqliteTable(
+  "user_active_days",
+  {
+    day: text("day").notNull(),
+    userId: integer("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId] })],
 );
 
 export type UserRow = typeof users.$inferSelect;

@@ -35,7 +35,7 @@ export interface DayTotal {
 }
 
 const REBUILD_PAGE = 5000;
-const PROJECTION_VERSION = 4;
+const PROJECTION_VERSION = 5;
 
 export class UserActivity extends DurableObject<Env> {
   private readonly sql: SqlStorage;

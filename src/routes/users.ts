@@ -1,3 +1,275 @@
+// Users: public per-user activity (spans, projects, trust factor) and the stats-key lookups
+// (hackatime-behavior.md §6.5, §6.10, §11, §2.5). "{username}" is a numeric id, a Slack UID
+// or a username; "my" is the caller (optional Bearer user key).
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { maskedTrustLevel } from "../auth/levels";
+import { requireStatsKey } from "../auth/stats";
+import { optionalUser } from "../auth/user";
+import { parseProjectList, projectDetails, projectNames } from "../domain/stats/projects";
+import { heartbeatSpans, spanProjectFilter } from "../domain/stats/spans";
+import { discoveryWindow, isBlank, spansWindow, statsWindow } from "../domain/stats/windows";
+import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
+import type { AppEnv } from "../env";
+import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
+import { errorResponse, security } from "../schemas/common";
+
+const tags = ["Users"];
+
+// ---- schemas ----
+
+const usernameParam = z.object({
+  username: z.string().openapi({ param: { name: "username", in: "path" }, description: 'Username, Slack ID or user ID; "my" for the caller', example: "testuser" }),
+});
+
+const q = (description: string, example?: string) => z.string().optional().openapi({ description, ...(example ? { example } : {}) });
+
+const SpanSchema = z
+  .object({
+    start_time: z.number().openapi({ description: "Epoch seconds (Hackatime)" }),
+    end_time: z.number().openapi({ description: "Epoch seconds; +120 s padding when more activity follows (Hackatime)" }),
+    duration: z.number().openapi({ description: "Whole seconds" }),
+    start: z.number().openapi({ description: "Same as start_time" }),
+    end: z.number().openapi({ description: "Same as end_time" }),
+    project: z.string().optional().openapi({ description: "Set when every heartbeat of the span has this project" }),
+  })
+  .openapi("HeartbeatSpan");
+
+const SpansSchema = z.object({ spans: z.array(SpanSchema) });
+
+const TrustFactorSchema = z.object({
+  trust_level: z.string().openapi({ example: "blue", description: "blue, red or green (suspected users show as blue)" }),
+  trust_value: z.number().int().openapi({ example: 0 }),
+});
+
+const ProjectNamesSchema = z.object({ projects: z.array(z.string().openapi({ example: "hackatime" })) });
+
+const ProjectRowSchema = z
+  .object({
+    name: z.string(),
+    total_seconds: z.number(),
+    languages: z.array(z.string()),
+    repo_url: z.string().nullable(),
+    total_heartbeats: z.number().int(),
+    first_heartbeat: z.string().nullable().openapi({ example: "2026-08-22T10:00:00Z" }),
+    last_heartbeat: z.string().nullable().openapi({ example: "2026-08-22T12:00:00Z" }),
+    most_recent_heartbeat: z.string().nullable().openapi({ example: "2026-08-22T12:00:00Z" }),
+    archived: z.boolean(),
+  })
+  .openapi("ProjectStats");
+
+const statsWindowQuery = {
+  start: q("Stats start time (ISO 8601 or YYYY-MM-DD; default 1 year ago)"),
+  end: q("Stats end time (default now)"),
+  start_date: q("Same as start"),
+  end_date: q("Same as end"),
+};
+
+const LookupEmailSchema = z.object({ user_id: z.number().int().openapi({ example: 42 }), email: z.string().openapi({ example: "test@example.com" }) });
+const LookupEmailMissSchema = z.object({ error: z.string().openapi({ example: "User not found" }), email: z.string() });
+const LookupSlackSchema = z.object({ user_id: z.number().int().openapi({ example: 42 }), slack_uid: z.string().openapi({ example: "TEST123456" }) });
+const LookupSlackMissSchema = z.object({ error: z.string().openapi({ example: "User not found" }), slack_uid: z.string() });
+
+const privacyResponses = {
+  403: errorResponse("the user has disabled public stats"),
+  404: errorResponse("user not found"),
+};
+
+// ---- routes ----
+
+export const lookupEmailRoute = createRoute({
+  method: "get",
+  path: "/api/v1/users/lookup_email/{email}",
+  tags,
+  summary: "Lookup user by email",
+  description: "Finds a user id by email address (case-insensitive). Requires the stats key (an admin key or STATS_API_KEY) as Bearer.",
+  security: security.userKey,
+  middleware: [requireStatsKey()] as const,
+  request: { params: z.object({ email: z.string().openapi({ param: { name: "email", in: "path" }, example: "test@example.com" }) }) },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: LookupEmailSchema } } },
+    401: errorResponse("missing or wrong stats key"),
+    404: { description: "not found", content: { "application/json": { schema: LookupEmailMissSchema } } },
+  },
+});
+
+export const lookupSlackUidRoute = createRoute({
+  method: "get",
+  path: "/api/v1/users/lookup_slack_uid/{slack_uid}",
+  tags,
+  summary: "Lookup user by Slack UID",
+  description: "Finds a user id by Slack user id. Requires the stats key (an admin key or STATS_API_KEY) as Bearer.",
+  security: security.userKey,
+  middleware: [requireStatsKey()] as const,
+  request: { params: z.object({ slack_uid: z.string().openapi({ param: { name: "slack_uid", in: "path" }, example: "U123456" }) }) },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: LookupSlackSchema } } },
+    401: errorResponse("missing or wrong stats key"),
+    404: { description: "not found", content: { "application/json": { schema: LookupSlackMissSchema } } },
+  },
+});
+
+export const spansRoute = createRoute({
+  method: "get",
+  path: "/api/v1/users/{username}/heartbeats/spans",
+  tags,
+  summary: "Get heartbeat spans",
+  description:
+    "Spans of continuous activity: a span ends where the next heartbeat is more than 120 s away; a span followed by more activity is padded by 120 s. Dates are UTC; defaults are 10 years ago and the end of today.",
+  security: security.userKey,
+  request: {
+    params: usernameParam,
+    query: z.object({
+      start_date: q("Start (YYYY-MM-DD or ISO 8601, UTC)", "2026-08-01"),
+      end_date: q("End (YYYY-MM-DD or ISO 8601, UTC)", "2026-08-22"),
+      project: q("Only this project"),
+      filter_by_project: q("Only these projects (comma-separated); ignored when project is given"),
+    }),
+  },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: SpansSchema } } },
+    ...privacyResponses,
+    422: errorResponse("invalid date"),
+  },
+});
+
+export const trustFactorRoute = createRoute({
+  method: "get",
+  path: "/api/v1/users/{username}/trust_factor",
+  tags,
+  summary: "Get trust factor",
+  description: "A user's public trust level (suspected users show as blue). No privacy check.",
+  security: security.userKey,
+  request: { params: usernameParam },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: TrustFactorSchema } } },
+    404: errorResponse("not found"),
+  },
+});
+
+export const projectsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/users/{username}/projects",
+  tags,
+  summary: "Get user projects",
+  description: "Names of the projects with activity in the window (default the last 30 days), archived ones included.",
+  security: security.userKey,
+  request: {
+    params: usernameParam,
+    query: z.object({
+      since: q("Window start (default 30 days ago, at midnight UTC)"),
+      start: q("Same as since"),
+      start_date: q("Same as since"),
+      until: q("Window end (default now)"),
+      until_date: q("Same as until"),
+      end: q("Same as until"),
+      end_date: q("Same as until"),
+    }),
+  },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: ProjectNamesSchema } } },
+    ...privacyResponses,
+  },
+});
+
+export const projectRoute = createRoute({
+  method: "get",
+  path: "/api/v1/users/{username}/project/{project_name}",
+  tags,
+  summary: "Get specific project stats",
+  description: "One project's stats over the window (default the last year). Archived projects and projects without activity in the window answer 404.",
+  security: security.userKey,
+  request: {
+    params: usernameParam.extend({ project_name: z.string().openapi({ param: { name: "project_name", in: "path" }, example: "hackatime" }) }),
+    query: z.object(statsWindowQuery),
+  },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: ProjectRowSchema } } },
+    400: errorResponse("blank project name"),
+    ...privacyResponses,
+  },
+});
+
+export const projectDetailsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/users/{username}/projects/details",
+  tags,
+  summary: "Get detailed project stats",
+  description: "Stats of every non-archived project with activity in the window (default the last year), most time first.",
+  security: security.userKey,
+  request: {
+    params: usernameParam,
+    query: z.object({
+      projects: q("Only these projects (comma-separated)", "hackatime,tally"),
+      since: q("Accepted for compatibility; the stats window is start/end"),
+      until: q("Accepted for compatibility; the stats window is start/end"),
+      until_date: q("Accepted for compatibility; the stats window is start/end"),
+      ...statsWindowQuery,
+    }),
+  },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: z.object({ projects: z.array(ProjectRowSchema) }) } } },
+    ...privacyResponses,
+  },
+});
+
+// ---- handlers ----
+
+async function statsTarget(c: Context<AppEnv>, username: string) {
+  const caller = await optionalUser(c.env.DB, c.req.header("authorization"));
+  return resolveStatsTarget(c.env.DB, username, caller);
+}
 
 export const usersRouter = createRouter();
+
+// The lookups first: "/api/v1/users/lookup_email/projects" is a lookup, not user "lookup_email".
+usersRouter.openapi(lookupEmailRoute, async (c) => {
+  const { email } = c.req.valid("param");
+  const row = await c.env.DB.prepare("SELECT user_id FROM email_addresses WHERE email = ?")
+    .bind(email.trim().toLowerCase())
+    .first<{ user_id: number }>();
+  if (!row) return c.json({ error: "User not found", email }, 404);
+  return c.json({ user_id: row.user_id, email }, 200);
+});
+
+usersRouter.openapi(lookupSlackUidRoute, async (c) => {
+  const { slack_uid } = c.req.valid("param");
+  const row = await c.env.DB.prepare("SELECT id FROM users WHERE slack_uid = ?").bind(slack_uid).first<{ id: number }>();
+  if (!row) return c.json({ error: "User not found", slack_uid }, 404);
+  return c.json({ user_id: row.id, slack_uid }, 200);
+});
+
+usersRouter.openapi(spansRoute, async (c) => {
+  const query = c.req.valid("query");
+  const { subject } = await statsTarget(c, c.req.valid("param").username);
+  const window = spansWindow(query);
+  const spans = await heartbeatSpans(c.env.DB, subject.id, window, spanProjectFilter(query.project, query.filter_by_project));
+  return c.json({ spans }, 200);
+});
+
+usersRouter.openapi(trustFactorRoute, async (c) => {
+  const user = await findUserByIdentifier(c.env.DB, c.req.valid("param").username);
+  if (!user) throw new ApiError(404, "User not found");
+  return c.json(maskedTrustLevel(user.trustLevel), 200);
+});
+
+usersRouter.openapi(projectsRoute, async (c) => {
+  const { subject } = await statsTarget(c, c.req.valid("param").username);
+  return c.json({ projects: await projectNames(c.env.DB, subject.id, discoveryWindow(c.req.valid("query"))) }, 200);
+});
+
+usersRouter.openapi(projectRoute, async (c) => {
+  const { username, project_name } = c.req.valid("param");
+  const { subject } = await statsTarget(c, username);
+  if (isBlank(project_name)) throw new ApiError(400, "whats the name?");
+  const [row] = await projectDetails(c.env, subject, statsWindow(c.req.valid("query")), { names: [project_name.trim()] });
+  if (!row) throw new ApiError(404, "found nuthin");
+  return c.json(row, 200);
+});
+
+usersRouter.openapi(projectDetailsRoute, async (c) => {
+  const query = c.req.valid("query");
+  const { subject } = await statsTarget(c, c.req.valid("param").username);
+  return c.json({ projects: await projectDetails(c.env, subject, statsWindow(query), { names: parseProjectList(query.projects) }) }, 200);
+});

@@ -24,7 +24,16 @@ export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
 export const PROJECT_LANGUAGE = "project_language";
 /** The chain of heartbeats that count for streaks: category set and not "browsing" (SQL !=). */
 export const NON_BROWSING = "non_browsing";
-export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE | typeof NON_BROWSING;
+/**
+ * The chain leaderboards rank by (hackatime-behavior.md §7): category exactly "coding", not a
+ * browser editor, project not the <<LAST_PROJECT>> placeholder.
+ */
+export const LEADERBOARD = "leaderboard";
+export const BROWSER_EDITORS = new Set(["arc", "brave", "chrome", "chromium", "edge", "firefox", "floorp", "librewolf", "microsoft-edge", "opera", "opera-gx", "safari", "vivaldi", "waterfox", "zen"]);
+export const isLeaderboardEligible = (v: DimensionValues) =>
+  v.category === "coding" && (v.editor === null || !BROWSER_EDITORS.has(v.editor.toLowerCase())) && v.project !== "<<LAST_PROJECT>>";
+
+export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE | typeof NON_BROWSING | typeof LEADERBOARD;
 
 export type DimensionValues = Record<GroupDimension, string | null>;
 
@@ -42,5 +51,6 @@ export function chainKeys(values: DimensionValues): Array<[Dimension, string]> {
   for (const dim of GROUP_DIMENSIONS) keys.push([dim, encodeKey(values[dim])]);
   keys.push([PROJECT_LANGUAGE, encodePair(values.project, values.language)]);
   if (values.category !== null && values.category !== "browsing") keys.push([NON_BROWSING, ALL_KEY]);
+  if (isLeaderboardEligible(values)) keys.push([LEADERBOARD, ALL_KEY]);
   return keys;
 }

@@ -3,7 +3,7 @@
 // (no filter; one project; one category), else by the reference query bounded by the range.
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
-import { ALL_KEY, NON_BROWSING, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
+import { ALL_KEY, LEADERBOARD, NON_BROWSING, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
 import { referenceDurations, type HeartbeatFilter } from "./reference";
 
 export interface DurationRequest {
@@ -59,7 +59,7 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
   for (const r of rows) {
     if (r.dim === "all" && r.key === ALL_KEY) totalMicros = r.micros;
     else if (r.dim === PROJECT_LANGUAGE) groups.language!.set(decodePair(r.key)[1], microsToSeconds(r.micros));
-    else if (r.dim !== "all" && r.dim !== NON_BROWSING) {
+    else if (r.dim !== "all" && r.dim !== NON_BROWSING && r.dim !== LEADERBOARD) {
       groups[r.dim]?.set(decodeKey(r.key), microsToSeconds(r.micros));
       if ((projectOnly && r.dim === "project") || (categoryOnly && r.dim === "category")) totalMicros = r.micros;
     }
