@@ -1,3 +1,209 @@
+// Tag "Authenticated": the caller's own profile, time, streak, projects, key and latest
+// heartbeat. Hackatime serves these to OAuth tokens only; we accept the user API key (Bearer,
+// Basic or ?api_key, DESIGN.md "Decisions"). Restricted users (red trust or an active deletion)
+// get 401 {"error":"Unauthorized"} everywhere except /me, which refuses only an active deletion.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { userKeyCandidate } from "../auth/credentials";
+import { requireUser } from "../auth/user";
+import { authenticatedProjects, defaultHoursRange, hoursBetween, parseDateParam, profile } from "../domain/stats/authenticated";
+import { latestHeartbeat } from "../domain/stats/recent";
+import { streakDays } from "../domain/stats/streak";
+import type { AppEnv } from "../env";
+import { ApiError, unauthorized } from "../lib/errors";
 import { createRouter } from "../lib/router";
+import { errorResponse, security } from "../schemas/common";
+
+const tags = ["Authenticated"];
+
+/** The caller's own data: never cached by intermediaries (api_keys answers a secret). */
+const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.header("Cache-Control", "no-store");
+  await next();
+};
+const unrestricted = () => [noStore, requireUser({ allowRestricted: false })];
+const json = <T extends z.ZodType>(schema: T, description = "successful") => ({ description, content: { "application/json": { schema } } });
+const q = (description: string, example?: string) => z.string().optional().openapi({ description, example });
+
+const MeSchema = z
+  .object({
+    id: z.number().int(),
+    emails: z.array(z.string()),
+    slack_id: z.string().nullable(),
+    github_username: z.string().nullable(),
+    trust_factor: z.object({ trust_level: z.string().openapi({ example: "blue" }), trust_value: z.number().int().openapi({ example: 0 }) }),
+  })
+  .openapi("AuthenticatedMe");
+
+const HoursSchema = z
+  .object({
+    start_date: z.string().openapi({ format: "date", example: "2024-03-13" }),
+    end_date: z.string().openapi({ format: "date", example: "2024-03-20" }),
+    total_seconds: z.number().openapi({ example: 153000 }),
+  })
+  .openapi("AuthenticatedHours");
+
+const StreakSchema = z.object({ streak_days: z.number().int().openapi({ example: 5 }) }).openapi("AuthenticatedStreak");
+
+const ProjectsSchema = z
+  .object({
+    projects: z.array(
+      z.object({
+        name: z.string().openapi({ example: "hackatime" }),
+        total_seconds: z.number().openapi({ example: 3600 }),
+        most_recent_heartbeat: z.string().nullable().openapi({ format: "date-time", example: "2024-03-20T10:00:00Z" }),
+        languages: z.array(z.string()),
+        archived: z.boolean(),
+      }),
+    ),
+  })
+  .openapi("AuthenticatedProjects");
+
+const ApiKeySchema = z.object({ token: z.string().openapi({ example: "6f1c2a4e-…" }) }).openapi("AuthenticatedApiKey");
+
+const LatestHeartbeatSchema = z
+  .object({
+    id: z.number().int(),
+    created_at: z.string().openapi({ format: "date-time" }),
+    time: z.number(),
+    category: z.string().nullable(),
+    project: z.string().nullable(),
+    language: z.string().nullable(),
+    editor: z.string().nullable(),
+    operating_system: z.string().nullable(),
+    machine: z.string().nullable(),
+    entity: z.string().nullable(),
+  })
+  .openapi("AuthenticatedLatestHeartbeat");
+const NoHeartbeatSchema = z.object({ heartbeat: z.null() }).openapi("AuthenticatedNoHeartbeat");
+
+export const meRoute = createRoute({
+  method: "get",
+  path: "/api/v1/authenticated/me",
+  tags,
+  summary: "Get current user info",
+  description:
+    "The caller's id, email addresses, Slack ID, GitHub username and (masked) trust factor. Red users may call it; an account with an active deletion request gets 401.",
+  security: security.userKey,
+  middleware: [noStore, requireUser()] as const,
+  responses: { 200: json(MeSchema), 401: errorResponse("unauthorized") },
+});
+
+export const hoursRoute = createRoute({
+  method: "get",
+  path: "/api/v1/authenticated/hours",
+  tags,
+  summary: "Get hours",
+  description:
+    "Coding seconds from the start of start_date to the end of end_date, local dates in the user's time zone (both inclusive). Defaults: 7 days ago through today.",
+  security: security.userKey,
+  middleware: unrestricted(),
+  request: { query: z.object({ start_date: q("Start date (YYYY-MM-DD)", "2024-03-13"), end_date: q("End date (YYYY-MM-DD)", "2024-03-20") }) },
+  responses: { 200: json(HoursSchema), 401: errorResponse("unauthorized"), 422: errorResponse("invalid start_date or end_date") },
+});
+
+export const streakRoute = createRoute({
+  method: "get",
+  path: "/api/v1/authenticated/streak",
+  tags,
+  summary: "Get streak",
+  description: "Consecutive local days with at least 15 minutes of coding, up to today (or yesterday when today has not qualified yet).",
+  security: security.userKey,
+  middleware: unrestricted(),
+  responses: { 200: json(StreakSchema), 401: errorResponse("unauthorized") },
+});
+
+export const projectsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/authenticated/projects",
+  tags,
+  summary: "Get projects",
+  description:
+    "All-time per-project seconds (each project chained on its own), latest heartbeat and languages, most time first. Archived projects only with include_archived=true. start/start_date and end/end_date narrow the stats window; since/until/until_date are accepted and, as in Hackatime, do not change this list. Unparseable times are ignored.",
+  security: security.userKey,
+  middleware: unrestricted(),
+  request: {
+    query: z.object({
+      include_archived: q("Include archived projects (true/false)", "true"),
+      projects: q("Comma-separated list of project names", "hackatime,tally"),
+      since: q("Project discovery start time (ISO 8601)"),
+      until: q("Project discovery end time (ISO 8601)"),
+      until_date: q("Alias for until"),
+      start: q("Stats start time (ISO 8601)"),
+      end: q("Stats end time (ISO 8601)"),
+      start_date: q("Alias for start"),
+      end_date: q("Alias for end"),
+    }),
+  },
+  responses: { 200: json(ProjectsSchema), 401: errorResponse("unauthorized") },
+});
+
+export const apiKeysRoute = createRoute({
+  method: "get",
+  path: "/api/v1/authenticated/api_keys",
+  tags,
+  summary: "Get API keys",
+  description: "The caller's API key (the one this request authenticated with). Warning: this returns sensitive information.",
+  security: security.userKey,
+  middleware: unrestricted(),
+  responses: { 200: json(ApiKeySchema), 401: errorResponse("unauthorized") },
+});
+
+export const latestHeartbeatRoute = createRoute({
+  method: "get",
+  path: "/api/v1/authenticated/heartbeats/latest",
+  tags,
+  summary: "Get latest heartbeat",
+  description: 'The newest heartbeat that is not a test entry, or {"heartbeat": null} when there is none.',
+  security: security.userKey,
+  middleware: unrestricted(),
+  responses: { 200: json(z.union([LatestHeartbeatSchema, NoHeartbeatSchema])), 401: errorResponse("unauthorized") },
+});
 
 export const authenticatedRouter = createRouter();
+
+authenticatedRouter.openapi(meRoute, async (c) => {
+  if (c.var.user.deletionActive) throw unauthorized();
+  const me = await profile(c.env.DB, c.var.user.id);
+  if (!me) throw unauthorized();
+  return c.json(me, 200);
+});
+
+authenticatedRouter.openapi(hoursRoute, async (c) => {
+  const { start_date, end_date } = c.req.valid("query");
+  const user = c.var.user;
+  const defaults = defaultHoursRange(user.timezone);
+  const date = (value: string | undefined, name: string, fallback: string) => {
+    if (value === undefined || value.trim() === "") return fallback;
+    const d = parseDateParam(value);
+    if (d === null) throw new ApiError(422, `Invalid ${name}`);
+    return d;
+  };
+  const startDate = date(start_date, "start_date", defaults.startDate);
+  const endDate = date(end_date, "end_date", defaults.endDate);
+  const total = await hoursBetween(c.env, user, startDate, endDate);
+  return c.json({ start_date: startDate, end_date: endDate, total_seconds: total }, 200);
+});
+
+authenticatedRouter.openapi(streakRoute, async (c) => {
+  return c.json({ streak_days: await streakDays(c.env, c.var.user) }, 200);
+});
+
+authenticatedRouter.openapi(projectsRoute, async (c) => {
+  const projects = await authenticatedProjects(c.env, c.var.user, c.req.valid("query"));
+  return c.json({ projects }, 200);
+});
+
+authenticatedRouter.openapi(apiKeysRoute, async (c) => {
+  // Only SHA-256 hashes of keys are stored, so the key cannot be read back from storage.
+  // Answer with the key this request authenticated with: it is the caller's own and they
+  // already hold it. requireUser accepted it, so the same extraction finds it again.
+  const token = userKeyCandidate(c.req.header("authorization"), c.req.query("api_key"));
+  if (!token) throw unauthorized();
+  return c.json({ token }, 200);
+});
+
+authenticatedRouter.openapi(latestHeartbeatRoute, async (c) => {
+  const hb = await latestHeartbeat(c.env.DB, c.var.user.id);
+  return c.json(hb ?? { heartbeat: null }, 200);
+});

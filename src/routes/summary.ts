@@ -1,3 +1,78 @@
+// GET /api/summary: Hackatime's public, WakaTime-ish summary of one user (hackatime-behavior.md
+// §6.6). No caller authentication: credentials are accepted and ignored, so a user who hides
+// their stats is hidden here from everyone, themselves included.
+import { createRoute, z } from "@hono/zod-openapi";
+import { publicSummary, summaryWindow } from "../domain/stats/summaries";
+import { isBlank } from "../domain/stats/display-names";
+import { resolveStatsTarget } from "../domain/users/lookup";
+import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
+import { errorResponse, security } from "../schemas/common";
+
+/** An optional query parameter; a repeated one counts by its last value (as Rails reads it). */
+const queryParam = (description: string, example?: string) =>
+  z
+    .preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), z.string().optional())
+    .openapi({ description, example, type: "string" });
+
+const KeyTotal = z.object({ key: z.string(), total: z.number() });
+const AlwaysEmpty = z.object({}).nullable().openapi({ description: "Always {} (never computed)" });
+
+const SummarySchema = z
+  .object({
+    user_id: z.string().nullable().openapi({ description: "Echo of the `user` parameter (null when user_id was used)" }),
+    from: z.string().openapi({ example: "2023-01-01T00:00:00Z" }),
+    to: z.string().openapi({ example: "2023-01-31T23:59:59Z" }),
+    projects: z.array(KeyTotal),
+    languages: z.array(KeyTotal),
+    editors: AlwaysEmpty,
+    operating_systems: AlwaysEmpty,
+    machines: AlwaysEmpty,
+    categories: AlwaysEmpty,
+    branches: AlwaysEmpty,
+    entities: AlwaysEmpty,
+    labels: AlwaysEmpty,
+  })
+  .openapi("Summary");
+
+export const summaryRoute = createRoute({
+  method: "get",
+  path: "/api/summary",
+  tags: ["WakaTime Compatibility"],
+  summary: "Get WakaTime-compatible summary",
+  description:
+    "Public summary of a user's coding time per project and language over a UTC window: explicit from|start and to|end (start of the first day to the end of the last), else interval|range (today, yesterday, week, 7_days, last_7_days, month, 30_days, last_30_days, 6_months, last_6_months, year, 12_months, last_12_months, last_year, any, all_time; absent = all time; anything else = today). No caller authentication: credentials are ignored, and a user with public stats off answers 403.",
+  security: security.userKey,
+  request: {
+    query: z.object({
+      user_id: queryParam("User id, Slack id or username (required unless `user` is given)", "42"),
+      user: queryParam("Deprecated spelling of user_id (echoed back as user_id)"),
+      start: queryParam("Start date (YYYY-MM-DD); alias of from", "2023-01-01"),
+      end: queryParam("End date (YYYY-MM-DD); alias of to", "2023-01-31"),
+      from: queryParam("Start date or date-time (UTC unless an offset is given)"),
+      to: queryParam("End date or date-time (UTC unless an offset is given)"),
+      interval: queryParam("Named window (see the description)", "last_7_days"),
+      range: queryParam("Alias of interval"),
+      project: queryParam("Only this project"),
+    }),
+  },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: SummarySchema } } },
+    400: errorResponse("missing user_id, or an invalid date range"),
+    403: errorResponse("the user has disabled public stats"),
+    404: errorResponse("user not found"),
+  },
+});
 
 export const summaryRouter = createRouter();
+
+summaryRouter.openapi(summaryRoute, async (c) => {
+  const q = c.req.valid("query");
+  const identifier = q.user_id ?? q.user;
+  if (isBlank(identifier)) throw new ApiError(400, "Missing required parameter: user_id");
+  const target = await resolveStatsTarget(c.env.DB, identifier!, null, "User has disabled public stats");
+  const window = summaryWindow(q);
+  if (!window) throw new ApiError(400, "Invalid date range");
+  const summary = await publicSummary(c.env, target.subject, window, isBlank(q.project) ? null : q.project!);
+  return c.json({ user_id: q.user ?? null, ...summary }, 200);
+});

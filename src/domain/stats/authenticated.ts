@@ -1,0 +1,91 @@
+// What /api/v1/authenticated/* answers about the caller (hackatime-behavior.md §6.9): the
+// profile, coding time over local dates, and the all-time project list.
+import { maskedTrustLevel } from "../../auth/levels";
+import { addDays, localDate, nowSeconds, parseIsoDate, startOfLocalDay } from "../../lib/time";
+import { durations, type DurationSubject } from "../durations/query";
+import { parseProjectList, projectDetails } from "./projects";
+import { lenientTimeParam, type QueryValues, type TimeWindow } from "./windows";
+
+// ---------------------------------------------------------------------------------------------
+// Profile.
+
+export interface Profile {
+  id: number;
+  emails: string[];
+  slack_id: string | null;
+  github_username: string | null;
+  trust_factor: { trust_level: string; trust_value: number };
+}
+
+/** The /me body. The trust level is always the masked one (we have no verified OAuth apps). */
+export async function profile(d1: D1Database, userId: number): Promise<Profile | null> {
+  const [user, emails] = await d1.batch([
+    d1.prepare("SELECT id, slack_uid, github_username, trust_level FROM users WHERE id = ?").bind(userId),
+    d1.prepare("SELECT email FROM email_addresses WHERE user_id = ? ORDER BY id").bind(userId),
+  ]);
+  const u = user.results[0] as { id: number; slack_uid: string | null; github_username: string | null; trust_level: number } | undefined;
+  if (!u) return null;
+  return {
+    id: u.id,
+    emails: (emails.results as Array<{ email: string }>).map((e) => e.email),
+    slack_id: u.slack_uid,
+    github_username: u.github_username,
+    trust_factor: maskedTrustLevel(u.trust_level),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hours over local dates.
+
+/**
+ * A date parameter as YYYY-MM-DD: a strict calendar date, or an ISO datetime whose date part is
+ * taken (as Rails' String#to_date does). null when invalid.
+ */
+export function parseDateParam(raw: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$/.exec(raw.trim());
+  return m && parseIsoDate(m[1]) ? m[1] : null;
+}
+
+/** Coding seconds from the local start of startDate to the local end of endDate (inclusive dates). */
+export async function hoursBetween(env: Env, user: DurationSubject, startDate: string, endDate: string): Promise<number> {
+  const start = startOfLocalDay(startDate, user.timezone);
+  const end = startOfLocalDay(addDays(endDate, 1), user.timezone);
+  if (!(end > start)) return 0;
+  return (await durations(env, user, { start, end })).total;
+}
+
+/** Hackatime's defaults: seven days ago through today, here in the user's zone. */
+export function defaultHoursRange(timezone: string, now = nowSeconds()): { startDate: string; endDate: string } {
+  const today = localDate(now, timezone);
+  return { startDate: addDays(today, -7), endDate: today };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projects: Hackatime's ProjectStatsQuery#project_details with all-time defaults, shown with the
+// five fields the authenticated endpoint renders. The rows come from the shared project-details
+// rule (./projects.ts), the same one /api/v1/users/{username}/projects/details uses.
+
+export interface AuthenticatedProject {
+  name: string;
+  total_seconds: number;
+  most_recent_heartbeat: string | null;
+  languages: string[];
+  archived: boolean;
+}
+
+/** All time, as far as stored heartbeats go (ingest keeps times below 2e9). */
+export const ALL_TIME: TimeWindow = { start: 0, end: 2e9 };
+
+/**
+ * Project rows, most time first. `start|start_date` and `end|end_date` narrow the (inclusive)
+ * stats window; unparseable values are skipped, as Hackatime does. `since|until|until_date` only
+ * steer Hackatime's project discovery, which this endpoint does not use, so they change nothing.
+ */
+export async function authenticatedProjects(env: Env, user: DurationSubject, query: QueryValues): Promise<AuthenticatedProject[]> {
+  const window: TimeWindow = {
+    start: lenientTimeParam(query, ["start", "start_date"], ALL_TIME.start),
+    end: lenientTimeParam(query, ["end", "end_date"], ALL_TIME.end),
+  };
+  const rows = await projectDetails(env, user, window, { names: parseProjectList(query.projects), includeArchived: query.include_archived === "true" });
+  return rows.map((r) => ({ name: r.name, total_seconds: r.total_seconds, most_recent_heartbeat: r.most_recent_heartbeat, languages: r.languages, archived: r.archived }));
+}

@@ -1,0 +1,194 @@
+// A user's raw heartbeats, newest first or paged oldest first (hackatime-behavior.md §6.8, §6.9):
+// the "most recent" lookups, the keyset-paged listing, their query-parameter parsing, and Rails'
+// time_ago_in_words. Every query is keyed by user and walks the heartbeats(user_id, time, id)
+// index; soft-deleted rows never show.
+import type { StoredHeartbeat } from "../../db/heartbeats";
+import { nowSeconds } from "../../lib/time";
+import { parseRailsTime } from "./windows";
+
+// ---------------------------------------------------------------------------------------------
+// time_ago_in_words (ActionView DateHelper#distance_of_time_in_words, include_seconds: false,
+// the :en locale). Pure.
+
+const MINUTES_IN_YEAR = 525_600;
+const MINUTES_IN_QUARTER_YEAR = 131_400;
+const MINUTES_IN_THREE_QUARTERS_YEAR = 394_200;
+
+const count = (n: number, one: string, other: string) => (n === 1 ? one : other.replace("%{count}", String(n)));
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+// Ruby's Float#round rounds half away from zero (Math.round rounds half up); distances are ≥ 0.
+const rubyRound = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
+
+/** Rails distance_of_time_in_words between two instants (epoch seconds), in either order. */
+export function distanceOfTimeInWords(fromEpoch: number, toEpoch: number): string {
+  let from = fromEpoch;
+  let to = toEpoch;
+  if (from > to) [from, to] = [to, from];
+  const minutes = rubyRound((to - from) / 60);
+  if (minutes <= 1) return minutes === 0 ? "less than a minute" : "1 minute";
+  if (minutes < 45) return `${minutes} minutes`;
+  if (minutes < 90) return "about 1 hour";
+  if (minutes < 1440) return count(rubyRound(minutes / 60), "about 1 hour", "about %{count} hours");
+  if (minutes < 2520) return "1 day";
+  if (minutes < 43200) return count(rubyRound(minutes / 1440), "1 day", "%{count} days");
+  if (minutes < 86400) return count(rubyRound(minutes / 43200), "about 1 month", "about %{count} months");
+  if (minutes < 525600) return count(rubyRound(minutes / 43200), "1 month", "%{count} months");
+  // Years, discounting the leap days between the two dates (UTC calendar, as Time.at is here).
+  const f = new Date(from * 1000);
+  const t = new Date(to * 1000);
+  let fromYear = f.getUTCFullYear();
+  if (f.getUTCMonth() + 1 >= 3) fromYear += 1;
+  let toYear = t.getUTCFullYear();
+  if (t.getUTCMonth() + 1 < 3) toYear -= 1;
+  let leapYears = 0;
+  for (let y = fromYear; y <= toYear; y++) if (isLeap(y)) leapYears++;
+  const withOffset = minutes - leapYears * 1440;
+  const remainder = ((withOffset % MINUTES_IN_YEAR) + MINUTES_IN_YEAR) % MINUTES_IN_YEAR;
+  const years = Math.floor(withOffset / MINUTES_IN_YEAR);
+  if (remainder < MINUTES_IN_QUARTER_YEAR) return count(years, "about 1 year", "about %{count} years");
+  if (remainder < MINUTES_IN_THREE_QUARTERS_YEAR) return count(years, "over 1 year", "over %{count} years");
+  return count(years + 1, "almost 1 year", "almost %{count} years");
+}
+
+/** What Hackatime shows for most_recent: time_ago_in_words(Time.at(time)) + " ago". */
+export const timeAgo = (epochSeconds: number, now: number) => `${distanceOfTimeInWords(epochSeconds, now)} ago`;
+
+// ---------------------------------------------------------------------------------------------
+// Query parameters.
+
+// Nine or more digits: epoch seconds (every heartbeat time is ≥ 1e9); eight are a compact date.
+const EPOCH = /^\d{9,12}(?:\.\d+)?$/;
+
+/**
+ * A time parameter as epoch seconds: epoch seconds ("1732485600", "1732485600.5"), or what
+ * Rails' Time.parse reads in the app zone (UTC): a date ("2024-03-13", midnight), an ISO 8601 /
+ * Rails-style datetime ("2024-03-13T10:00:00Z", "2024-03-13 10:00:00 +0200", "… UTC"; no zone
+ * means UTC) or a bare time (today). null when it is none of these or not a real calendar time.
+ */
+export function parseTimeParam(raw: string, now = nowSeconds()): number | null {
+  const value = raw.trim();
+  return EPOCH.test(value) ? Number(value) : parseRailsTime(value, now);
+}
+
+/** ISO 8601 in UTC with milliseconds, as Rails renders a Time in JSON: 2024-03-13T10:00:00.000Z. */
+export const isoMillis = (epochSeconds: number) => new Date(Math.floor(epochSeconds * 1000)).toISOString();
+
+// ---------------------------------------------------------------------------------------------
+// Keyset cursor over (time, id): opaque to clients (base64url of "time:id"). time is the exact
+// stored double (JS prints it round-trippably), so the next page starts right after that row.
+
+export interface HeartbeatKey {
+  time: number;
+  id: number;
+}
+
+export function encodeCursor(key: HeartbeatKey): string {
+  return btoa(`${key.time}:${key.id}`).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string): HeartbeatKey | null {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return null;
+  let text: string;
+  try {
+    const b64 = cursor.replace(/-/g, "+").replace(/_/g, "/");
+    text = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+  } catch {
+    return null;
+  }
+  const m = /^(\d+(?:\.\d+)?(?:e[+-]?\d+)?):(\d{1,16})$/i.exec(text);
+  if (!m) return null;
+  const time = Number(m[1]);
+  const id = Number(m[2]);
+  return Number.isFinite(time) && Number.isSafeInteger(id) ? { time, id } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries.
+
+export const PAGE_DEFAULT_LIMIT = 1000;
+export const PAGE_MAX_LIMIT = 5000;
+
+export interface HeartbeatPage {
+  rows: StoredHeartbeat[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+/** The page query: heartbeats(user_id, time, id) gives both the range and the order. */
+export const pageHeartbeatsSql = (withCursor: boolean) =>
+  `SELECT * FROM heartbeats
+   WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time <= ?3 ${withCursor ? "AND (time, id) > (?5, ?6)" : ""}
+   ORDER BY time, id LIMIT ?4`;
+
+/**
+ * One page of a user's live heartbeats with start ≤ time ≤ end, in (time, id) order, after the
+ * cursor's row. Reads limit + 1 rows to know whether another page follows.
+ */
+export async function pageHeartbeats(
+  d1: D1Database,
+  userId: number,
+  range: { start: number; end: number },
+  after: HeartbeatKey | null,
+  limit: number,
+): Promise<HeartbeatPage> {
+  // With a cursor the index seek starts at the cursor's time, not the range start, so a page
+  // costs the same at the end of a long range as at its beginning.
+  const from = after ? Math.max(range.start, after.time) : range.start;
+  const params: unknown[] = [userId, from, range.end, limit + 1];
+  if (after) params.push(after.time, after.id);
+  const { results } = await d1.prepare(pageHeartbeatsSql(after !== null)).bind(...params).all<StoredHeartbeat>();
+  const hasMore = results.length > limit;
+  const rows = hasMore ? results.slice(0, limit) : results;
+  const last = rows[rows.length - 1];
+  return { rows, hasMore, nextCursor: hasMore && last ? encodeCursor({ time: last.time, id: last.id }) : null };
+}
+
+export interface RecentFilter {
+  /** Only this source type; when absent, anything but test_entry. */
+  sourceType?: string;
+  /** Editor, compared case-insensitively (ASCII folding: SQLite LOWER on both sides). */
+  editor?: string;
+}
+
+/** The newest matching heartbeat's query: walks heartbeats(user_id, time, id) backwards. */
+export function mostRecentSql(userId: number, filter: RecentFilter, columns = "*"): { sql: string; params: unknown[] } {
+  const where = ["user_id = ?1", "deleted_at IS NULL"];
+  const params: unknown[] = [userId];
+  if (filter.sourceType) {
+    params.push(filter.sourceType);
+    where.push(`source_type = ?${params.length}`);
+  } else {
+    where.push("source_type != 'test_entry'");
+  }
+  if (filter.editor) {
+    params.push(filter.editor);
+    where.push(`LOWER(editor) = LOWER(?${params.length})`);
+  }
+  return { sql: `SELECT ${columns} FROM heartbeats WHERE ${where.join(" AND ")} ORDER BY time DESC, id DESC LIMIT 1`, params };
+}
+
+export async function mostRecentHeartbeat(d1: D1Database, userId: number, filter: RecentFilter = {}): Promise<StoredHeartbeat | null> {
+  const { sql, params } = mostRecentSql(userId, filter);
+  return d1.prepare(sql).bind(...params).first<StoredHeartbeat>();
+}
+
+/** The fields /authenticated/heartbeats/latest shows, of the newest non-test heartbeat. */
+export const LATEST_COLUMNS = "id, created_at, time, category, project, language, editor, operating_system, machine, entity";
+
+export interface LatestHeartbeat {
+  id: number;
+  created_at: string;
+  time: number;
+  category: string | null;
+  project: string | null;
+  language: string | null;
+  editor: string | null;
+  operating_system: string | null;
+  machine: string | null;
+  entity: string | null;
+}
+
+export async function latestHeartbeat(d1: D1Database, userId: number): Promise<LatestHeartbeat | null> {
+  const { sql, params } = mostRecentSql(userId, {}, LATEST_COLUMNS);
+  return d1.prepare(sql).bind(...params).first<LatestHeartbeat>();
+}
