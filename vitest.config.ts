@@ -20,6 +20,7 @@ export default defineConfig(async () => {
             OPENAPI_SPEC_YAML: openapiSpec,
             HKA_REVOCATION_KEY: "test-revocation-key",
             STATS_API_KEY: "test-stats-key",
+            RATE_LIMIT_BYPASS: "test-bypass",
           },
         },
       }),

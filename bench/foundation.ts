@@ -5,7 +5,7 @@ import { CLI_UA, cliHeaders, fmt, load } from "./lib";
 
 export async function foundationBench(server: LocalServer) {
   const user = await server.createUser(["--timezone", "UTC"]);
-  const headers = cliHeaders(user.api_key);
+  const headers = cliHeaders(user.api_key, server.rateLimitBypass);
   const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400;
   let seq = 0;
   const batch = () =>

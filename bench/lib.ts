@@ -48,6 +48,7 @@ export function basicAuth(key: string) {
 
 export const CLI_UA = "wakatime/v1.102.1 (linux-6.8.0-45-generic-x86_64) go1.23.4 vscode/1.95.3 vscode-wakatime/24.9.1";
 
-export function cliHeaders(key: string) {
-  return { Accept: "application/json", Authorization: basicAuth(key), "User-Agent": CLI_UA, "X-Machine-Name": "bench", "Content-Type": "application/json" };
+/** wakatime-cli's headers, plus the local server's rate-limit bypass (a load test is not a client). */
+export function cliHeaders(key: string, bypass: string) {
+  return { Accept: "application/json", Authorization: basicAuth(key), "User-Agent": CLI_UA, "X-Machine-Name": "bench", "Content-Type": "application/json", "Rate-Limit-Bypass": bypass };
 }

@@ -22,7 +22,7 @@ function* history(total: number, days: number, endDay: number) {
 }
 
 async function seed(server: LocalServer, key: string, beats: Iterable<unknown>, concurrency = 4) {
-  const headers = cliHeaders(key);
+  const headers = cliHeaders(key, server.rateLimitBypass);
   const batches: unknown[][] = [];
   let cur: unknown[] = [];
   for (const b of beats) {
@@ -56,7 +56,7 @@ export async function statsBench(server: LocalServer, big = Number(process.env.B
 
   const fullRate = await ingestRate(server, `bulk ingest, database holds ${big + 25_000}`);
 
-  const statsOf = (u: { username: string }, query: string) => () => fetch(`${server.base}/api/v1/users/${u.username}/stats${query}`);
+  const statsOf = (u: { username: string }, query: string) => () => fetch(`${server.base}/api/v1/users/${u.username}/stats${query}`, { headers: { "Rate-Limit-Bypass": server.rateLimitBypass } });
   const measure = async (label: string, fn: () => Promise<Response>) => {
     await (await fn()).arrayBuffer(); // warm
     const r = await load(60, 2, fn);
@@ -76,7 +76,7 @@ export async function statsBench(server: LocalServer, big = Number(process.env.B
   const todayStart = today * DAY;
   await seed(server, few.api_key, Array.from({ length: 10 }, (_, i) => ({ entity: "/a.ts", type: "file", time: todayStart + i * 30, project: "p" })));
   await seed(server, many.api_key, Array.from({ length: 20_000 }, (_, i) => ({ entity: `/a${i % 7}.ts`, type: "file", time: todayStart + i * 4, project: PROJECTS[i % 5], language: LANGUAGES[i % 8] })));
-  const sb = (u: { api_key: string }) => () => fetch(`${server.base}/api/hackatime/v1/users/current/statusbar/today`, { headers: cliHeaders(u.api_key) });
+  const sb = (u: { api_key: string }) => () => fetch(`${server.base}/api/hackatime/v1/users/current/statusbar/today`, { headers: cliHeaders(u.api_key, server.rateLimitBypass) });
   const sbFew = await measure("statusbar/today, 10 heartbeats today", sb(few));
   const sbMany = await measure("statusbar/today, 20 000 heartbeats today", sb(many));
 

@@ -8,6 +8,8 @@ import { childEnv, projectRoot } from "./wrangler";
 
 export interface LocalServer {
   base: string;
+  /** Send as "Rate-Limit-Bypass" to skip rate limits (benchmarks). */
+  rateLimitBypass: string;
   persistTo: string;
   createUser(args?: string[]): Promise<{ id: number; username: string; api_key: string; admin_api_key?: string }>;
   stop(): Promise<void>;
@@ -26,7 +28,8 @@ function run(cmd: string, args: string[]): Promise<string> {
 
 export async function startLocalServer(port: number): Promise<LocalServer> {
   const persistTo = mkdtempSync(path.join(tmpdir(), "tally-"));
-  const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo], {
+  const rateLimitBypass = crypto.randomUUID();
+  const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo, "--var", `RATE_LIMIT_BYPASS:${rateLimitBypass}`], {
     cwd: projectRoot,
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -51,6 +54,7 @@ export async function startLocalServer(port: number): Promise<LocalServer> {
   let users = 0;
   return {
     base,
+    rateLimitBypass,
     persistTo,
     async createUser(args = []) {
       const username = `e2e_${Date.now().toString(36)}_${users++}`;

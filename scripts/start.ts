@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { applyLocalMigrations, persistArgs, wranglerSpawn } from "./wrangler";
 
 const { values, positionals } = parseArgs({
-  options: { port: { type: "string", default: "8787" }, "persist-to": { type: "string" }, ip: { type: "string" } },
+  options: { port: { type: "string", default: "8787" }, "persist-to": { type: "string" }, ip: { type: "string" }, var: { type: "string", multiple: true } },
   allowPositionals: true,
   strict: false,
 });
@@ -19,6 +19,7 @@ const child = wranglerSpawn([
   String(values.port),
   ...(values.ip ? ["--ip", String(values.ip)] : []),
   ...persistArgs(persistTo),
+  ...((values.var as string[] | undefined) ?? []).flatMap((v) => ["--var", v]),
   ...positionals,
 ]);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

@@ -2,8 +2,18 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
+import { rateLimit } from "./lib/rate-limit";
 import { createRouter } from "./lib/router";
+import { adminAuditLogsRouter } from "./routes/admin/audit-logs";
+import { adminDeletionRequestsRouter } from "./routes/admin/deletion-requests";
+import { adminKeysRouter } from "./routes/admin/keys";
 import { operationsRouter } from "./routes/admin/operations";
+import { adminPermissionsRouter } from "./routes/admin/permissions";
+import { adminTimelineRouter } from "./routes/admin/timeline";
+import { adminUsersRouter } from "./routes/admin/users";
+import { deletionRouter } from "./routes/deletion";
+import { internalRouter } from "./routes/internal";
+import { leaderboardRouter } from "./routes/leaderboard";
 import { authenticatedRouter } from "./routes/authenticated";
 import { myDataRouter } from "./routes/my-data";
 import { statsRouter } from "./routes/stats";
@@ -20,6 +30,8 @@ export function buildApp() {
     await next();
   });
 
+  app.use("*", rateLimit());
+
   // Health check (Hackatime's /up): no storage touched, also the benchmarks' baseline route.
   app.get("/up", (c) => c.json({ status: "ok" }));
 
@@ -30,6 +42,15 @@ export function buildApp() {
   app.route("/", usersRouter);
   app.route("/", authenticatedRouter);
   app.route("/", myDataRouter);
+  app.route("/", leaderboardRouter);
+  app.route("/", deletionRouter);
+  app.route("/", internalRouter);
+  app.route("/", adminKeysRouter);
+  app.route("/", adminPermissionsRouter);
+  app.route("/", adminAuditLogsRouter);
+  app.route("/", adminDeletionRequestsRouter);
+  app.route("/", adminUsersRouter);
+  app.route("/", adminTimelineRouter);
   app.route("/", operationsRouter);
 
   const registry = app.openAPIRegistry;

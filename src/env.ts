@@ -12,6 +12,8 @@ declare global {
     /** Signing secrets for the Slack slash commands. */
     SAILORS_LOG_SLACK_SIGNING_SECRET?: string;
     SLACK_SIGNING_SECRET?: string;
+    /** A request with "Rate-Limit-Bypass: <this>" skips rate limits (load tests, benchmarks). */
+    RATE_LIMIT_BYPASS?: string;
   }
 }
 

@@ -7,7 +7,30 @@ type Operation = { security?: Array<Record<string, string[]>>; tags?: string[] }
 type Doc = { paths: Record<string, Record<string, Operation>>; components?: { securitySchemes?: Record<string, unknown> } };
 
 // Operations of ../shared/spec/openapi.yaml that are built so far; grows with each issue.
-const IMPLEMENTED = ["post /api/hackatime/v1/users/{id}/heartbeats", "get /api/hackatime/v1/users/{id}/statusbar/today"];
+const IMPLEMENTED = [
+  "post /api/hackatime/v1/users/{id}/heartbeats",
+  "get /api/hackatime/v1/users/{id}/statusbar/today",
+  "get /api/hackatime/v1/users/current/stats/last_7_days",
+  "get /api/summary",
+  "get /api/v1/users/{username}/stats",
+  "get /api/v1/stats",
+  "get /api/v1/users/{username}/heartbeats/spans",
+  "get /api/v1/users/{username}/trust_factor",
+  "get /api/v1/users/{username}/projects",
+  "get /api/v1/users/{username}/project/{project_name}",
+  "get /api/v1/users/{username}/projects/details",
+  "get /api/v1/users/lookup_email/{email}",
+  "get /api/v1/users/lookup_slack_uid/{slack_uid}",
+  "get /api/v1/authenticated/me",
+  "get /api/v1/authenticated/hours",
+  "get /api/v1/authenticated/streak",
+  "get /api/v1/authenticated/projects",
+  "get /api/v1/authenticated/api_keys",
+  "get /api/v1/authenticated/heartbeats/latest",
+  "get /api/v1/my/heartbeats",
+  "get /api/v1/my/heartbeats/most_recent",
+  "post /api/internal/revoke",
+];
 
 const schemeNames = (op: Operation) => new Set((op.security ?? []).flatMap((req) => Object.keys(req)));
 

@@ -56,8 +56,12 @@ export async function findAdminByKey(d1: D1Database, token: string): Promise<Adm
   };
 }
 
-/** Requires an admin key (Bearer) of at least `level`; sets c.var.admin. */
-export function requireAdmin(level: AdminLevel = "viewer"): MiddlewareHandler<AppEnv> {
+/**
+ * Requires an admin key (Bearer) of at least `level`; sets c.var.admin. A valid key below the
+ * level gets `refusal` — Hackatime answers 403 "no perms lmaooo" for writes but 401
+ * "lmao no perms" on its superadmin-only resources (deletion requests, permissions).
+ */
+export function requireAdmin(level: AdminLevel = "viewer", refusal: { status: 401 | 403; message: string } = { status: 403, message: "no perms lmaooo" }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header("authorization"));
     const admin = token ? await findAdminByKey(c.env.DB, token) : null;
@@ -65,7 +69,7 @@ export function requireAdmin(level: AdminLevel = "viewer"): MiddlewareHandler<Ap
       c.header("WWW-Authenticate", 'Token realm="Application"');
       throw new ApiError(401, "Unauthorized");
     }
-    if (!atLeast(admin.adminLevel, level)) throw new ApiError(403, "no perms lmaooo");
+    if (!atLeast(admin.adminLevel, level)) throw new ApiError(refusal.status, refusal.message);
     c.set("admin", admin);
     await next();
   };

@@ -1,19 +1,19 @@
-// Cron entry: each trigger in wrangler.toml runs the jobs registered for its expression.
+// Cron entry: each trigger in wrangler.toml runs the jobs listed for its expression.
 // Jobs must bound their own work (paginate, or fan out through the queue).
+import { deletionJobs } from "./deletions";
+import { leaderboardJobs } from "./leaderboards";
+import type { CronJob } from "./types";
 
-export type CronJob = (env: Env, controller: ScheduledController) => Promise<void>;
+export type { CronJob };
 
-const jobs = new Map<string, CronJob[]>();
-
-export function registerCronJob(cron: string, job: CronJob) {
-  jobs.set(cron, [...(jobs.get(cron) ?? []), job]);
+function jobsFor(cron: string): CronJob[] {
+  return [...(leaderboardJobs[cron] ?? []), ...(deletionJobs[cron] ?? [])];
 }
 
-export async function handleScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-  const scheduled = jobs.get(controller.cron) ?? [];
-  const results = await Promise.allSettled(scheduled.map((job) => job(env, controller)));
-  for (const r of results) {
-    if (r.status === "rejected") console.error(JSON.stringify({ level: "error", cron: controller.cron, message: String(r.reason) }));
-  }
-  ctx.waitUntil(Promise.resolve());
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const results = await Promise.allSettled(jobsFor(controller.cron).map((job) => job(env, controller)));
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+  for (const r of failed) console.error(JSON.stringify({ level: "error", cron: controller.cron, message: String(r.reason) }));
+  // A failed job fails the invocation, so the platform records it.
+  if (failed.length) throw failed[0].reason;
 }

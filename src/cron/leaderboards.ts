@@ -1,0 +1,4 @@
+import type { CronJob } from "./types";
+
+/** Cron expression → jobs. */
+export const leaderboardJobs: Record<string, CronJob[]> = {};

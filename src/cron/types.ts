@@ -1,0 +1,1 @@
+export type CronJob = (env: Env, controller: ScheduledController) => Promise<void>;

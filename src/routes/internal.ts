@@ -1,0 +1,38 @@
+// Tag "Internal": the revocation endpoint for the external key revoker.
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireRevocationKey } from "../auth/internal";
+import { revokeToken } from "../domain/revocation";
+import { ApiError } from "../lib/errors";
+import { createRouter } from "../lib/router";
+import { errorResponse, security } from "../schemas/common";
+
+const RevokedSchema = z
+  .object({ success: z.boolean(), status: z.string(), token_type: z.string(), owner_email: z.string().nullable(), key_name: z.string().nullable() })
+  .openapi("RevokeResult");
+
+export const revokeRoute = createRoute({
+  method: "post",
+  path: "/api/internal/revoke",
+  tags: ["Internal"],
+  summary: "Revoke access",
+  description: "Revokes a leaked user API key or admin API key. Requires HKA_REVOCATION_KEY as Bearer; a wrong key is redirected away (302), as Hackatime does.",
+  security: security.internalToken,
+  middleware: [requireRevocationKey()] as const,
+  request: { body: { content: { "application/json": { schema: z.object({ token: z.string().optional() }) } } } },
+  responses: {
+    200: { description: "revoked", content: { "application/json": { schema: RevokedSchema } } },
+    302: { description: "wrong revocation key" },
+    400: errorResponse("no token"),
+    422: { description: "unknown or already revoked token", content: { "application/json": { schema: z.object({ success: z.literal(false), error: z.string() }) } } },
+  },
+});
+
+export const internalRouter = createRouter();
+
+internalRouter.openapi(revokeRoute, async (c) => {
+  const token = c.req.valid("json")?.token?.trim();
+  if (!token) throw new ApiError(400, "token is required");
+  const revoked = await revokeToken(c.env.DB, token);
+  if (!revoked) return c.json({ success: false as const, error: "Token is invalid or already revoked" }, 422);
+  return c.json({ success: true, status: "complete", token_type: revoked.tokenType, owner_email: revoked.ownerEmail, key_name: revoked.keyName }, 200);
+});
