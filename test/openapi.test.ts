@@ -30,6 +30,14 @@ const IMPLEMENTED = [
   "get /api/v1/my/heartbeats",
   "get /api/v1/my/heartbeats/most_recent",
   "post /api/internal/revoke",
+  "get /api/admin/v1/admin_api_keys",
+  "post /api/admin/v1/admin_api_keys",
+  "get /api/admin/v1/admin_api_keys/{id}",
+  "delete /api/admin/v1/admin_api_keys/{id}",
+  "get /api/admin/v1/trust_level_audit_logs",
+  "get /api/admin/v1/trust_level_audit_logs/{id}",
+  "get /api/admin/v1/permissions",
+  "patch /api/admin/v1/permissions/{id}",
 ];
 
 const schemeNames = (op: Operation) => new Set((op.security ?? []).flatMap((req) => Object.keys(req)));

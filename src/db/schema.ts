@@ -15,26 +15,30 @@ const updatedAt = () =>
 export const ADMIN_LEVELS = ["default", "viewer", "admin", "superadmin", "ultraadmin"] as const;
 export type AdminLevel = (typeof ADMIN_LEVELS)[number];
 
-export const users = sqliteTable("users", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  username: text("username").notNull().unique(),
-  displayNameOverride: text("display_name_override"),
-  slackUid: text("slack_uid").unique(),
-  slackUsername: text("slack_username"),
-  slackAvatarUrl: text("slack_avatar_url"),
-  githubUid: text("github_uid"),
-  githubUsername: text("github_username"),
-  githubAvatarUrl: text("github_avatar_url"),
-  timezone: text("timezone").notNull().default("UTC"),
-  adminLevel: text("admin_level", { enum: ADMIN_LEVELS }).notNull().default("default"),
-  // blue 0 (unscored), red 1 (convicted), green 2 (trusted), yellow 3 (suspected; shown as blue)
-  trustLevel: integer("trust_level").notNull().default(0),
-  allowPublicStatsLookup: integer("allow_public_stats_lookup", { mode: "boolean" }).notNull().default(true),
-  leaderboardShadowbanned: integer("leaderboard_shadowbanned", { mode: "boolean" }).notNull().default(false),
-  countryCode: text("country_code"),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    username: text("username").notNull().unique(),
+    displayNameOverride: text("display_name_override"),
+    slackUid: text("slack_uid").unique(),
+    slackUsername: text("slack_username"),
+    slackAvatarUrl: text("slack_avatar_url"),
+    githubUid: text("github_uid"),
+    githubUsername: text("github_username"),
+    githubAvatarUrl: text("github_avatar_url"),
+    timezone: text("timezone").notNull().default("UTC"),
+    adminLevel: text("admin_level", { enum: ADMIN_LEVELS }).notNull().default("default"),
+    // blue 0 (unscored), red 1 (convicted), green 2 (trusted), yellow 3 (suspected; shown as blue)
+    trustLevel: integer("trust_level").notNull().default(0),
+    allowPublicStatsLookup: integer("allow_public_stats_lookup", { mode: "boolean" }).notNull().default(true),
+    leaderboardShadowbanned: integer("leaderboard_shadowbanned", { mode: "boolean" }).notNull().default(false),
+    countryCode: text("country_code"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("users_admin_level").on(t.adminLevel)],
+);
 
 export const emailAddresses = sqliteTable(
   "email_addresses",
@@ -80,7 +84,11 @@ export const adminApiKeys = sqliteTable(
     updatedAt: updatedAt(),
     revokedAt: text("revoked_at"),
   },
-  (t) => [index("admin_api_keys_user_id").on(t.userId)],
+  (t) => [
+    index("admin_api_keys_user_id").on(t.userId),
+    // An owner's active keys have distinct names.
+    uniqueIndex("admin_api_keys_active_name").on(t.userId, t.name).where(sql`revoked_at IS NULL`),
+  ],
 );
 
 export const DELETION_STATUSES = ["pending", "approved", "cancelled", "completed"] as const;
@@ -194,7 +202,11 @@ export const trustLevelAuditLogs = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("trust_level_audit_logs_user").on(t.userId, t.createdAt), index("trust_level_audit_logs_created").on(t.createdAt)],
+  (t) => [
+    index("trust_level_audit_logs_user").on(t.userId, t.createdAt),
+    index("trust_level_audit_logs_created").on(t.createdAt),
+    index("trust_level_audit_logs_changed_by").on(t.changedById, t.createdAt),
+  ],
 );
 
 export const LEADERBOARD_PERIODS = ["daily", "last_7_days"] as const;
