@@ -252,5 +252,85 @@ export const userActiveDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.userId] })],
 );
 
+export const IMPORT_STATES = ["queued", "requesting_dump", "waiting_for_dump", "downloading_dump", "importing", "completed", "failed"] as const;
+export const IMPORT_SOURCE_KINDS = ["dev_upload", "wakatime_dump", "hackatime_v1_dump", "wakatime_download_link"] as const;
+
+// A heartbeat import run. The request stages the file (or the downloaded dump) in slices;
+// the queue consumer imports slice by slice and keeps these counters.
+export const heartbeatImports = sqliteTable(
+  "heartbeat_imports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    state: text("state", { enum: IMPORT_STATES }).notNull().default("queued"),
+    sourceKind: text("source_kind", { enum: IMPORT_SOURCE_KINDS }).notNull(),
+    sourceFilename: text("source_filename"),
+    remoteDumpStatus: text("remote_dump_status"),
+    remotePercentComplete: real("remote_percent_complete"),
+    totalCount: integer("total_count").notNull().default(0),
+    processedCount: integer("processed_count").notNull().default(0),
+    importedCount: integer("imported_count").notNull().default(0),
+    skippedCount: integer("skipped_count").notNull().default(0),
+    errorsCount: integer("errors_count").notNull().default(0),
+    slicesTotal: integer("slices_total").notNull().default(0),
+    slicesDone: integer("slices_done").notNull().default(0),
+    message: text("message"),
+    errorMessage: text("error_message"),
+    startedAt: text("started_at"),
+    finishedAt: text("finished_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("heartbeat_imports_user_state").on(t.userId, t.state)],
+);
+
+// Staged import data: the heartbeats of one slice as a JSON array (bounded size).
+export const heartbeatImportSlices = sqliteTable(
+  "heartbeat_import_slices",
+  {
+    importId: integer("import_id")
+      .notNull()
+      .references(() => heartbeatImports.id),
+    seq: integer("seq").notNull(),
+    body: text("body").notNull(),
+    doneAt: text("done_at"),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+// A requested export: the range it covers; the download is streamed from heartbeats.
+export const heartbeatExports = sqliteTable(
+  "heartbeat_exports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    startTime: real("start_time").notNull(),
+    endTime: real("end_time").notNull(),
+    allData: integer("all_data", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("heartbeat_exports_user").on(t.userId, t.createdAt)],
+);
+
+// Sailors' Log: per (user, Slack channel) notification preference.
+export const sailorsLogPreferences = sqliteTable(
+  "sailors_log_preferences",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    slackChannelId: text("slack_channel_id").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("sailors_log_preferences_user_channel").on(t.userId, t.slackChannelId), index("sailors_log_preferences_channel").on(t.slackChannelId, t.enabled)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type HeartbeatRow = typeof heartbeats.$inferSelect;

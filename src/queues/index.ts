@@ -2,13 +2,14 @@
 // kind has one handler. Failures retry with exponential backoff; after max_retries the
 // platform moves the message to the dead-letter queue, whose handler sees deadLettered=true.
 
+import { importQueueHandlers } from "./imports";
 import { leaderboardQueueHandlers } from "./leaderboard-pages";
 import { REBUILD_AGGREGATES, rebuildAggregates } from "./rebuild-aggregates";
 import type { QueueHandler, QueueMessage } from "./types";
 
 export type { QueueHandler, QueueMessage };
 
-const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggregates], ...Object.entries(leaderboardQueueHandlers)]);
+const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggregates], ...Object.entries(leaderboardQueueHandlers), ...Object.entries(importQueueHandlers)]);
 
 export const retryDelaySeconds = (attempts: number) => Math.min(15 * 2 ** Math.max(0, attempts - 1), 900);
 
