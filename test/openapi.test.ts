@@ -38,6 +38,12 @@ const IMPLEMENTED = [
   "get /api/admin/v1/trust_level_audit_logs/{id}",
   "get /api/admin/v1/permissions",
   "patch /api/admin/v1/permissions/{id}",
+  "post /deletion",
+  "delete /deletion",
+  "get /api/admin/v1/deletion_requests",
+  "get /api/admin/v1/deletion_requests/{id}",
+  "post /api/admin/v1/deletion_requests/{id}/approve",
+  "post /api/admin/v1/deletion_requests/{id}/reject",
 ];
 
 const schemeNames = (op: Operation) => new Set((op.security ?? []).flatMap((req) => Object.keys(req)));

@@ -112,7 +112,11 @@ export const deletionRequests = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("deletion_requests_user_status").on(t.userId, t.status)],
+  (t) => [
+    index("deletion_requests_user_status").on(t.userId, t.status),
+    index("deletion_requests_status_scheduled").on(t.status, t.scheduledDeletionAt),
+    index("deletion_requests_status_completed").on(t.status, t.completedAt),
+  ],
 );
 
 export const SOURCE_TYPES = ["direct_entry", "wakapi_import", "test_entry"] as const;
@@ -239,7 +243,11 @@ export const leaderboardEntries = sqliteTable(
     totalSeconds: integer("total_seconds").notNull(),
     streakCount: integer("streak_count").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.leaderboardId, t.userId] }), index("leaderboard_entries_rank").on(t.leaderboardId, t.totalSeconds)],
+  (t) => [
+    primaryKey({ columns: [t.leaderboardId, t.userId] }),
+    index("leaderboard_entries_rank").on(t.leaderboardId, t.totalSeconds),
+    index("leaderboard_entries_user").on(t.userId),
+  ],
 );
 
 // UTC days on which a user sent heartbeats: who a leaderboard build has to look at.
