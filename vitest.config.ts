@@ -21,6 +21,8 @@ export default defineConfig(async () => {
             HKA_REVOCATION_KEY: "test-revocation-key",
             STATS_API_KEY: "test-stats-key",
             RATE_LIMIT_BYPASS: "test-bypass",
+            SAILORS_LOG_SLACK_SIGNING_SECRET: "test-sailors-log-signing-secret",
+            SLACK_SIGNING_SECRET: "test-slack-signing-secret",
           },
         },
       }),
