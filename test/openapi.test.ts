@@ -44,6 +44,23 @@ const IMPLEMENTED = [
   "get /api/admin/v1/deletion_requests/{id}",
   "post /api/admin/v1/deletion_requests/{id}/approve",
   "post /api/admin/v1/deletion_requests/{id}/reject",
+  "get /api/admin/v1/check",
+  "get /api/admin/v1/banned_users",
+  "get /api/admin/v1/user/info",
+  "get /api/admin/v1/user/heartbeats",
+  "get /api/admin/v1/user/info_batch",
+  "get /api/admin/v1/user/heartbeat_values",
+  "get /api/admin/v1/user/get_users_by_ip",
+  "get /api/admin/v1/user/get_users_by_machine",
+  "get /api/admin/v1/user/stats",
+  "get /api/admin/v1/user/projects",
+  "get /api/admin/v1/user/trust_logs",
+  "post /api/admin/v1/user/get_user_by_email",
+  "post /api/admin/v1/user/search_fuzzy",
+  "post /api/admin/v1/user/convict",
+  "get /api/admin/v1/timeline",
+  "get /api/admin/v1/timeline/search_users",
+  "get /api/admin/v1/timeline/leaderboard_users",
 ];
 
 const schemeNames = (op: Operation) => new Set((op.security ?? []).flatMap((req) => Object.keys(req)));

@@ -37,7 +37,7 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("users_admin_level").on(t.adminLevel)],
+  (t) => [index("users_admin_level").on(t.adminLevel), index("users_trust_level").on(t.trustLevel)],
 );
 
 export const emailAddresses = sqliteTable(
@@ -169,6 +169,9 @@ export const heartbeats = sqliteTable(
       .where(sql`deleted_at IS NULL`),
     index("heartbeats_user_time").on(t.userId, t.time, t.id),
     index("heartbeats_user_project_time").on(t.userId, t.project, t.time),
+    // Admin lookups: which users share an IP address or a machine.
+    index("heartbeats_ip_user").on(t.ipAddress, t.userId),
+    index("heartbeats_machine_user").on(t.machine, t.userId),
   ],
 );
 
