@@ -20,6 +20,8 @@ export interface RangeTotal {
   dim: Dimension;
   key: string;
   micros: number;
+  /** How many of the counted gaps were really longer than the cap (the first row's excluded). */
+  over: number;
 }
 
 interface Plan {
@@ -69,16 +71,21 @@ export function rangeTotals(sql: SqlStorage, plan: Plan, selectors: ChainSelecto
   const out: RangeTotal[] = [];
   for (const sel of selectors) {
     const { clause, params } = keyFilter(sel);
-    const sums = new Map<string, number>();
-    const add = (key: string, v: number) => sums.set(key, (sums.get(key) ?? 0) + v);
+    type Sums = { gap: number; over: number };
+    const sums = new Map<string, Sums>();
+    const add = (key: string, gap: number, over: number) => {
+      const cur = sums.get(key) ?? { gap: 0, over: 0 };
+      sums.set(key, { gap: cur.gap + gap, over: cur.over + over });
+    };
     // The first row in range per key: the start edge's, else the first whole day's, else the end edge's.
-    const firstGap = new Map<string, number>();
-    const firsts: Array<Map<string, number>> = [];
+    const firstRow = new Map<string, Sums>();
+    const firsts: Array<Map<string, Sums>> = [];
 
     const edgeFirst = (edge: Plan["edges"][number]) => {
-      const m = new Map<string, number>();
-      for (const r of sql.exec<{ key: string; s: number; fg: number }>(
-        `SELECT key, SUM(gap) AS s, (SELECT c2.gap FROM chain c2 WHERE c2.dim = c.dim AND c2.day = c.day AND c2.key = c.key AND c2.t >= ?3 AND c2.t < ?4 ORDER BY c2.t, c2.id LIMIT 1) AS fg
+      const m = new Map<string, Sums>();
+      for (const r of sql.exec<{ key: string; s: number; o: number; fg: string }>(
+        `SELECT key, SUM(gap) AS s, SUM(over) AS o,
+           (SELECT json_array(c2.gap, c2.over) FROM chain c2 WHERE c2.dim = c.dim AND c2.day = c.day AND c2.key = c.key AND c2.t >= ?3 AND c2.t < ?4 ORDER BY c2.t, c2.id LIMIT 1) AS fg
          FROM chain c WHERE dim = ?1 AND day = ?2 AND t >= ?3 AND t < ?4 ${clause} GROUP BY key`,
         sel.dim,
         edge.day,
@@ -86,8 +93,9 @@ export function rangeTotals(sql: SqlStorage, plan: Plan, selectors: ChainSelecto
         edge.to,
         ...params,
       )) {
-        add(r.key, r.s);
-        m.set(r.key, r.fg);
+        add(r.key, r.s, r.o);
+        const [gap, over] = JSON.parse(r.fg) as [number, number];
+        m.set(r.key, { gap, over });
       }
       return m;
     };
@@ -96,25 +104,29 @@ export function rangeTotals(sql: SqlStorage, plan: Plan, selectors: ChainSelecto
     const endEdge = plan.edges.find((e) => e !== startEdge);
     if (startEdge) firsts.push(edgeFirst(startEdge));
     if (plan.fullFrom && plan.fullTo) {
-      const m = new Map<string, number>();
-      for (const r of sql.exec<{ key: string; s: number; fg: number }>(
-        `SELECT key, SUM(gap_sum) AS s,
-           (SELECT r2.first_gap FROM rollup r2 WHERE r2.dim = r.dim AND r2.key = r.key AND r2.day >= ?2 AND r2.day <= ?3 ORDER BY r2.day LIMIT 1) AS fg
+      const m = new Map<string, Sums>();
+      for (const r of sql.exec<{ key: string; s: number; o: number; fg: string }>(
+        `SELECT key, SUM(gap_sum) AS s, SUM(over_n) AS o,
+           (SELECT json_array(r2.first_gap, r2.first_over) FROM rollup r2 WHERE r2.dim = r.dim AND r2.key = r.key AND r2.day >= ?2 AND r2.day <= ?3 ORDER BY r2.day LIMIT 1) AS fg
          FROM rollup r ${clause ? "INDEXED BY rollup_key" : ""} WHERE dim = ?1 AND day >= ?2 AND day <= ?3 ${clause} GROUP BY key`,
         sel.dim,
         plan.fullFrom,
         plan.fullTo,
         ...params,
       )) {
-        add(r.key, r.s);
-        m.set(r.key, r.fg);
+        add(r.key, r.s, r.o);
+        const [gap, over] = JSON.parse(r.fg) as [number, number];
+        m.set(r.key, { gap, over });
       }
       firsts.push(m);
     }
     if (endEdge) firsts.push(edgeFirst(endEdge));
-    for (const m of firsts) for (const [k, v] of m) if (!firstGap.has(k)) firstGap.set(k, v);
+    for (const m of firsts) for (const [k, v] of m) if (!firstRow.has(k)) firstRow.set(k, v);
 
-    for (const [key, s] of sums) out.push({ dim: sel.dim, key, micros: s - (firstGap.get(key) ?? 0) });
+    for (const [key, s] of sums) {
+      const first = firstRow.get(key) ?? { gap: 0, over: 0 };
+      out.push({ dim: sel.dim, key, micros: s.gap - first.gap, over: s.over - first.over });
+    }
   }
   return out;
 }

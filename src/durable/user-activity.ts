@@ -1,12 +1,14 @@
 // UserActivity: one Durable Object per user. It serialises that user's writes and keeps a
 // projection of their heartbeats that makes durations cheap to read:
 //
-//   chain(dim, key, t, id, gap, day)   every heartbeat once per chain it belongs to ("all", and
+//   chain(dim, key, t, id, gap, over, day)
+//                                      every heartbeat once per chain it belongs to ("all", and
 //                                      each grouping dimension's value), with its capped gap to
-//                                      the previous heartbeat of the same chain, across days
-//   rollup(dim, day, key, gap_sum, n, first_gap)
-//                                      per user-local day: Σ gaps, count, and the gap of the day's
-//                                      first heartbeat in that chain
+//                                      the previous heartbeat of the same chain, across days, and
+//                                      whether the real gap was over the cap
+//   rollup(dim, day, key, gap_sum, n, first_gap, over_n, first_over)
+//                                      per user-local day: Σ gaps, count, Σ over, and the gap and
+//                                      over flag of the day's first heartbeat in that chain
 //
 // A day's own total (chain restarted at local midnight, as the status bar counts it) is
 // gap_sum − first_gap; a range of whole days is Σ gap_sum − the first day's first_gap.
@@ -20,7 +22,7 @@
 // Cross-user readers (leaderboards) get per-user totals from a D1 table the objects keep.
 import { DurableObject } from "cloudflare:workers";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
-import { GROUP_DIMENSIONS, cappedGap, chainKeys, toMicros, type Dimension } from "../domain/durations/dimensions";
+import { GROUP_DIMENSIONS, cappedGap, chainKeys, isOverCap, toMicros, type Dimension } from "../domain/durations/dimensions";
 import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import { dayKeyer } from "../lib/time";
 import { ProjectionWriter } from "./projection-writer";
@@ -35,7 +37,7 @@ export interface DayTotal {
 }
 
 const REBUILD_PAGE = 5000;
-const PROJECTION_VERSION = 5;
+const PROJECTION_VERSION = 6;
 
 export class UserActivity extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -58,12 +60,13 @@ export class UserActivity extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS hb (id INTEGER PRIMARY KEY, t INTEGER NOT NULL, keys TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS chain (
         dim TEXT NOT NULL, key TEXT NOT NULL, t INTEGER NOT NULL, id INTEGER NOT NULL,
-        gap INTEGER NOT NULL, day TEXT NOT NULL,
+        gap INTEGER NOT NULL, over INTEGER NOT NULL, day TEXT NOT NULL,
         PRIMARY KEY (dim, key, t, id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS chain_day ON chain (dim, day, t);
       CREATE TABLE IF NOT EXISTS rollup (
         dim TEXT NOT NULL, day TEXT NOT NULL, key TEXT NOT NULL,
         gap_sum INTEGER NOT NULL, n INTEGER NOT NULL, first_gap INTEGER NOT NULL,
+        over_n INTEGER NOT NULL, first_over INTEGER NOT NULL,
         PRIMARY KEY (dim, day, key)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS rollup_key ON rollup (dim, key, day);
     `);
@@ -196,7 +199,7 @@ export class UserActivity extends DurableObject<Env> {
     if (tail === undefined) {
       tail =
         this.sql
-          .exec<ChainEnd>("SELECT t, id, day, gap FROM chain WHERE dim = ? AND key = ? ORDER BY t DESC, id DESC LIMIT 1", dim, key)
+          .exec<ChainEnd>("SELECT t, id, day, gap, over FROM chain WHERE dim = ? AND key = ? ORDER BY t DESC, id DESC LIMIT 1", dim, key)
           .toArray()[0] ?? null;
       this.tails.set(cacheKey, tail);
     }
@@ -222,25 +225,27 @@ export class UserActivity extends DurableObject<Env> {
         )
         .toArray()[0];
       next = this.sql
-        .exec<ChainEnd>("SELECT t, id, day, gap FROM chain WHERE dim = ?1 AND key = ?2 AND (t, id) > (?3, ?4) ORDER BY t, id LIMIT 1", dim, key, t, id)
+        .exec<ChainEnd>("SELECT t, id, day, gap, over FROM chain WHERE dim = ?1 AND key = ?2 AND (t, id) > (?3, ?4) ORDER BY t, id LIMIT 1", dim, key, t, id)
         .toArray()[0];
     }
 
     const gap = prev ? cappedGap(t, prev.t) : 0;
-    writer.chainRow(dim, key, t, id, gap, day);
-    writer.rollup(day, dim, key, gap, 1, !prev || prev.day !== day ? gap : undefined);
-    if (appends) this.tails.set(`${dim}\u0000${key}`, { t, id, day, gap });
+    const over = prev && isOverCap(t, prev.t) ? 1 : 0;
+    writer.chainRow(dim, key, t, id, gap, over, day);
+    writer.rollup(day, dim, key, gap, 1, over, !prev || prev.day !== day ? { gap, over } : undefined);
+    if (appends) this.tails.set(`${dim}\u0000${key}`, { t, id, day, gap, over });
 
     if (next) {
       // The successor now chains to this heartbeat. If it sits on a later day it was, and stays,
       // that day's first row, so its new gap is also that day's first_gap.
       const nextGap = cappedGap(next.t, t);
-      this.sql.exec("UPDATE chain SET gap = ? WHERE dim = ? AND key = ? AND t = ? AND id = ?", nextGap, dim, key, next.t, next.id);
-      writer.rollup(next.day, dim, key, nextGap - next.gap, 0, next.day !== day ? nextGap : undefined);
+      const nextOver = isOverCap(next.t, t) ? 1 : 0;
+      this.sql.exec("UPDATE chain SET gap = ?, over = ? WHERE dim = ? AND key = ? AND t = ? AND id = ?", nextGap, nextOver, dim, key, next.t, next.id);
+      writer.rollup(next.day, dim, key, nextGap - next.gap, 0, nextOver - next.over, next.day !== day ? { gap: nextGap, over: nextOver } : undefined);
       const cached = this.tails.get(`${dim}\u0000${key}`);
-      if (cached && cached.t === next.t && cached.id === next.id) cached.gap = nextGap;
+      if (cached && cached.t === next.t && cached.id === next.id) Object.assign(cached, { gap: nextGap, over: nextOver });
     }
   }
 }
 
-type ChainEnd = { t: number; id: number; day: string; gap: number };
+type ChainEnd = { t: number; id: number; day: string; gap: number; over: number };

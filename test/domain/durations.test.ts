@@ -4,8 +4,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { GROUP_DIMENSIONS, type GroupDimension } from "../../src/domain/durations/dimensions";
-import { durations, type DurationRequest } from "../../src/domain/durations/query";
-import { referenceDurations } from "../../src/domain/durations/reference";
+import { durations, uniqueCodingSeconds, type DurationRequest } from "../../src/domain/durations/query";
+import { referenceDurations, referenceUniqueCodingSeconds } from "../../src/domain/durations/reference";
 import { localDate, startOfLocalDay } from "../../src/lib/time";
 import { cliHeartbeat, createUser, postBulk } from "../helpers";
 
@@ -82,6 +82,15 @@ describe("durations: projection == reference", () => {
         const a = first + rand() * span;
         cases.push({ start: a, end: a + rand() * span, breakdowns: ["project", "language"], filter: { projects: [["alpha", "beta", ""][i % 3]] } });
         cases.push({ start: a, end: a + rand() * span, filter: { categories: [["coding", "browsing"][i % 2]] } });
+      }
+      // unique_total_seconds of one project: coding chain, gaps over 120 s dropped.
+      for (let i = 0; i < 8; i++) {
+        const a = first - 600 + rand() * span;
+        const range = { start: a, end: a + rand() * span };
+        const project = ["alpha", "beta", "gamma", ""][i % 4];
+        expect(await uniqueCodingSeconds(env, user, range, project), `unique ${project} ${JSON.stringify(range)}`).toBe(
+          await referenceUniqueCodingSeconds(env.DB, user.id, range, [project]),
+        );
       }
       for (const req of cases) {
         const fast = await durations(env, user, req);

@@ -13,6 +13,8 @@ export const toMicros = (seconds: number) => Math.round(seconds * MICROS);
 export const microsToSeconds = (micros: number) => Math.round(micros / MICROS);
 
 export const cappedGap = (laterMicros: number, earlierMicros: number) => Math.min(laterMicros - earlierMicros, TIMEOUT_MICROS);
+/** The real gap was longer than the cap (Hackatime's unique_total_seconds drops such gaps). */
+export const isOverCap = (laterMicros: number, earlierMicros: number) => laterMicros - earlierMicros > TIMEOUT_MICROS;
 
 /**
  * Chains: "all" is the ungrouped chain; every other dimension chains each of its values
@@ -29,11 +31,13 @@ export const NON_BROWSING = "non_browsing";
  * browser editor, project not the <<LAST_PROJECT>> placeholder.
  */
 export const LEADERBOARD = "leaderboard";
+/** Each project's "coding" heartbeats alone (unique_total_seconds of a one-project filter). */
+export const PROJECT_CODING = "project_coding";
 export const BROWSER_EDITORS = new Set(["arc", "brave", "chrome", "chromium", "edge", "firefox", "floorp", "librewolf", "microsoft-edge", "opera", "opera-gx", "safari", "vivaldi", "waterfox", "zen"]);
 export const isLeaderboardEligible = (v: DimensionValues) =>
   v.category === "coding" && (v.editor === null || !BROWSER_EDITORS.has(v.editor.toLowerCase())) && v.project !== "<<LAST_PROJECT>>";
 
-export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE | typeof NON_BROWSING | typeof LEADERBOARD;
+export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE | typeof NON_BROWSING | typeof LEADERBOARD | typeof PROJECT_CODING;
 
 export type DimensionValues = Record<GroupDimension, string | null>;
 
@@ -52,5 +56,6 @@ export function chainKeys(values: DimensionValues): Array<[Dimension, string]> {
   keys.push([PROJECT_LANGUAGE, encodePair(values.project, values.language)]);
   if (values.category !== null && values.category !== "browsing") keys.push([NON_BROWSING, ALL_KEY]);
   if (isLeaderboardEligible(values)) keys.push([LEADERBOARD, ALL_KEY]);
+  if (values.category === "coding") keys.push([PROJECT_CODING, encodeKey(values.project)]);
   return keys;
 }

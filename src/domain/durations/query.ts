@@ -3,7 +3,7 @@
 // (no filter; one project; one category), else by the reference query bounded by the range.
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
-import { ALL_KEY, LEADERBOARD, NON_BROWSING, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
+import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
 import { referenceDurations, type HeartbeatFilter } from "./reference";
 
 export interface DurationRequest {
@@ -59,7 +59,7 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
   for (const r of rows) {
     if (r.dim === "all" && r.key === ALL_KEY) totalMicros = r.micros;
     else if (r.dim === PROJECT_LANGUAGE) groups.language!.set(decodePair(r.key)[1], microsToSeconds(r.micros));
-    else if (r.dim !== "all" && r.dim !== NON_BROWSING && r.dim !== LEADERBOARD) {
+    else if (r.dim !== "all" && r.dim !== NON_BROWSING && r.dim !== LEADERBOARD && r.dim !== PROJECT_CODING) {
       groups[r.dim]?.set(decodeKey(r.key), microsToSeconds(r.micros));
       if ((projectOnly && r.dim === "project") || (categoryOnly && r.dim === "category")) totalMicros = r.micros;
     }
@@ -73,4 +73,16 @@ async function referencePath(env: Env, user: DurationSubject, req: DurationReque
   const groups: DurationResult["groups"] = {};
   for (const d of req.breakdowns ?? []) groups[d] = await referenceDurations(env.DB, user.id, range, d, req.filter);
   return { total, groups, source: "reference" };
+}
+
+/**
+ * Hackatime's unique_total_seconds for ONE project: gaps in (0, 120 s] between consecutive
+ * "coding" heartbeats of the project; longer gaps are dropped rather than capped. From the
+ * project's coding chain: Σ capped gaps − 120 s × (gaps over the cap).
+ */
+export async function uniqueCodingSeconds(env: Env, user: DurationSubject, range: { start: number; end: number }, project: string): Promise<number> {
+  if (!(range.end > range.start)) return 0;
+  const rows = await userActivity(env, user.id).rangeTotals(user.id, user.timezone, range.start, range.end, [{ dim: PROJECT_CODING, key: encodeKey(project) }]);
+  const row = rows[0];
+  return row ? microsToSeconds(row.micros - row.over * TIMEOUT_MICROS) : 0;
 }

@@ -7,7 +7,7 @@ import { ApiError } from "../../lib/errors";
 import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
 import { isoSeconds, nowSeconds } from "../../lib/time";
 import type { GroupDimension } from "../durations/dimensions";
-import { durations, type DurationSubject } from "../durations/query";
+import { durations, uniqueCodingSeconds, type DurationSubject } from "../durations/query";
 import { referenceBoundaryAwareTotal, referenceUniqueCodingSeconds, type HeartbeatFilter } from "../durations/reference";
 import { languageColor } from "../languages";
 import { streakDays } from "./streak";
@@ -118,7 +118,9 @@ export async function userStats(env: Env, user: UserRow, displayName: string, su
     data[f] = limit > 0 ? items.slice(0, limit) : items;
   }
   if (requested.includes("projects") && projects?.length) {
-    data.unique_total_seconds = await referenceUniqueCodingSeconds(env.DB, subject.id, range, projects);
+    // One project: its coding chain answers; several chain together, so the reference query does.
+    data.unique_total_seconds =
+      projects.length === 1 ? await uniqueCodingSeconds(env, subject, range, projects[0]) : await referenceUniqueCodingSeconds(env.DB, subject.id, range, projects);
   }
   data.streak = await streakDays(env, subject, now);
   return { data, trust_factor: maskedTrustLevel(user.trustLevel) };
