@@ -5,6 +5,8 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       OPENAPI_SPEC_YAML: string;
+      SAILORS_LOG_SLACK_SIGNING_SECRET: string;
+      SLACK_SIGNING_SECRET: string;
     }
   }
 }

@@ -61,6 +61,16 @@ const IMPLEMENTED = [
   "get /api/admin/v1/timeline",
   "get /api/admin/v1/timeline/search_users",
   "get /api/admin/v1/timeline/leaderboard_users",
+  "get /my/projects",
+  "patch /my/project_repo_mappings/{project_name}",
+  "patch /my/project_repo_mappings/{project_name}/archive",
+  "patch /my/project_repo_mappings/{project_name}/unarchive",
+  "post /my/settings/rotate_api_key",
+  "get /api/v1/ysws_programs",
+  "post /api/v1/ysws_programs/claim",
+  "post /api/v1/external/slack/oauth",
+  "post /sailors_log/slack/commands",
+  "post /timedump/slack/commands",
 ];
 
 const schemeNames = (op: Operation) => new Set((op.security ?? []).flatMap((req) => Object.keys(req)));

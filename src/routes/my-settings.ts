@@ -1,3 +1,36 @@
+// Tag "My Settings": rotating the caller's API key (Hackatime: POST
+// my/settings/privacy/rotate_api_key, session only; here the user API key, DESIGN.md
+// "Decisions"). Account deletion (/deletion) lives in routes/deletion.ts.
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireUser } from "../auth/user";
+import { rotateApiKey } from "../domain/projects-settings";
 import { createRouter } from "../lib/router";
+import { errorResponse, security } from "../schemas/common";
+
+const tags = ["My Settings"];
+
+const RotatedSchema = z
+  .object({ token: z.string().openapi({ description: "The new API key (lowercase UUID v4); shown only here", example: "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f" }) })
+  .openapi("RotatedApiKey");
+
+export const rotateApiKeyRoute = createRoute({
+  method: "post",
+  path: "/my/settings/rotate_api_key",
+  tags,
+  summary: "Rotate API Key",
+  description: "Rotate your API key. Returns the new token. Warning: Old token will stop working immediately (every API key of the account is replaced by the new one).",
+  security: security.userKey,
+  middleware: [requireUser()] as const,
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: RotatedSchema } } },
+    401: errorResponse("unauthorized"),
+  },
+});
 
 export const mySettingsRouter = createRouter();
+
+mySettingsRouter.openapi(rotateApiKeyRoute, async (c) => {
+  const token = await rotateApiKey(c.env.DB, c.var.user.id);
+  c.header("Cache-Control", "no-store");
+  return c.json({ token }, 200);
+});

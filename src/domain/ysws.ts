@@ -1,0 +1,164 @@
+// YSWS ("You Ship, We Ship") program claims (hackatime-behavior.md §12; Hackatime's
+// YswsProgramsController, removed in a0c86857, rebuilt because the spec lists it). A claim
+// stamps heartbeats.ysws_program on a user's live heartbeats in a time range (optionally one
+// project), unless any of them is already claimed by a program.
+import { parseRailsTime, isBlank } from "./stats/windows";
+import { ApiError } from "../lib/errors";
+
+/**
+ * Heartbeat.ysws_programs at a0c86857^ (app/models/heartbeat.rb): index = stored value. The
+ * full enum, 0–58, read from hackclub/hackatime's heartbeat model.
+ */
+export const YSWS_PROGRAMS = [
+  "nothing",
+  "high_seas",
+  "arcade",
+  "juice",
+  "onboard",
+  "sprig",
+  "cider",
+  "hackpad",
+  "boba_drops",
+  "the_bin",
+  "blot",
+  "infill",
+  "scrapyard",
+  "hackcraft_mod_edition",
+  "browser_buddy",
+  "hackaccino",
+  "cafe",
+  "low_skies",
+  "rasp_api",
+  "terminal_craft",
+  "neon",
+  "jungle",
+  "counterspell",
+  "riceathon",
+  "power_hour",
+  "scrapyard_flagship",
+  "ten_days_in_public",
+  "build_your_own_llm",
+  "cargo_cult_v2",
+  "sockathon",
+  "bakebuild",
+  "minus_twelve",
+  "easel",
+  "retrospect",
+  "cascade",
+  "ten_hours_in_public",
+  "swirl",
+  "tarot",
+  "asylum",
+  "cargo_cult",
+  "rpg",
+  "ham_club",
+  "anchor",
+  "dessert",
+  "wizard_orpheus",
+  "onboard_live",
+  "say_cheese",
+  "hackapet",
+  "clubs_competitions",
+  "printboard",
+  "black_box",
+  "shipwrecked",
+  "pizza_grant_ysws",
+  "pixeldust",
+  "hacklet",
+  "reflow",
+  "the_journey",
+  "visioneer",
+  "neighborhood",
+] as const;
+
+export const yswsProgramName = (value: number | null) => YSWS_PROGRAMS[value ?? 0] ?? String(value);
+
+/** At most this many conflicting heartbeats are listed in a 409 (conflict_count has the total). */
+export const MAX_CONFLICTS_LISTED = 1000;
+
+export interface ClaimRequest {
+  programId: number;
+  userIdentifier: string;
+  start: number;
+  end: number;
+  project: string | null;
+}
+
+type Params = Record<string, unknown>;
+
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && isBlank(v));
+
+/** A program id: its enum value (integer or digits) or, as a convenience, its name. */
+function parseProgram(v: unknown): number | null {
+  if (typeof v === "number" && Number.isInteger(v)) return v >= 0 && v < YSWS_PROGRAMS.length ? v : null;
+  if (typeof v === "string") {
+    const s = v.trim();
+    if (/^\d{1,3}$/.test(s)) return Number(s) < YSWS_PROGRAMS.length ? Number(s) : null;
+    const i = (YSWS_PROGRAMS as readonly string[]).indexOf(s);
+    return i >= 0 ? i : null;
+  }
+  return null;
+}
+
+/** Time.parse for the forms clients send (UTC unless zoned), or epoch seconds as a number. */
+function parseTime(v: unknown, name: string): number {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  const t = typeof v === "string" ? (/^\d{9,10}(\.\d+)?$/.test(v.trim()) ? Number(v.trim()) : parseRailsTime(v)) : null;
+  if (t === null) throw new ApiError(400, `Invalid ${name} value`);
+  return t;
+}
+
+/** Hackatime's validate_params: 400 "Missing required parameters: …", 400 "Invalid program_id value". */
+export function parseClaim(p: Params): ClaimRequest {
+  const missing = ["start_time", "end_time", "user_id", "program_id"].filter((k) => blank(p[k]));
+  if (missing.length) throw new ApiError(400, `Missing required parameters: ${missing.join(", ")}`);
+  const programId = parseProgram(p.program_id);
+  if (programId === null) throw new ApiError(400, "Invalid program_id value");
+  const user = p.user_id;
+  if (typeof user !== "string" && typeof user !== "number") throw new ApiError(400, "Invalid user_id value");
+  return {
+    programId,
+    userIdentifier: String(user).trim(),
+    start: parseTime(p.start_time, "start_time"),
+    end: parseTime(p.end_time, "end_time"),
+    project: typeof p.project === "string" && !isBlank(p.project) ? p.project : null,
+  };
+}
+
+export type ClaimOutcome =
+  | { ok: true; claimed: number }
+  | { ok: false; conflicts: Array<[number, string]>; conflictCount: number };
+
+/**
+ * The user's live heartbeats with start ≤ time ≤ end (and the project, if given). If any is
+ * claimed (ysws_program other than 0), nothing changes and the claimed ones are reported;
+ * otherwise all are stamped. One D1 batch (a transaction): the check and the update see the
+ * same rows. Every statement has a fixed, small number of parameters.
+ */
+export async function claimHeartbeats(d1: D1Database, claim: ClaimRequest): Promise<ClaimOutcome> {
+  // Hackatime: User.find_by(id:) || User.find_by(slack_uid:); no user → nothing matches.
+  const id = /^\d{1,15}$/.test(claim.userIdentifier) ? Number(claim.userIdentifier) : null;
+  const user = await d1
+    .prepare("SELECT id FROM users WHERE id = ?1 OR slack_uid = ?2 ORDER BY id = ?1 DESC LIMIT 1")
+    .bind(id, claim.userIdentifier)
+    .first<{ id: number }>();
+  if (!user) return { ok: true, claimed: 0 };
+  const scope = `user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time <= ?3 AND (?4 IS NULL OR project = ?4)`;
+  const args = [user.id, claim.start, claim.end, claim.project] as const;
+  const [count, listed, update] = await d1.batch([
+    d1.prepare(`SELECT COUNT(*) AS n FROM heartbeats WHERE ${scope} AND ysws_program != 0`).bind(...args),
+    d1.prepare(`SELECT id, ysws_program FROM heartbeats WHERE ${scope} AND ysws_program != 0 ORDER BY id LIMIT ${MAX_CONFLICTS_LISTED}`).bind(...args),
+    d1
+      .prepare(
+        `UPDATE heartbeats SET ysws_program = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE ${scope} AND NOT EXISTS (SELECT 1 FROM heartbeats WHERE ${scope} AND ysws_program != 0)`,
+      )
+      .bind(...args, claim.programId),
+  ]);
+  const conflictCount = (count.results[0] as { n: number }).n;
+  if (conflictCount > 0) {
+    const conflicts = (listed.results as Array<{ id: number; ysws_program: number }>).map((r): [number, string] => [r.id, yswsProgramName(r.ysws_program)]);
+    return { ok: false, conflicts, conflictCount };
+  }
+  return { ok: true, claimed: update.meta.changes ?? 0 };
+}
