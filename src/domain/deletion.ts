@@ -354,6 +354,10 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
     d1.prepare("DELETE FROM admin_api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM email_addresses WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM project_repo_mappings WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM sailors_log_preferences WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM heartbeat_exports WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT id FROM heartbeat_imports WHERE user_id = ?)").bind(userId),
+    d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
   ]);
 
   let heartbeatsDeleted = 0;
