@@ -61,6 +61,10 @@ describe("the daily deletion job", () => {
       .bind(user.id)
       .run();
     await env.DB.prepare("INSERT INTO project_repo_mappings (user_id, project_name, repo_url) VALUES (?, 'app', 'https://github.com/x/app')").bind(user.id).run();
+    await env.DB.prepare("INSERT INTO sailors_log_preferences (user_id, slack_channel_id) VALUES (?, 'C1')").bind(user.id).run();
+    await env.DB.prepare("INSERT INTO heartbeat_exports (user_id, start_time, end_time) VALUES (?, 0, 1)").bind(user.id).run();
+    const imp = await env.DB.prepare("INSERT INTO heartbeat_imports (user_id, source_kind) VALUES (?, 'dev_upload') RETURNING id").bind(user.id).first<{ id: number }>();
+    await env.DB.prepare("INSERT INTO heartbeat_import_slices (import_id, seq, body) VALUES (?, 0, '[]')").bind(imp!.id).run();
 
     // Three heartbeats (180 s) plus one from the other user, on 2025-01-01.
     expect((await postBulk(user.apiKey, [cliHeartbeat(T), cliHeartbeat(T + 60), cliHeartbeat(T + 180)])).status).toBe(201);
@@ -118,7 +122,7 @@ describe("the daily deletion job", () => {
       allow_public_stats_lookup: 0,
       admin_level: "default",
     });
-    for (const table of ["api_keys", "admin_api_keys", "email_addresses", "project_repo_mappings", "user_active_days", "leaderboard_entries"]) {
+    for (const table of ["api_keys", "admin_api_keys", "email_addresses", "project_repo_mappings", "user_active_days", "leaderboard_entries", "sailors_log_preferences", "heartbeat_exports", "heartbeat_imports"]) {
       expect(await count(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`, user.id), table).toBe(0);
     }
     // Heartbeats are soft-deleted, not removed; the other user's are untouched.
