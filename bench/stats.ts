@@ -66,9 +66,15 @@ export async function statsBench(server: LocalServer, big = Number(process.env.B
   const allTime = "?features=languages,projects";
   const filtered = "?features=languages,projects&filter_by_project=project-3";
   const sSmall = await measure("stats all-time, 5 000 heartbeats", statsOf(small, allTime));
+  const memBefore = server.workerdMemory();
   const sBig = await measure(`stats all-time, ${big} heartbeats`, statsOf(large, allTime));
   const fSmall = await measure("stats filter_by_project, 5 000", statsOf(small, filtered));
   const fBig = await measure(`stats filter_by_project, ${big}`, statsOf(large, filtered));
+  const memAfter = server.workerdMemory();
+  // The whole local runtime (all isolates, Durable Objects, D1 caches): an upper bound for the stats path.
+  console.log(
+    `workerd memory around the big user's stats calls: RSS ${(memBefore.rssKb / 1024).toFixed(0)} → ${(memAfter.rssKb / 1024).toFixed(0)} MB, peak ${(memBefore.peakKb / 1024).toFixed(0)} → ${(memAfter.peakKb / 1024).toFixed(0)} MB`,
+  );
 
   // Status bar: 10 heartbeats today vs 20 000 today.
   const few = await server.createUser(["--timezone", "UTC"]);

@@ -1,7 +1,7 @@
 // A local `npm start` server on its own port and state, for the end-to-end check and the
 // benchmarks: starts it, waits until it answers, creates users with `npm run user:create`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { childEnv, projectRoot } from "./wrangler";
@@ -12,6 +12,8 @@ export interface LocalServer {
   rateLimitBypass: string;
   persistTo: string;
   createUser(args?: string[]): Promise<{ id: number; username: string; api_key: string; admin_api_key?: string }>;
+  /** Resident and peak memory (kB) of the server's workerd processes, from /proc (Linux). */
+  workerdMemory(): { rssKb: number; peakKb: number };
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,23 @@ export async function startLocalServer(port: number): Promise<LocalServer> {
       const username = `e2e_${Date.now().toString(36)}_${users++}`;
       const out = await run("npm", ["run", "--silent", "user:create", "--", "--username", username, "--persist-to", persistTo, ...args]);
       return JSON.parse(out.trim().split("\n").pop()!);
+    },
+    workerdMemory() {
+      let rssKb = 0;
+      let peakKb = 0;
+      for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+          if (pgid !== child.pid || !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd")) continue;
+          const status = readFileSync(`/proc/${pid}/status`, "utf8");
+          rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+          peakKb += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        } catch {
+          /* process ended */
+        }
+      }
+      return { rssKb, peakKb };
     },
     async stop() {
       try {
