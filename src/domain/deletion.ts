@@ -12,6 +12,7 @@
 import { TRUST_LEVELS } from "../auth/levels";
 import type { DELETION_STATUSES } from "../db/schema";
 import { ApiError } from "../lib/errors";
+import { isBlank } from "../lib/text";
 import { rebuildUser } from "../queues/rebuild-aggregates";
 import { displayName } from "./users/profile";
 
@@ -48,13 +49,12 @@ const cancellable = (now: string) => `(status = 'pending' OR (status = 'approved
 
 // ---- The user's side ------------------------------------------------------------------------
 
-const blank = (v: string | null | undefined) => v === undefined || v === null || v.trim() === "";
 const length = (v: string) => Array.from(v).length;
 
 /** Optional reason (≤ 100) and details (≤ 1000): both or neither. Returns the values to store. */
 export function validateDeletionReason(reason: string | null | undefined, details: string | null | undefined): { reason: string | null; reasonDetails: string | null } {
-  if (blank(reason) && blank(details)) return { reason: null, reasonDetails: null };
-  if (blank(reason) || blank(details)) throw new ApiError(422, "Give both reason and reason_details, or neither");
+  if (isBlank(reason) && isBlank(details)) return { reason: null, reasonDetails: null };
+  if (isBlank(reason) || isBlank(details)) throw new ApiError(422, "Give both reason and reason_details, or neither");
   if (length(reason!) > REASON_MAX) throw new ApiError(422, `reason is too long (maximum is ${REASON_MAX} characters)`);
   if (length(details!) > REASON_DETAILS_MAX) throw new ApiError(422, `reason_details is too long (maximum is ${REASON_DETAILS_MAX} characters)`);
   return { reason: reason!, reasonDetails: details! };

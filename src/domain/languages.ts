@@ -9,6 +9,8 @@
 // (`.h` → C, `.m` → Objective-C, `.pl` → Perl, `.ts` → TypeScript); extensions without a clear
 // owner (`.cls`, `.inc`, `.pro`, `.v`, `.cfg`, `.com` …) are left out, so they detect nothing.
 
+import { isBlank } from "../lib/text";
+
 /** Linguist's colour for languages it gives none, and for unknown names (Hackatime's default). */
 const DEFAULT_COLOR = "#888888";
 
@@ -467,10 +469,6 @@ function extensionOf(base: string): string | null {
   return base.slice(dot + 1).toLowerCase();
 }
 
-function isBlank(value: string | null | undefined): boolean {
-  return typeof value !== "string" || value.trim() === "";
-}
-
 /**
  * Language of a file path from its file name (`Dockerfile`, `CMakeLists.txt`, `.bashrc`), else its
  * extension, case-insensitively. Works on `/` and `\` paths and on URLs (by their path); null when
@@ -500,7 +498,7 @@ export function resolveLanguage(language: string | null | undefined, entity: str
     }
   }
   const client = typeof language === "string" ? language : null;
-  if (client === null || client.trim() === "" || client.trim().toLowerCase() === "unknown") {
+  if (isBlank(client) || client.trim().toLowerCase() === "unknown") {
     return languageForEntity(entity) ?? client;
   }
   return client;

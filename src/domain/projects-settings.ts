@@ -8,10 +8,10 @@
 //     the public project lists: domain/stats/projects.ts reads archived_at);
 //   - rotating the API key: every key of the user is replaced by one new key.
 import { durations } from "./durations/query";
-import { isBlank } from "./stats/windows";
 import { newUserApiKey, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { shortTimeDetailed } from "../lib/format";
+import { isBlank } from "../lib/text";
 import { addDays, isoSeconds, localDate, parseIsoDate, safeTimeZone, startOfLocalDay } from "../lib/time";
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";

@@ -2,8 +2,9 @@
 // YswsProgramsController, removed in a0c86857, rebuilt because the spec lists it). A claim
 // stamps heartbeats.ysws_program on a user's live heartbeats in a time range (optionally one
 // project), unless any of them is already claimed by a program.
-import { parseRailsTime, isBlank } from "./stats/windows";
+import { parseRailsTime } from "../lib/dates";
 import { ApiError } from "../lib/errors";
+import { isBlank } from "../lib/text";
 
 /**
  * Heartbeat.ysws_programs at a0c86857^ (app/models/heartbeat.rb): index = stored value. The

@@ -38,10 +38,27 @@ export function digitalHm(totalSeconds: number): string {
   return `${hours}:${pad2(minutes)}`;
 }
 
-/** Hours with two decimals, as a string: "1.08". */
-export function decimalHours(totalSeconds: number): string {
+/**
+ * WakaTime's breakdown `decimal`: whole hours and minutes (seconds dropped) with two decimals,
+ * as a string: "1.08". Not decimalHours: 90 s is "0.02" here, "0.03" there.
+ */
+function hoursAndMinutesDecimal(totalSeconds: number): string {
   const { hours, minutes } = split(totalSeconds);
   return (hours + minutes / 60).toFixed(2);
+}
+
+/**
+ * Hackatime's summary hours, Ruby's format("%.2f", s / 3600.0). toFixed rounds the double's
+ * exact value like printf does, except on exact binary ties (s = 450·odd, i.e. x.125 / x.375 /
+ * …), where Ruby rounds to even.
+ */
+export function decimalHours(seconds: number): string {
+  if (seconds % 900 === 450) {
+    const hundredths = (seconds * 100) / 3600; // exactly k + 0.5
+    const down = Math.floor(hundredths);
+    return ((down % 2 === 0 ? down : down + 1) / 100).toFixed(2);
+  }
+  return (seconds / 3600).toFixed(2);
 }
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
@@ -63,7 +80,7 @@ export function durationFields(totalSeconds: number) {
     minutes,
     seconds,
     digital: digitalHm(totalSeconds),
-    decimal: decimalHours(totalSeconds),
+    decimal: hoursAndMinutesDecimal(totalSeconds),
     text: wakatimeText(totalSeconds),
   };
 }

@@ -6,12 +6,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { userKeyCandidate } from "../auth/credentials";
 import { requireUser } from "../auth/user";
-import { authenticatedProjects, defaultHoursRange, hoursBetween, parseDateParam, profile } from "../domain/stats/authenticated";
+import { authenticatedProjects, defaultHoursRange, hoursBetween, profile } from "../domain/stats/authenticated";
 import { latestHeartbeat } from "../domain/stats/recent";
 import { streakDays } from "../domain/stats/streak";
 import type { AppEnv } from "../env";
+import { parseDatePart } from "../lib/dates";
 import { ApiError, unauthorized } from "../lib/errors";
 import { createRouter } from "../lib/router";
+import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
 
 const tags = ["Authenticated"];
@@ -174,8 +176,8 @@ authenticatedRouter.openapi(hoursRoute, async (c) => {
   const user = c.var.user;
   const defaults = defaultHoursRange(user.timezone);
   const date = (value: string | undefined, name: string, fallback: string) => {
-    if (value === undefined || value.trim() === "") return fallback;
-    const d = parseDateParam(value);
+    if (isBlank(value)) return fallback;
+    const d = parseDatePart(value);
     if (d === null) throw new ApiError(422, `Invalid ${name}`);
     return d;
   };

@@ -10,10 +10,10 @@ import { referenceAllUsersTotal } from "../domain/durations/reference";
 import { userStats } from "../domain/stats/user-stats";
 import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
 import { displayName, loadProfileSource } from "../domain/users/profile";
-import { DAY_SECONDS, parseStrictDate, utcDayStart, yearsAgo } from "../lib/dates";
+import { parseStrictDate, utcDayStart, yearsAgoRollingOver } from "../lib/dates";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
-import { nowSeconds, safeTimeZone } from "../lib/time";
+import { DAY_SECONDS, nowSeconds, safeTimeZone } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
 
 const tags = ["Stats"];
@@ -112,7 +112,7 @@ statsRouter.openapi(aggregateStatsRoute, async (c) => {
     if (t === null) throw new ApiError(422, `Invalid ${name}`);
     return t;
   };
-  const start = parse(query.start_date, "start_date", utcDayStart(yearsAgo(10, now)));
+  const start = parse(query.start_date, "start_date", utcDayStart(yearsAgoRollingOver(10, now)));
   // Date ranges include the end date's whole day.
   const end = parse(query.end_date, "end_date", utcDayStart(now)) + DAY_SECONDS;
 

@@ -3,10 +3,10 @@
 // their stats is hidden here from everyone, themselves included.
 import { createRoute, z } from "@hono/zod-openapi";
 import { publicSummary, summaryWindow } from "../domain/stats/summaries";
-import { isBlank } from "../domain/stats/display-names";
 import { resolveStatsTarget } from "../domain/users/lookup";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
+import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
 
 /** An optional query parameter; a repeated one counts by its last value (as Rails reads it). */

@@ -8,11 +8,12 @@ import { requireStatsKey } from "../auth/stats";
 import { optionalUser } from "../auth/user";
 import { parseProjectList, projectDetails, projectNames } from "../domain/stats/projects";
 import { heartbeatSpans, spanProjectFilter } from "../domain/stats/spans";
-import { discoveryWindow, isBlank, spansWindow, statsWindow } from "../domain/stats/windows";
+import { discoveryWindow, spansWindow, statsWindow } from "../domain/stats/windows";
 import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
+import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
 
 const tags = ["Users"];

@@ -7,9 +7,9 @@ import {
   encodeCursor,
   mostRecentSql,
   pageHeartbeatsSql,
-  parseTimeParam,
   timeAgo,
 } from "../../src/domain/stats/recent";
+import { parseTimeParam } from "../../src/lib/dates";
 import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseLooseDateTime, summaryWindow } from "../../src/domain/stats/summaries";
+import { summaryWindow } from "../../src/domain/stats/summaries";
+import { parseLooseDateTime } from "../../src/lib/dates";
 import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
 
 const at = (iso: string) => Date.parse(iso) / 1000;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { referenceDurations } from "../../src/domain/durations/reference";
 import { SPANS_SQL } from "../../src/domain/stats/spans";
 import { PROJECT_STATS_SQL } from "../../src/domain/stats/projects";
-import { parseRailsTime, yearsAgo } from "../../src/domain/stats/windows";
+import { parseRailsTime, yearsAgo } from "../../src/lib/dates";
 import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser } from "../helpers";
 
 const get = async (path: string, headers: Record<string, string> = {}) => {

@@ -4,9 +4,10 @@ import { parse } from "yaml";
 import { referenceDurations } from "../../src/domain/durations/reference";
 import { capitalize, displayEditorName, displayOsName } from "../../src/domain/stats/display-names";
 import { statsBreakdown } from "../../src/domain/stats/last-7-days";
-import { dailySummarySql, decimalHours } from "../../src/domain/stats/summaries";
+import { dailySummarySql } from "../../src/domain/stats/summaries";
 import { displayName } from "../../src/domain/users/profile";
 import { sha256Hex } from "../../src/lib/crypto";
+import { decimalHours } from "../../src/lib/format";
 import { addDays, localDate, localDayBounds } from "../../src/lib/time";
 import { cliHeaders, cliHeartbeat, createUser, postBulk, request, statusBar } from "../helpers";
 

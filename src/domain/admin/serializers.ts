@@ -1,6 +1,6 @@
 // Shared pieces of the admin API's answers: how a user is summarised ({id, username,
 // display_name[, admin_level]}), and Hackatime's User.search_identity as SQL.
-import { isBlank } from "../stats/display-names";
+import { isBlank } from "../../lib/text";
 import { displayName } from "../users/profile";
 
 /**

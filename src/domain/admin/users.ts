@@ -9,19 +9,20 @@ import { trustLevelName, TRUST_LEVELS } from "../../auth/levels";
 import type { StoredHeartbeat } from "../../db/heartbeats";
 import { getDb } from "../../db/client";
 import { users, type UserRow } from "../../db/schema";
-import { DAY_SECONDS, utcDayStart } from "../../lib/dates";
+import { parseRailsTime, utcDayStart, yearsAgo } from "../../lib/dates";
 import { ApiError } from "../../lib/errors";
-import { isoSeconds, nowSeconds, parseIsoDate, safeTimeZone } from "../../lib/time";
+import { isBlank } from "../../lib/text";
+import { DAY_SECONDS, isoSeconds, nowSeconds, parseIsoDate, safeTimeZone } from "../../lib/time";
 import { durations } from "../durations/query";
 import { heartbeatJson } from "../heartbeats/serialize";
 import { PROJECT_STATS_SQL } from "../stats/projects";
-import { MAX_VALID_TIME, MIN_VALID_TIME, parseRailsTime, yearsAgo, type QueryValues } from "../stats/windows";
+import { MAX_VALID_TIME, MIN_VALID_TIME, type QueryValues } from "../stats/windows";
 import { avatarUrl, displayName, type ProfileSource } from "../users/profile";
 
 // ---- parameters, as Rails reads them ----
 
 /** Rails' `blank?` for a request parameter of any JSON type. */
-export const isBlankParam = (v: unknown): boolean => v === null || v === undefined || v === false || (typeof v === "string" && v.trim() === "");
+export const isBlankParam = (v: unknown): boolean => v === null || v === undefined || v === false || (typeof v === "string" && isBlank(v));
 
 /** Ruby's String#to_i: the leading integer, else 0. */
 export function rubyToI(value: unknown): number {

@@ -1,6 +1,7 @@
 // Heartbeat normalisation (hackatime-behavior.md §3.2) and the dedup key (§3.3).
 // Pure apart from the placeholder lookup, which the caller supplies.
 import { sha256Hex } from "../../lib/crypto";
+import { isBlank } from "../../lib/text";
 import { resolveLanguage } from "../languages";
 import { parseUserAgent } from "../user-agent";
 import { InvalidHeartbeatTime, repairTime } from "./time";
@@ -119,12 +120,11 @@ function asDependencies(v: unknown): string | null {
   return list.length ? JSON.stringify(list) : null;
 }
 
-const blank = (s: string | null | undefined) => s === null || s === undefined || s.trim() === "";
 const isPlaceholder = (s: string | null) => s !== null && /^<<LAST_[A-Z]+>>$/.test(s);
 
 /** X-Machine-Name is url.QueryEscape'd by wakatime-cli ("my laptop" arrives as "my+laptop"). */
 export function decodeMachineHeader(raw: string | null): string | null {
-  if (blank(raw)) return null;
+  if (isBlank(raw)) return null;
   try {
     return decodeURIComponent(raw!.replaceAll("+", " "));
   } catch {
@@ -213,7 +213,7 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
         const known = lastByProject[field].get(contextProject);
         draft.h[field] = known ?? null;
         if (known === undefined) draft.pending.push({ field, project: contextProject });
-      } else if (!blank(value) && !isPlaceholder(value)) {
+      } else if (!isBlank(value) && !isPlaceholder(value)) {
         lastByProject[field].set(contextProject, value!);
       }
     }

@@ -1,7 +1,7 @@
 // What /api/v1/authenticated/* answers about the caller (hackatime-behavior.md §6.9): the
 // profile, coding time over local dates, and the all-time project list.
 import { maskedTrustLevel } from "../../auth/levels";
-import { addDays, localDate, nowSeconds, parseIsoDate, startOfLocalDay } from "../../lib/time";
+import { addDays, localDate, nowSeconds, startOfLocalDay } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
 import { parseProjectList, projectDetails } from "./projects";
 import { lenientTimeParam, type QueryValues, type TimeWindow } from "./windows";
@@ -36,15 +36,6 @@ export async function profile(d1: D1Database, userId: number): Promise<Profile |
 
 // ---------------------------------------------------------------------------------------------
 // Hours over local dates.
-
-/**
- * A date parameter as YYYY-MM-DD: a strict calendar date, or an ISO datetime whose date part is
- * taken (as Rails' String#to_date does). null when invalid.
- */
-export function parseDateParam(raw: string): string | null {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$/.exec(raw.trim());
-  return m && parseIsoDate(m[1]) ? m[1] : null;
-}
 
 /** Coding seconds from the local start of startDate to the local end of endDate (inclusive dates). */
 export async function hoursBetween(env: Env, user: DurationSubject, startDate: string, endDate: string): Promise<number> {

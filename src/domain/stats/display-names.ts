@@ -1,6 +1,7 @@
 // How breakdown names are shown in WakaTime-style stats (Hackatime's ApplicationHelper
 // display_editor_name / display_os_name / display_language_name): a fixed map for the names
 // WakaTime clients send in lower case, else Ruby's String#capitalize.
+import { isBlank } from "../../lib/text";
 
 const EDITOR_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   vscode: "VSCode",
@@ -35,11 +36,6 @@ const OS_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   mozilla: "Firefox",
   vscode: "VSCode",
 };
-
-/** Ruby's String#blank? for a possibly missing string: nil, empty or whitespace only. */
-export function isBlank(value: string | null | undefined): boolean {
-  return value === null || value === undefined || /^\s*$/u.test(value);
-}
 
 /** Ruby's String#capitalize: first character upper-cased, the rest lower-cased. */
 export function capitalize(value: string): string {

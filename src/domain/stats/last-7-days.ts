@@ -1,11 +1,10 @@
 // GET /api/hackatime/v1/users/current/stats/last_7_days (hackatime-behavior.md §6.3, §4.3):
 // the window is the user's local [today − 7 days 00:00, today 24:00) — eight calendar days —
 // with grouped durations (each value chained separately) from the projection's fast path.
-import { isoSeconds, nowSeconds, utcOffsetSeconds } from "../../lib/time";
+import { isoSeconds, localDayNumber, localDayNumberBounds, nowSeconds, utcOffsetSeconds } from "../../lib/time";
 import type { GroupDimension } from "../durations/dimensions";
 import { durations, type DurationSubject } from "../durations/query";
 import { displayName, type BreakdownDimension } from "./display-names";
-import { dayBounds, todayIn } from "./summaries";
 
 export interface Last7DaysUser extends DurationSubject {
   username: string;
@@ -90,8 +89,8 @@ export async function activeDayCount(d1: D1Database, userId: number, bounds: Arr
 
 export async function last7Days(env: Env, user: Last7DaysUser, now: number = nowSeconds()) {
   const tz = user.timezone;
-  const today = todayIn(tz, now);
-  const bounds = dayBounds(today - 7, today, tz);
+  const today = localDayNumber(now, tz);
+  const bounds = localDayNumberBounds(today - 7, today, tz);
   const start = bounds[0].start;
   const end = bounds[bounds.length - 1].end;
   const subject = { id: user.id, timezone: tz };

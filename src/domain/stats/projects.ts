@@ -2,9 +2,10 @@
 // the names seen, and per project a row of totals. total_seconds comes from `durations` (the
 // projection's per-project chains: LAG partitioned by project); counts, first/last times,
 // languages, repo URL and archived state from one grouped D1 query over the window.
+import { isBlank } from "../../lib/text";
 import { isoSeconds } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
-import { clampToValidTimes, isBlank, type TimeWindow } from "./windows";
+import { clampToValidTimes, type TimeWindow } from "./windows";
 
 export interface ProjectRow {
   name: string;

@@ -3,8 +3,6 @@
 // time_ago_in_words. Every query is keyed by user and walks the heartbeats(user_id, time, id)
 // index; soft-deleted rows never show.
 import type { StoredHeartbeat } from "../../db/heartbeats";
-import { nowSeconds } from "../../lib/time";
-import { parseRailsTime } from "./windows";
 
 // ---------------------------------------------------------------------------------------------
 // time_ago_in_words (ActionView DateHelper#distance_of_time_in_words, include_seconds: false,
@@ -56,19 +54,8 @@ export const timeAgo = (epochSeconds: number, now: number) => `${distanceOfTimeI
 // ---------------------------------------------------------------------------------------------
 // Query parameters.
 
-// Nine or more digits: epoch seconds (every heartbeat time is ≥ 1e9); eight are a compact date.
-const EPOCH = /^\d{9,12}(?:\.\d+)?$/;
-
-/**
- * A time parameter as epoch seconds: epoch seconds ("1732485600", "1732485600.5"), or what
- * Rails' Time.parse reads in the app zone (UTC): a date ("2024-03-13", midnight), an ISO 8601 /
- * Rails-style datetime ("2024-03-13T10:00:00Z", "2024-03-13 10:00:00 +0200", "… UTC"; no zone
- * means UTC) or a bare time (today). null when it is none of these or not a real calendar time.
- */
-export function parseTimeParam(raw: string, now = nowSeconds()): number | null {
-  const value = raw.trim();
-  return EPOCH.test(value) ? Number(value) : parseRailsTime(value, now);
-}
+// parseTimeParam lives in lib/dates; re-exported for routes/my-data.ts, which imports it from here.
+export { parseTimeParam } from "../../lib/dates";
 
 /** ISO 8601 in UTC with milliseconds, as Rails renders a Time in JSON: 2024-03-13T10:00:00.000Z. */
 export const isoMillis = (epochSeconds: number) => new Date(Math.floor(epochSeconds * 1000)).toISOString();

@@ -4,7 +4,8 @@
 // A closed span with rows after it is padded by the timeout (its gap is > 120 s, so exactly
 // 120); the final span is not. Spans of duration 0 are left out.
 import { HEARTBEAT_TIMEOUT_SECONDS } from "../durations/dimensions";
-import { clampToValidTimes, isBlank, type TimeWindow } from "./windows";
+import { isBlank } from "../../lib/text";
+import { clampToValidTimes, type TimeWindow } from "./windows";
 
 export interface Span {
   /** Hackatime's fields. */

@@ -5,21 +5,32 @@
 //     own project (LEAD attribution; a gap across local midnight is lost);
 //   * heartbeatsOfDay: GET /api/hackatime/v1/users/{id}/heartbeats?date= (WakaTime's listing);
 //   * summaryWindow + publicSummary: GET /api/summary (UTC windows, grouped durations).
-// Days are handled as day numbers (days since 1970-01-01 on the proleptic Gregorian calendar),
-// so any four-digit year is safe to compute with.
+// Days are handled as day numbers (lib/time: days since 1970-01-01 on the proleptic Gregorian
+// calendar), so any four-digit year is safe to compute with.
+import { parseDay, parseLooseDateTime } from "../../lib/dates";
 import { ApiError } from "../../lib/errors";
-import { digitalHms, shortTimeDetailed } from "../../lib/format";
-import { isValidTimeZone, isoSeconds, localDate, nowSeconds, utcOffsetSeconds } from "../../lib/time";
+import { decimalHours, digitalHms, shortTimeDetailed } from "../../lib/format";
+import { isBlank } from "../../lib/text";
+import {
+  DAY_SECONDS,
+  calendarOf,
+  dayNumber,
+  daysInMonth,
+  formatDayNumber,
+  isKnownTimeZone,
+  isoSeconds,
+  localDayNumber,
+  localDayNumberBounds,
+  nowSeconds,
+  startOfLocalDayNumber,
+} from "../../lib/time";
 import { TIMEOUT_MICROS, microsToSeconds } from "../durations/dimensions";
 import { durations, type DurationSubject } from "../durations/query";
 import { heartbeatJson } from "../heartbeats/serialize";
 import type { StoredHeartbeat } from "../../db/heartbeats";
-import { displayName, isBlank } from "./display-names";
+import { displayName } from "./display-names";
+import { MAX_VALID_TIME } from "./windows";
 
-const DAY = 86_400;
-const MS_PER_DAY = DAY * 1000;
-/** Hackatime's with_valid_timestamps: 0 <= time <= 9999-12-31T23:59:59Z. */
-const MAX_VALID_TIME = 253_402_300_799;
 export const MAX_SUMMARY_DAYS = 366;
 /** 2100-01-01T00:00:00Z: past every storable heartbeat time. */
 const QUERY_TIME_LIMIT = 4_102_444_800;
@@ -27,73 +38,12 @@ const QUERY_TIME_LIMIT = 4_102_444_800;
 // ---------------------------------------------------------------------------------------------
 // Calendar days
 
-/** Day number of a calendar date; out-of-range days roll over as JavaScript (and Ruby's Time.new) do. */
-export function dayNumber(year: number, month: number, day: number): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  return Math.floor(d.getTime() / MS_PER_DAY);
-}
-
-export function calendarOf(n: number): { year: number; month: number; day: number; weekday: number } {
-  const d = new Date(n * MS_PER_DAY);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
-
-/** YYYY-MM-DD of a day number. */
-export function formatDay(n: number): string {
-  const { year, month, day } = calendarOf(n);
-  return `${year < 0 ? "-" : ""}${pad(Math.abs(year), 4)}-${pad(month)}-${pad(day)}`;
-}
-
-const daysInMonth = (year: number, month: number) => dayNumber(year, month + 1, 1) - dayNumber(year, month, 1);
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A strict YYYY-MM-DD calendar date (Hackatime: /\A\d{4}-\d{2}-\d{2}\z/ + Date.iso8601), else null. */
-export function parseDay(value: unknown): number | null {
-  if (typeof value !== "string") return null;
-  const m = ISO_DATE.exec(value);
-  if (!m) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return dayNumber(year, month, day);
-}
-
-// Before 1900 Intl's answers mix calendars and local mean times; those days take 1900's offset.
-const OFFSET_FLOOR = -2_208_988_800;
-const offsetAt = (epochSeconds: number, tz: string) => utcOffsetSeconds(Math.max(epochSeconds, OFFSET_FLOOR), tz);
-
-/** Epoch seconds of local midnight starting day `n` in the zone (two passes converge across DST). */
-export function localDayStart(n: number, tz: string): number {
-  const wall = n * DAY;
-  let guess = wall - offsetAt(wall, tz);
-  guess = wall - offsetAt(guess, tz);
-  return guess;
-}
-
-/** The zone's current local day, as a day number. */
-export function todayIn(tz: string, now: number = nowSeconds()): number {
-  return parseDay(localDate(now, tz))!;
-}
-
-/**
- * A zone TZInfo would accept: a zone Intl knows, spelled with its own case ("utc" or
- * "america/new_york" are refused as TZInfo refuses them; aliases like Asia/Calcutta pass).
- */
-export function isKnownTimeZone(tz: unknown): tz is string {
-  if (!isValidTimeZone(tz)) return false;
-  const resolved = new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
-  return resolved === tz || resolved.toLowerCase() !== tz.toLowerCase();
-}
-
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** Rails' Date#to_fs(:long): "August 5, 2026". */
 export function longDate(n: number): string {
   const { year, month, day } = calendarOf(n);
-  return `${MONTHS[month - 1]} ${day}, ${pad(year, 4)}`;
+  return `${MONTHS[month - 1]} ${day}, ${String(year).padStart(4, "0")}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,19 +87,6 @@ export function summaryDuration(totalSeconds: number) {
     decimal: decimalHours(s),
     text: shortTimeDetailed(s),
   };
-}
-
-/**
- * Ruby's format("%.2f", s / 3600.0). toFixed rounds the double's exact value like printf does,
- * except on exact binary ties (s = 450·odd, i.e. x.125 / x.375 / …), where Ruby rounds to even.
- */
-export function decimalHours(seconds: number): string {
-  if (seconds % 900 === 450) {
-    const hundredths = (seconds * 100) / 3600; // exactly k + 0.5
-    const down = Math.floor(hundredths);
-    return ((down % 2 === 0 ? down : down + 1) / 100).toFixed(2);
-  }
-  return (seconds / 3600).toFixed(2);
 }
 
 /** Ruby's Float#round(2) for the non-negative values used here. */
@@ -201,20 +138,8 @@ interface DayActivity {
   aiModels: Map<string, number>; // model → lines
 }
 
-/** Local-day [start, end) bounds (epoch seconds) of days first…last. */
-export function dayBounds(first: number, last: number, tz: string): Array<{ day: number; start: number; end: number }> {
-  const out = [];
-  let start = localDayStart(first, tz);
-  for (let day = first; day <= last; day++) {
-    const end = localDayStart(day + 1, tz);
-    out.push({ day, start, end });
-    start = end;
-  }
-  return out;
-}
-
 export async function dailySummaries(d1: D1Database, userId: number, req: SummariesRequest, now: number = nowSeconds()) {
-  const days = dayBounds(req.startDay, req.endDay, req.timezone);
+  const days = localDayNumberBounds(req.startDay, req.endDay, req.timezone);
   const params: unknown[] = [userId, JSON.stringify(days.map((b) => [b.start, b.end])), TIMEOUT_MICROS];
   if (req.project !== null) params.push(req.project);
   const { results } = await d1
@@ -237,7 +162,7 @@ export async function dailySummaries(d1: D1Database, userId: number, req: Summar
     if (!isBlank(r.ai_model)) a.aiModels.set(r.ai_model!, (a.aiModels.get(r.ai_model!) ?? 0) + (r.ai_lines ?? 0));
   }
 
-  const today = todayIn(req.timezone, now);
+  const today = localDayNumber(now, req.timezone);
   const data = days.map((b, i) => {
     const a = activity.get(i);
     // The day's total is its whole chain, rounded once: what the status bar shows for that day.
@@ -271,7 +196,7 @@ export async function dailySummaries(d1: D1Database, userId: number, req: Summar
       operating_systems: [] as never[],
       projects,
       range: {
-        date: formatDay(b.day),
+        date: formatDayNumber(b.day),
         start: isoSeconds(b.start),
         end: isoSeconds(b.end - 1),
         text: b.day === today ? "Today" : b.day === today - 1 ? "Yesterday" : longDate(b.day),
@@ -296,8 +221,8 @@ export async function dailySummaries(d1: D1Database, userId: number, req: Summar
       text: shortTimeDetailed(average),
       text_including_other_language: shortTimeDetailed(average),
     },
-    start: formatDay(req.startDay),
-    end: formatDay(req.endDay),
+    start: formatDayNumber(req.startDay),
+    end: formatDayNumber(req.endDay),
   };
 }
 
@@ -308,8 +233,8 @@ export async function dailySummaries(d1: D1Database, userId: number, req: Summar
 export async function heartbeatsOfDay(d1: D1Database, userId: number, date: string | undefined, timezone: string) {
   const day = parseDay(date);
   if (day === null) throw new ApiError(400, "date must be a valid date in YYYY-MM-DD format");
-  const start = localDayStart(day, timezone);
-  const end = localDayStart(day + 1, timezone);
+  const start = startOfLocalDayNumber(day, timezone);
+  const end = startOfLocalDayNumber(day + 1, timezone);
   const { results } = await d1
     .prepare("SELECT * FROM heartbeats WHERE user_id = ?1 AND time >= ?2 AND time < ?3 AND deleted_at IS NULL ORDER BY time, id")
     .bind(userId, start, end)
@@ -335,31 +260,6 @@ export interface SummaryWindow {
   to: number;
 }
 
-// What Time.zone.parse reads in practice: a date, optionally a time and a UTC offset.
-const LOOSE_DATE_TIME =
-  /^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?\s*$/i;
-
-/** The instant an explicit from/to names (UTC unless it carries an offset), else null. */
-export function parseLooseDateTime(raw: string): number | null {
-  const m = LOOSE_DATE_TIME.exec(raw);
-  if (!m) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  // Ruby's Time.new refuses these (ArgumentError → "Invalid date range"); days 29–31 roll over.
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
-  let offset = 0;
-  const zone = m[7]?.toUpperCase();
-  if (zone && zone !== "Z" && zone !== "UTC" && zone !== "GMT") {
-    const digits = zone.replace(":", "");
-    const sign = digits[0] === "-" ? -1 : 1;
-    const hh = Number(digits.slice(1, 3));
-    const mm = digits.length > 3 ? Number(digits.slice(3, 5)) : 0;
-    if (hh > 23 || mm > 59) return null;
-    offset = sign * (hh * 3600 + mm * 60);
-  }
-  return dayNumber(year, month, day) * DAY + hour * 3600 + minute * 60 + second - offset;
-}
-
 /** The calendar day `months` months before, its day clamped to the target month (ActiveSupport's advance). */
 function monthsBefore(n: number, months: number): number {
   const { year, month, day } = calendarOf(n);
@@ -373,17 +273,17 @@ function monthsBefore(n: number, months: number): number {
  * day … end of the last; null when either does not parse), else the interval|range table.
  */
 export function summaryWindow(q: PublicSummaryQuery, now: number = nowSeconds()): SummaryWindow | null {
-  const dayStart = (n: number) => n * DAY;
-  const dayEnd = (n: number) => n * DAY + DAY - 1;
+  const dayStart = (n: number) => n * DAY_SECONDS;
+  const dayEnd = (n: number) => n * DAY_SECONDS + DAY_SECONDS - 1;
   const fromRaw = q.from ?? q.start;
   const toRaw = q.to ?? q.end;
   if (!isBlank(fromRaw) && !isBlank(toRaw)) {
     const from = parseLooseDateTime(fromRaw!);
     const to = parseLooseDateTime(toRaw!);
     if (from === null || to === null) return null;
-    return { from: dayStart(Math.floor(from / DAY)), to: dayEnd(Math.floor(to / DAY)) };
+    return { from: dayStart(Math.floor(from / DAY_SECONDS)), to: dayEnd(Math.floor(to / DAY_SECONDS)) };
   }
-  const today = Math.floor(now / DAY);
+  const today = Math.floor(now / DAY_SECONDS);
   const { year, month, weekday } = calendarOf(today);
   const days = (first: number, last: number) => ({ from: dayStart(first), to: dayEnd(last) });
   switch (q.interval ?? q.range) {

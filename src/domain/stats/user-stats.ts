@@ -2,10 +2,10 @@
 // summary, assembled from the duration fast path.
 import { maskedTrustLevel } from "../../auth/levels";
 import type { UserRow } from "../../db/schema";
-import { DAY_SECONDS, parseUtcDateTime, utcDayStart, yearsAgo } from "../../lib/dates";
+import { parseUtcDateTime, utcDayStart, yearsAgoRollingOver } from "../../lib/dates";
 import { ApiError } from "../../lib/errors";
 import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
-import { isoSeconds, nowSeconds } from "../../lib/time";
+import { DAY_SECONDS, isoSeconds, nowSeconds } from "../../lib/time";
 import type { GroupDimension } from "../durations/dimensions";
 import { durations, uniqueCodingSeconds, type DurationSubject } from "../durations/query";
 import { referenceBoundaryAwareTotal, referenceUniqueCodingSeconds, type HeartbeatFilter } from "../durations/reference";
@@ -53,7 +53,7 @@ function parseBound(value: string | undefined, name: string, fallback: number): 
 
 export async function userStats(env: Env, user: UserRow, displayName: string, subject: DurationSubject, q: UserStatsQuery) {
   const now = nowSeconds();
-  const start = parseBound(q.start_date, "start_date", yearsAgo(10, now));
+  const start = parseBound(q.start_date, "start_date", yearsAgoRollingOver(10, now));
   const end = parseBound(q.end_date, "end_date", utcDayStart(now) + DAY_SECONDS - 1);
   const range = { start, end };
   const projects = csv(q.filter_by_project);

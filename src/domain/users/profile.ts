@@ -1,8 +1,8 @@
 // The WakaTime-shaped user profile (GET /api/hackatime/v1/users/{id}, hackatime-behavior.md
 // §6.1): Hackatime's User#display_name and User#avatar_url rules.
 import { sha256Hex } from "../../lib/crypto";
+import { isBlank } from "../../lib/text";
 import { isoSeconds } from "../../lib/time";
-import { isBlank } from "../stats/display-names";
 
 export interface ProfileSource {
   id: number;

@@ -4,9 +4,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/admin";
 import { trustLevelName } from "../../auth/levels";
 import { adminSummary, parseId, pickUser, searchIdentity, userSummary, userSummaryColumns } from "../../domain/admin/serializers";
-import { isBlank } from "../../domain/stats/display-names";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
+import { isBlank } from "../../lib/text";
 import { errorResponse, security } from "../../schemas/common";
 
 const tags = ["Admin Resources"];

@@ -6,11 +6,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin, type AdminPrincipal } from "../../auth/admin";
 import { atLeast } from "../../auth/levels";
 import { adminSummary, parseId, pickUser, userSummaryColumns } from "../../domain/admin/serializers";
-import { isBlank } from "../../domain/stats/display-names";
 import { ADMIN_KEY_PREVIEW_LENGTH } from "../../domain/users/provision";
 import { newAdminApiKey, sha256Hex, toHex } from "../../lib/crypto";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
+import { isBlank } from "../../lib/text";
 import { errorResponse, security } from "../../schemas/common";
 
 const tags = ["Admin Resources"];
