@@ -2,6 +2,7 @@
 // figure next to a baseline measured in the same run.
 import { startLocalServer } from "../scripts/local-server";
 import { foundationBench } from "./foundation";
+import { importsBench } from "./imports";
 import { statsBench } from "./stats";
 
 const server = await startLocalServer(Number(process.env.BENCH_PORT ?? 8795));
@@ -9,6 +10,7 @@ try {
   const only = process.env.BENCH_ONLY;
   if (!only || only === "foundation") await foundationBench(server);
   if (!only || only === "stats") await statsBench(server);
+  if (!only || only === "imports") await importsBench(server);
 } finally {
   await server.stop();
 }

@@ -71,6 +71,9 @@ const IMPLEMENTED = [
   "post /api/v1/external/slack/oauth",
   "post /sailors_log/slack/commands",
   "post /timedump/slack/commands",
+  "post /my/heartbeats/export",
+  "post /my/heartbeat_imports",
+  "get /my/heartbeat_imports/{id}",
 ];
 
 const schemeNames = (op: Operation) => new Set((op.security ?? []).flatMap((req) => Object.keys(req)));

@@ -1,8 +1,15 @@
-// Tag "My Data": the caller's raw heartbeats. User API key (Bearer, Basic or ?api_key);
-// restricted users (red trust or an active deletion) get 401 {"error":"Unauthorized"}.
+// Tag "My Data": the caller's raw heartbeats, imports and exports. User API key (Bearer, Basic
+// or ?api_key); restricted users (red trust or an active deletion) get 401 {"error":"Unauthorized"},
+// except on exports, where red users get 403.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { TRUST_LEVELS } from "../auth/levels";
 import { requireUser } from "../auth/user";
+import { createExport, exportDownload, getUserExport, parseExportRange } from "../domain/exports";
+import { MultipartError, MultipartReader, multipartBoundary } from "../domain/imports/multipart";
+import { getUserImport, remoteCooldownUntil, serializeImport } from "../domain/imports/runs";
+import { resumeStalled } from "../domain/imports/slices";
+import { PROVIDERS, startDownloadLink, startRemote, startUpload, type StartResult } from "../domain/imports/start";
 import { durations } from "../domain/durations/query";
 import { heartbeatJson } from "../domain/heartbeats/serialize";
 import {
@@ -19,7 +26,7 @@ import { daysAgoStartOfDay, endOfTodayUtc } from "../domain/stats/windows";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { createRouter } from "../lib/router";
-import { nowSeconds } from "../lib/time";
+import { nowSeconds, safeTimeZone } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
 import { HeartbeatSchema } from "../schemas/heartbeat";
 
@@ -150,4 +157,241 @@ myDataRouter.openapi(mostRecentRoute, async (c) => {
     },
     200,
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Imports (hackatime-behavior.md §9.1) and exports (§9.2).
+
+const IMPORTS_PATH = "/my/heartbeat_imports";
+const EXPORT_PATH = "/my/heartbeats/export";
+const EXPORTS_PATH = "/my/heartbeats/exports";
+
+const ImportStatusSchema = z
+  .object({
+    import_id: z.string().openapi({ example: "42" }),
+    state: z.enum(["queued", "requesting_dump", "waiting_for_dump", "downloading_dump", "importing", "completed", "failed"]),
+    source_kind: z.enum(["dev_upload", "wakatime_dump", "hackatime_v1_dump", "wakatime_download_link"]),
+    progress_percent: z.number().int(),
+    processed_count: z.number().int(),
+    total_count: z.number().int(),
+    imported_count: z.number().int(),
+    skipped_count: z.number().int(),
+    errors_count: z.number().int(),
+    message: z.string().openapi({ example: "Imported 1200 out of 1250 heartbeats in 3.42s. Skipped 50 duplicate heartbeats." }),
+    error_message: z.string().nullable(),
+    remote_dump_status: z.string().nullable(),
+    remote_percent_complete: z.number().nullable(),
+    cooldown_until: z.string().nullable(),
+    source_filename: z.string().nullable(),
+    updated_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+  })
+  .openapi("HeartbeatImportStatus");
+
+const ImportAcceptedSchema = z.object({ import_id: z.string(), status: ImportStatusSchema }).openapi("HeartbeatImportAccepted");
+
+const ImportFormSchema = z
+  .object({
+    heartbeat_file: z.any().optional().openapi({ type: "string", format: "binary", description: 'A WakaTime dump ({"days":[{"heartbeats":[…]}]}) or a Hackatime export ({"heartbeats":[…]}), JSON or gzipped JSON' }),
+    provider: z.enum(["wakatime_dump", "hackatime_v1_dump", "wakatime", "hackatime_v1"]).optional().openapi({ description: "Remote import provider preset (also accepted as heartbeat_import[provider])" }),
+    api_key: z.string().optional().openapi({ description: "The API key for that provider (also heartbeat_import[api_key])" }),
+    download_url: z.string().optional().openapi({ description: "A WakaTime dump download link, https://wakatime.s3.amazonaws.com/… (also heartbeat_import[download_url])" }),
+  })
+  .openapi("HeartbeatImportForm");
+
+export const createImportRoute = createRoute({
+  method: "post",
+  path: IMPORTS_PATH,
+  tags,
+  summary: "Create Heartbeat Import",
+  description:
+    "Starts an import of an uploaded dump (`heartbeat_file`, streamed and staged in slices; imported by the queue) or of a one-time remote dump (`provider` with that service's `api_key`). Answers 202 with the import id and its status; poll the Location. One active import per user (409); remote dumps once per 8 minutes (429).",
+  security: security.userKey,
+  request: {
+    body: {
+      required: true,
+      content: { "multipart/form-data": { schema: ImportFormSchema }, "application/json": { schema: ImportFormSchema }, "application/x-www-form-urlencoded": { schema: ImportFormSchema } },
+    },
+  },
+  responses: {
+    202: { description: "accepted", content: { "application/json": { schema: ImportAcceptedSchema } } },
+    401: errorResponse("unauthorized"),
+    409: errorResponse("another import is already in progress"),
+    422: errorResponse("no file or provider, unsupported provider, missing API key, or not a heartbeat dump"),
+    429: errorResponse("remote imports are limited to once every 8 minutes"),
+  },
+});
+
+export const importStatusRoute = createRoute({
+  method: "get",
+  path: `${IMPORTS_PATH}/{id}`,
+  tags,
+  summary: "Get Heartbeat Import Status",
+  description: "The latest state of one of your import runs: state, counters, progress and the completion or failure message.",
+  security: security.userKey,
+  middleware: unrestricted(),
+  request: { params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, description: "Heartbeat import run id" }) }) },
+  responses: {
+    200: { description: "successful", content: { "application/json": { schema: ImportStatusSchema } } },
+    401: errorResponse("unauthorized"),
+    404: errorResponse("Import not found"),
+  },
+});
+
+const ExportCreatedSchema = z.object({ export_id: z.string(), url: z.string() }).openapi("HeartbeatExportCreated");
+
+export const createExportRoute = createRoute({
+  method: "post",
+  path: EXPORT_PATH,
+  tags,
+  summary: "Export Heartbeats",
+  description:
+    "Export your heartbeats as a JSON file: all of them (`all_data=true`) or those of `start_date`..`end_date` (UTC days; defaults: 30 days ago..today). Answers 302 to the export, which streams Hackatime's export JSON. Red (banned) users are refused (403).",
+  security: security.userKey,
+  middleware: [noStore, requireUser()] as const,
+  request: {
+    query: z.object({
+      all_data: z.string().optional().openapi({ description: "Export all data (true/false)", example: "true" }),
+      start_date: z.string().optional().openapi({ description: "Start date (YYYY-MM-DD)", example: "2024-03-01" }),
+      end_date: z.string().optional().openapi({ description: "End date (YYYY-MM-DD)", example: "2024-03-31" }),
+    }),
+  },
+  responses: {
+    302: { description: "redirect to the export", content: { "application/json": { schema: ExportCreatedSchema } } },
+    401: errorResponse("unauthorized"),
+    403: errorResponse("red users cannot export"),
+    422: errorResponse("invalid date"),
+  },
+});
+
+export const downloadExportRoute = createRoute({
+  method: "get",
+  path: `${EXPORTS_PATH}/{id}`,
+  tags,
+  summary: "Download Heartbeat Export",
+  description:
+    'The export as Hackatime writes it: {"export_info":{exported_at,date_range,total_heartbeats,total_duration_seconds},"heartbeats":[…]} with each heartbeat\'s time as ISO 8601. Streamed; re-importable with POST /my/heartbeat_imports.',
+  security: security.userKey,
+  request: { params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, description: "Export id" }) }) },
+  responses: {
+    200: { description: "the export file", content: { "application/json": { schema: z.object({ export_info: z.object({}).passthrough(), heartbeats: z.array(z.object({}).passthrough()) }) } } },
+    401: errorResponse("unauthorized"),
+    403: errorResponse("red users cannot export"),
+    404: errorResponse("Export not found"),
+  },
+});
+
+/** Keeps ?api_key on a redirect when the client authenticated with it (no header to re-send). */
+function withQueryKey(c: Context<AppEnv>, path: string): string {
+  const key = c.req.query("api_key");
+  return key && !c.req.header("authorization") ? `${path}?${new URLSearchParams({ api_key: key })}` : path;
+}
+
+/** "heartbeat_import[provider]" → "provider" (Hackatime's form names), other names as they are. */
+const fieldName = (name: string) => /^heartbeat_import\[([^\]]+)\]$/.exec(name)?.[1] ?? name;
+
+function refuseRed(c: Context<AppEnv>) {
+  if (c.var.user.trustLevel === TRUST_LEVELS.red) throw new ApiError(403, "You are not allowed to export heartbeats.");
+  if (c.var.user.deletionActive) throw new ApiError(401, "Unauthorized");
+}
+
+/** Reads form fields (and, in multipart, the file part, which starts the upload straight away). */
+async function readImportRequest(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; upload: (StartResult & { total?: number }) | null }> {
+  const fields: Record<string, string> = {};
+  for (const k of ["provider", "api_key", "download_url"]) {
+    const v = c.req.query(k) ?? c.req.query(`heartbeat_import[${k}]`);
+    if (v !== undefined) fields[k] = v;
+  }
+  const contentType = c.req.header("content-type") ?? "";
+  const boundary = multipartBoundary(contentType);
+  if (boundary) {
+    const body = c.req.raw.body;
+    if (!body) return { fields, upload: null };
+    const mp = new MultipartReader(body, boundary);
+    try {
+      for (let part = await mp.nextPart(); part; part = await mp.nextPart()) {
+        const name = fieldName(part.name);
+        if (name === "heartbeat_file" && part.filename !== null) {
+          if (part.filename === "") continue; // an empty file input
+          return { fields, upload: await startUpload(c.env, c.var.user.id, part.filename, mp.bodyStream()) };
+        }
+        if (part.filename === null) fields[name] = (await mp.text()).trim();
+      }
+    } catch (e) {
+      if (e instanceof MultipartError) throw new ApiError(422, e.message);
+      throw e;
+    } finally {
+      await mp.close();
+    }
+  } else if (/^application\/json/i.test(contentType)) {
+    const json = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
+    const src = json && typeof json === "object" ? { ...json, ...((json.heartbeat_import as Record<string, unknown>) ?? {}) } : {};
+    for (const k of ["provider", "api_key", "download_url"]) if (typeof src[k] === "string") fields[k] = (src[k] as string).trim();
+  } else if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+    const form = await c.req.parseBody();
+    for (const [k, v] of Object.entries(form)) if (typeof v === "string") fields[fieldName(k)] = v.trim();
+  }
+  return { fields, upload: null };
+}
+
+myDataRouter.openAPIRegistry.registerPath(createImportRoute);
+myDataRouter.openAPIRegistry.registerPath(downloadExportRoute);
+
+myDataRouter.post(IMPORTS_PATH, noStore, requireUser({ allowRestricted: false }), async (c) => {
+  const user = c.var.user;
+  const { fields, upload } = await readImportRequest(c);
+  let result: StartResult;
+  if (upload) result = upload;
+  else if (fields.provider) {
+    const kind = PROVIDERS[fields.provider];
+    if (!kind) throw new ApiError(422, "Unsupported import provider.");
+    if (!fields.api_key) throw new ApiError(422, "An API key for the import provider is required.");
+    result = await startRemote(c.env, user, kind, fields.api_key);
+  } else if (fields.download_url) {
+    result = await startDownloadLink(c.env, user.id, fields.download_url);
+  } else {
+    throw new ApiError(422, "pls select a file to import");
+  }
+  if (!result.ok) throw new ApiError(result.status, result.error, result.extra);
+  const run = await getUserImport(c.env.DB, user.id, result.id);
+  const location = withQueryKey(c, `${IMPORTS_PATH}/${result.id}`);
+  return c.json({ import_id: String(result.id), status: serializeImport(run!) }, 202, { Location: location });
+});
+
+myDataRouter.openapi(importStatusRoute, async (c) => {
+  const id = c.req.valid("param").id;
+  let run = /^\d{1,15}$/.test(id) ? await getUserImport(c.env.DB, c.var.user.id, Number(id)) : null;
+  if (!run) throw new ApiError(404, "Import not found");
+  // Looking at a run that stopped moving re-queues its open slices (a lost message cannot hang it).
+  if (await resumeStalled(c.env, run)) run = (await getUserImport(c.env.DB, c.var.user.id, run.id)) ?? run;
+  const admin = c.var.user.adminLevel === "superadmin" || c.var.user.adminLevel === "ultraadmin";
+  const cooldown = admin ? null : await remoteCooldownUntil(c.env.DB, c.var.user.id);
+  return c.json(serializeImport(run, cooldown), 200);
+});
+
+myDataRouter.openapi(createExportRoute, async (c) => {
+  refuseRed(c);
+  const range = parseExportRange(c.req.valid("query"), nowSeconds());
+  if ("error" in range) throw new ApiError(422, range.error);
+  const id = await createExport(c.env.DB, c.var.user.id, range);
+  const location = withQueryKey(c, `${EXPORTS_PATH}/${id}`);
+  return c.json({ export_id: String(id), url: location }, 302, { Location: location });
+});
+
+myDataRouter.get(`${EXPORTS_PATH}/:id`, noStore, requireUser(), async (c) => {
+  refuseRed(c);
+  const id = c.req.param("id");
+  const user = c.var.user;
+  const exp = /^\d{1,15}$/.test(id) ? await getUserExport(c.env.DB, user.id, Number(id)) : null;
+  if (!exp) throw new ApiError(404, "Export not found");
+  const download = await exportDownload(c.env, { id: user.id, timezone: safeTimeZone(user.timezone) }, exp, nowSeconds());
+  return new Response(download.stream, {
+    status: 200,
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${download.filename}"`,
+      "Cache-Control": "no-store",
+    },
+  });
 });
