@@ -3,6 +3,7 @@
 import { startLocalServer } from "../scripts/local-server";
 import { foundationBench } from "./foundation";
 import { importsBench } from "./imports";
+import { leaderboardBench } from "./leaderboard";
 import { statsBench } from "./stats";
 
 const server = await startLocalServer(Number(process.env.BENCH_PORT ?? 8795));
@@ -11,6 +12,7 @@ try {
   if (!only || only === "foundation") await foundationBench(server);
   if (!only || only === "stats") await statsBench(server);
   if (!only || only === "imports") await importsBench(server);
+  if (!only || only === "leaderboard") await leaderboardBench(server);
 } finally {
   await server.stop();
 }

@@ -74,6 +74,9 @@ const IMPLEMENTED = [
   "post /my/heartbeats/export",
   "post /my/heartbeat_imports",
   "get /my/heartbeat_imports/{id}",
+  "get /api/v1/leaderboard",
+  "get /api/v1/leaderboard/daily",
+  "get /api/v1/leaderboard/weekly",
 ];
 
 const schemeNames = (op: Operation) => new Set((op.security ?? []).flatMap((req) => Object.keys(req)));
