@@ -13,21 +13,28 @@ const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggr
 
 export const retryDelaySeconds = (attempts: number) => Math.min(15 * 2 ** Math.max(0, attempts - 1), 900);
 
+/**
+ * A batch's messages run concurrently (their waits on Durable Objects and fetches overlap);
+ * each is acked or retried on its own. Handlers are idempotent and keep shared counters with
+ * atomic SQL, so order does not matter.
+ */
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const deadLettered = batch.queue.endsWith("-dlq");
-  for (const message of batch.messages as readonly Message<QueueMessage>[]) {
-    const handler = handlers.get(message.body?.kind);
-    if (!handler) {
-      console.warn(JSON.stringify({ level: "warn", queue: batch.queue, message: "no handler for message kind", kind: message.body?.kind }));
-      message.ack();
-      continue;
-    }
-    try {
-      await handler(message.body, env, { deadLettered, attempts: message.attempts });
-      message.ack();
-    } catch (err) {
-      console.error(JSON.stringify({ level: "error", queue: batch.queue, kind: message.body.kind, attempts: message.attempts, message: String(err) }));
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
-  }
+  await Promise.all(
+    (batch.messages as readonly Message<QueueMessage>[]).map(async (message) => {
+      const handler = handlers.get(message.body?.kind);
+      if (!handler) {
+        console.warn(JSON.stringify({ level: "warn", queue: batch.queue, message: "no handler for message kind", kind: message.body?.kind }));
+        message.ack();
+        return;
+      }
+      try {
+        await handler(message.body, env, { deadLettered, attempts: message.attempts });
+        message.ack();
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", queue: batch.queue, kind: message.body.kind, attempts: message.attempts, message: String(err) }));
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      }
+    }),
+  );
 }
