@@ -2,6 +2,8 @@
 // the real worker entry (exports.default.fetch), and wakatime-cli's headers.
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { parse } from "yaml";
 import { provisionUser, type NewUser } from "../src/domain/users/provision";
 
 let counter = 0;
@@ -71,4 +73,27 @@ export function cliHeartbeat(time: number | string, overrides: Record<string, un
     user_agent: CLI_USER_AGENT,
     ...overrides,
   };
+}
+
+type OpenApiOp = { tags?: string[]; security?: Array<Record<string, string[]>> };
+type OpenApiDoc = { paths: Record<string, Record<string, OpenApiOp>> };
+
+/**
+ * Checks that each operation ("post /api/v1/external/slack/oauth") is in the spec
+ * (env.OPENAPI_SPEC_YAML) and in our /api-docs/openapi.json, with the spec's tags and
+ * every security scheme name the spec lists.
+ */
+export async function expectDocumentedAsInSpec(operations: string[]): Promise<void> {
+  const spec = parse(env.OPENAPI_SPEC_YAML) as OpenApiDoc;
+  const ours = (await (await request("/api-docs/openapi.json")).json()) as OpenApiDoc;
+  const schemes = (op: OpenApiOp) => new Set((op.security ?? []).flatMap((r) => Object.keys(r)));
+  for (const id of operations) {
+    const [method, path] = id.split(" ");
+    const specOp = spec.paths[path]?.[method];
+    const ourOp = ours.paths[path]?.[method];
+    expect(specOp, `${id} in the spec`).toBeDefined();
+    expect(ourOp, `${id} in our document`).toBeDefined();
+    expect(ourOp.tags, `${id} tags`).toEqual(specOp.tags);
+    for (const name of schemes(specOp)) expect(schemes(ourOp), `${id} security`).toContain(name);
+  }
 }

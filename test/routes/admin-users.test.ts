@@ -12,7 +12,7 @@ import {
   parseTimestamp,
 } from "../../src/domain/admin/users";
 import { PROJECT_STATS_SQL } from "../../src/domain/stats/projects";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec } from "../helpers";
 
 const bearer = (key: string | null) => ({ Authorization: `Bearer ${key}` });
 
@@ -646,8 +646,7 @@ describe("query plans of the admin heartbeat reads", () => {
 
 describe("OpenAPI document", () => {
   it("documents every admin user route with the spec's tags and the AdminToken scheme", async () => {
-    const spec = parse(env.OPENAPI_SPEC_YAML) as { paths: Record<string, Record<string, { tags: string[]; security: unknown }>> };
-    const ours = (await (await request("/api-docs/openapi.json")).json()) as typeof spec;
+    const ours = (await (await request("/api-docs/openapi.json")).json()) as { paths: Record<string, Record<string, { security: unknown }>> };
     const ops = [
       "get /api/admin/v1/check",
       "get /api/admin/v1/banned_users",
@@ -667,11 +666,9 @@ describe("OpenAPI document", () => {
       "get /api/admin/v1/timeline/search_users",
       "get /api/admin/v1/timeline/leaderboard_users",
     ];
+    await expectDocumentedAsInSpec(ops);
     for (const op of ops) {
       const [method, path] = op.split(" ");
-      expect(spec.paths[path]?.[method], `${op} in the spec`).toBeDefined();
-      expect(ours.paths[path]?.[method], `${op} in our document`).toBeDefined();
-      expect(ours.paths[path][method].tags, op).toEqual(spec.paths[path][method].tags);
       expect(ours.paths[path][method].security, op).toEqual([{ AdminToken: [] }]);
     }
   });

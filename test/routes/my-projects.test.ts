@@ -1,9 +1,8 @@
 import { env } from "cloudflare:test";
-import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectsWindow } from "../../src/domain/projects-settings";
 import { addDays, localDate, startOfLocalDay } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const get = async (path: string, headers: Record<string, string> = {}) => {
@@ -265,18 +264,6 @@ describe("PATCH /my/project_repo_mappings/{project_name}/archive and /unarchive"
 
 describe("OpenAPI document", () => {
   it("documents these operations with the spec's tags and security scheme names", async () => {
-    type Op = { tags?: string[]; security?: Array<Record<string, string[]>> };
-    const spec = parse(env.OPENAPI_SPEC_YAML) as { paths: Record<string, Record<string, Op>> };
-    const ours = (await (await request("/api-docs/openapi.json")).json()) as { paths: Record<string, Record<string, Op>> };
-    const schemes = (op: Op) => new Set((op.security ?? []).flatMap((r) => Object.keys(r)));
-    for (const id of ["get /my/projects", "patch /my/project_repo_mappings/{project_name}", "patch /my/project_repo_mappings/{project_name}/archive", "patch /my/project_repo_mappings/{project_name}/unarchive"]) {
-      const [method, path] = id.split(" ");
-      const specOp = spec.paths[path]?.[method];
-      const ourOp = ours.paths[path]?.[method];
-      expect(specOp, `${id} in the spec`).toBeDefined();
-      expect(ourOp, `${id} in our document`).toBeDefined();
-      expect(ourOp.tags).toEqual(specOp.tags);
-      for (const name of schemes(specOp)) expect(schemes(ourOp), `${id} security`).toContain(name);
-    }
+    await expectDocumentedAsInSpec(["get /my/projects", "patch /my/project_repo_mappings/{project_name}", "patch /my/project_repo_mappings/{project_name}/archive", "patch /my/project_repo_mappings/{project_name}/unarchive"]);
   });
 });
