@@ -81,9 +81,10 @@ type OpenApiDoc = { paths: Record<string, Record<string, OpenApiOp>> };
 /**
  * Checks that each operation ("post /api/v1/external/slack/oauth") is in the spec
  * (env.OPENAPI_SPEC_YAML) and in our /api-docs/openapi.json, with the spec's tags and
- * every security scheme name the spec lists.
+ * every security scheme name the spec lists; with `exactSecurity`, our security requirement
+ * must also equal it exactly (e.g. [{ AdminToken: [] }]).
  */
-export async function expectDocumentedAsInSpec(operations: string[]): Promise<void> {
+export async function expectDocumentedAsInSpec(operations: string[], exactSecurity?: OpenApiOp["security"]): Promise<void> {
   const spec = parse(env.OPENAPI_SPEC_YAML) as OpenApiDoc;
   const ours = (await (await request("/api-docs/openapi.json")).json()) as OpenApiDoc;
   const schemes = (op: OpenApiOp) => new Set((op.security ?? []).flatMap((r) => Object.keys(r)));
@@ -95,5 +96,6 @@ export async function expectDocumentedAsInSpec(operations: string[]): Promise<vo
     expect(ourOp, `${id} in our document`).toBeDefined();
     expect(ourOp.tags, `${id} tags`).toEqual(specOp.tags);
     for (const name of schemes(specOp)) expect(schemes(ourOp), `${id} security`).toContain(name);
+    if (exactSecurity) expect(ourOp.security, `${id} security`).toEqual(exactSecurity);
   }
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, request, uniqueName, type TestUser } from "../helpers";
+import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName } from "../helpers";
 
 const LOGS = "/api/admin/v1/trust_level_audit_logs";
 
@@ -19,21 +19,10 @@ async function insertLog(userId: number, changedById: number | null, previous: s
   return row!.id;
 }
 
-async function documented(ops: string[]) {
-  const doc = (await (await request("/api-docs/openapi.json")).json()) as any;
-  for (const op of ops) {
-    const [method, path] = op.split(" ");
-    const o = doc.paths[path]?.[method];
-    expect(o, op).toBeDefined();
-    expect(o.tags, op).toEqual(["Admin Resources"]);
-    expect(o.security, op).toEqual([{ AdminToken: [] }]);
-  }
-  return doc;
-}
 
 describe("OpenAPI document", () => {
   it("documents these operations under Admin Resources with the AdminToken scheme", async () => {
-    await documented(["get /api/admin/v1/trust_level_audit_logs", "get /api/admin/v1/trust_level_audit_logs/{id}"]);
+    await expectDocumentedAsInSpec(["get /api/admin/v1/trust_level_audit_logs", "get /api/admin/v1/trust_level_audit_logs/{id}"], [{ AdminToken: [] }]);
   });
 });
 

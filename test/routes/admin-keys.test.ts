@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { createUser, request, type TestUser } from "../helpers";
+import { createUser, expectDocumentedAsInSpec, request, type TestUser } from "../helpers";
 
 const KEYS = "/api/admin/v1/admin_api_keys";
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -19,21 +19,10 @@ async function createKey(key: string, name: string) {
   return r.body.admin_api_key as { id: number; name: string; token: string; created_at: string };
 }
 
-async function documented(ops: string[]) {
-  const doc = (await (await request("/api-docs/openapi.json")).json()) as any;
-  for (const op of ops) {
-    const [method, path] = op.split(" ");
-    const o = doc.paths[path]?.[method];
-    expect(o, op).toBeDefined();
-    expect(o.tags, op).toEqual(["Admin Resources"]);
-    expect(o.security, op).toEqual([{ AdminToken: [] }]);
-  }
-  return doc;
-}
 
 describe("OpenAPI document", () => {
   it("documents these operations under Admin Resources with the AdminToken scheme", async () => {
-    await documented(["get /api/admin/v1/admin_api_keys", "post /api/admin/v1/admin_api_keys", "get /api/admin/v1/admin_api_keys/{id}", "delete /api/admin/v1/admin_api_keys/{id}"]);
+    await expectDocumentedAsInSpec(["get /api/admin/v1/admin_api_keys", "post /api/admin/v1/admin_api_keys", "get /api/admin/v1/admin_api_keys/{id}", "delete /api/admin/v1/admin_api_keys/{id}"], [{ AdminToken: [] }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, request, uniqueName, type TestUser } from "../helpers";
+import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName } from "../helpers";
 
 const PERMS = "/api/admin/v1/permissions";
 
@@ -14,21 +14,10 @@ async function call(method: string, path: string, key: string | null, body?: unk
 const patch = (key: string | null, id: number | string, body: unknown) => call("PATCH", `${PERMS}/${id}`, key, body);
 const levelOf = async (id: number) => (await env.DB.prepare("SELECT admin_level FROM users WHERE id = ?").bind(id).first<{ admin_level: string }>())!.admin_level;
 
-async function documented(ops: string[]) {
-  const doc = (await (await request("/api-docs/openapi.json")).json()) as any;
-  for (const op of ops) {
-    const [method, path] = op.split(" ");
-    const o = doc.paths[path]?.[method];
-    expect(o, op).toBeDefined();
-    expect(o.tags, op).toEqual(["Admin Resources"]);
-    expect(o.security, op).toEqual([{ AdminToken: [] }]);
-  }
-  return doc;
-}
 
 describe("OpenAPI document", () => {
   it("documents these operations under Admin Resources with the AdminToken scheme", async () => {
-    await documented(["get /api/admin/v1/permissions", "patch /api/admin/v1/permissions/{id}"]);
+    await expectDocumentedAsInSpec(["get /api/admin/v1/permissions", "patch /api/admin/v1/permissions/{id}"], [{ AdminToken: [] }]);
   });
 });
 

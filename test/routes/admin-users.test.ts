@@ -646,7 +646,6 @@ describe("query plans of the admin heartbeat reads", () => {
 
 describe("OpenAPI document", () => {
   it("documents every admin user route with the spec's tags and the AdminToken scheme", async () => {
-    const ours = (await (await request("/api-docs/openapi.json")).json()) as { paths: Record<string, Record<string, { security: unknown }>> };
     const ops = [
       "get /api/admin/v1/check",
       "get /api/admin/v1/banned_users",
@@ -666,11 +665,7 @@ describe("OpenAPI document", () => {
       "get /api/admin/v1/timeline/search_users",
       "get /api/admin/v1/timeline/leaderboard_users",
     ];
-    await expectDocumentedAsInSpec(ops);
-    for (const op of ops) {
-      const [method, path] = op.split(" ");
-      expect(ours.paths[path][method].security, op).toEqual([{ AdminToken: [] }]);
-    }
+    await expectDocumentedAsInSpec(ops, [{ AdminToken: [] }]);
   });
 });
 
