@@ -16,8 +16,8 @@
 // heartbeats leave exactly what a from-scratch computation gives. The projection can always
 // be rebuilt from D1 (it is, whenever the user's time zone changes).
 //
-// Design note: the rollups live here, in each user's own SQLite, rather than in D1 as DESIGN.md
-// first sketched: every write and read of them is keyed by one user, so per-user storage
+// Design note: the rollups live here, in each user's own SQLite, rather than in D1 as the first
+// design sketched: every write and read of them is keyed by one user, so per-user storage
 // scales out with users and keeps D1 (one query at a time) for what is truly shared.
 // Cross-user readers (leaderboards) get per-user totals from a D1 table the objects keep.
 import { DurableObject } from "cloudflare:workers";

@@ -1,6 +1,6 @@
 // Tag "Authenticated": the caller's own profile, time, streak, projects, key and latest
 // heartbeat. Hackatime serves these to OAuth tokens only; we accept the user API key (Bearer,
-// Basic or ?api_key, DESIGN.md "Decisions"). Restricted users (red trust or an active deletion)
+// Basic or ?api_key, docs/architecture.md "Decisions"). Restricted users (red trust or an active deletion)
 // get 401 {"error":"Unauthorized"} everywhere except /me, which refuses only an active deletion.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";

@@ -1,6 +1,6 @@
 // Tag "My Settings": a user's own account-deletion request (hackatime-behavior.md §8.5).
 // Hackatime serves these to a browser session and answers with redirects; we accept the user
-// API key (DESIGN.md "Decisions") and redirect to GET /deletion, a JSON view of the request
+// API key (docs/architecture.md "Decisions") and redirect to GET /deletion, a JSON view of the request
 // the client can follow. The redirect carries the same JSON in its body.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";

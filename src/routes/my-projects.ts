@@ -1,6 +1,6 @@
 // Tag "My Projects": the caller's project list and per-project settings (repository URL,
 // archived). Hackatime serves these to a browser session and answers the changes with
-// redirects; we accept the user API key (DESIGN.md "Decisions") and redirect to the mapping's
+// redirects; we accept the user API key (docs/architecture.md "Decisions") and redirect to the mapping's
 // own JSON (GET /my/project_repo_mappings/{project_name}), carrying the same JSON in the body.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";

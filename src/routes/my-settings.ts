@@ -1,5 +1,5 @@
 // Tag "My Settings": rotating the caller's API key (Hackatime: POST
-// my/settings/privacy/rotate_api_key, session only; here the user API key, DESIGN.md
+// my/settings/privacy/rotate_api_key, session only; here the user API key, docs/architecture.md
 // "Decisions"). Account deletion (/deletion) lives in routes/deletion.ts.
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../auth/user";
