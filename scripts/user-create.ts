@@ -26,6 +26,19 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** One line a person can act on, from what wrangler printed (the insert is one transaction: nothing was stored). */
+function explainFailure(output: string): string {
+  const taken: Record<string, string> = {
+    "users.username": `the username "${values.username}" is already taken`,
+    "email_addresses.email": `the e-mail "${values.email}" already belongs to another user`,
+    "users.slack_uid": `the Slack user id "${values["slack-uid"]}" already belongs to another user`,
+  };
+  const unique = /UNIQUE constraint failed: ([\w.]+)/.exec(output);
+  if (unique && taken[unique[1]]) return `${taken[unique[1]]}; nothing was created`;
+  const text = /"text":\s*"([^"]*)"/.exec(output)?.[1];
+  return `could not create the user: ${text ?? output.trim().split("\n").slice(-3).join(" ")}`;
+}
+
 if (!values.username) fail("--username is required");
 let provisioned;
 try {
@@ -45,7 +58,7 @@ try {
 const target = values.remote ? ["--remote"] : ["--local", ...persistArgs(values["persist-to"])];
 const sql = provisioned.statements.map(inlineStatement).join(";\n");
 const r = wranglerSync(["d1", "execute", "DB", ...target, "--json", "--command", sql], { capture: true });
-if (r.status !== 0) fail(`wrangler d1 execute failed:\n${r.stdout}${r.stderr}`);
+if (r.status !== 0) fail(explainFailure(`${r.stdout}${r.stderr}`));
 const results = JSON.parse(r.stdout) as Array<{ results: Array<{ id: number }> }>;
 const id = results[results.length - 1]?.results?.[0]?.id;
 if (typeof id !== "number") fail(`could not read the new user's id:\n${r.stdout}`);

@@ -4,6 +4,7 @@ import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { parse } from "yaml";
+import { ADMIN_KEY_MESSAGES, STATS_KEY_MESSAGES, USER_KEY_MESSAGES, type AuthFailure } from "../src/auth/failures";
 import { provisionUser, type NewUser } from "../src/domain/users/provision";
 
 let counter = 0;
@@ -99,3 +100,11 @@ export async function expectDocumentedAsInSpec(operations: string[], exactSecuri
     if (exactSecurity) expect(ourOp.security, `${id} security`).toEqual(exactSecurity);
   }
 }
+
+/** The 401 body for a refused credential of each kind (auth.test.ts pins the texts themselves). */
+export const refused = {
+  user: (why: AuthFailure) => ({ error: USER_KEY_MESSAGES[why] }),
+  admin: (why: AuthFailure) => ({ error: ADMIN_KEY_MESSAGES[why] }),
+  stats: (why: AuthFailure) => ({ error: STATS_KEY_MESSAGES[why] }),
+  restricted: { error: "Unauthorized: this account is restricted (pending deletion or suspended)" },
+};

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { ADMIN_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { bearerToken } from "./credentials";
+import { adminKeyRefused, type AuthFailure } from "./failures";
 import { atLeast } from "./levels";
 
 export interface AdminPrincipal {
@@ -22,29 +23,44 @@ declare module "hono" {
   }
 }
 
-type Row = { key_id: number; key_name: string; key_created_at: string; user_id: number; username: string; admin_level: AdminLevel };
+type Row = {
+  key_id: number;
+  key_name: string;
+  key_created_at: string;
+  revoked: number;
+  user_id: number;
+  username: string;
+  admin_level: AdminLevel;
+};
+
+export async function findAdminByKey(d1: D1Database, token: string): Promise<AdminPrincipal | null> {
+  const found = await authenticateAdminKey(d1, token);
+  return typeof found === "string" ? null : found;
+}
 
 /**
- * An active admin key whose owner is still admin-level. A key whose owner lost the level is
- * revoked on the spot (as Hackatime does) and refused.
+ * An active admin key whose owner is still admin-level, or why not. A key whose owner lost the
+ * level is revoked on the spot (as Hackatime does) and refused.
  */
-export async function findAdminByKey(d1: D1Database, token: string): Promise<AdminPrincipal | null> {
-  if (!ADMIN_API_KEY_PATTERN.test(token)) return null;
+export async function authenticateAdminKey(d1: D1Database, token: string): Promise<AdminPrincipal | AuthFailure> {
+  if (!ADMIN_API_KEY_PATTERN.test(token)) return "malformed_key";
   const row = await d1
     .prepare(
-      `SELECT k.id AS key_id, k.name AS key_name, k.created_at AS key_created_at, u.id AS user_id, u.username, u.admin_level
+      `SELECT k.id AS key_id, k.name AS key_name, k.created_at AS key_created_at, k.revoked_at IS NOT NULL AS revoked,
+         u.id AS user_id, u.username, u.admin_level
        FROM admin_api_keys k JOIN users u ON u.id = k.user_id
-       WHERE k.token_hash = ? AND k.revoked_at IS NULL`,
+       WHERE k.token_hash = ?`,
     )
     .bind(await sha256Hex(token))
     .first<Row>();
-  if (!row) return null;
+  if (!row) return "unknown_key";
+  if (row.revoked) return "revoked_key";
   if (!atLeast(row.admin_level, "viewer")) {
     await d1
       .prepare("UPDATE admin_api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?")
       .bind(row.key_id)
       .run();
-    return null;
+    return "revoked_key";
   }
   return {
     keyId: row.key_id,
@@ -63,11 +79,12 @@ export async function findAdminByKey(d1: D1Database, token: string): Promise<Adm
  */
 export function requireAdmin(level: AdminLevel = "viewer", refusal: { status: 401 | 403; message: string } = { status: 403, message: "no perms lmaooo" }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = bearerToken(c.req.header("authorization"));
-    const admin = token ? await findAdminByKey(c.env.DB, token) : null;
-    if (!admin) {
+    const header = c.req.header("authorization");
+    const token = bearerToken(header);
+    const admin = token ? await authenticateAdminKey(c.env.DB, token) : header ? "malformed_header" : "missing";
+    if (typeof admin === "string") {
       c.header("WWW-Authenticate", 'Token realm="Application"');
-      throw new ApiError(401, "Unauthorized");
+      throw adminKeyRefused(admin);
     }
     if (!atLeast(admin.adminLevel, level)) throw new ApiError(refusal.status, refusal.message);
     c.set("admin", admin);

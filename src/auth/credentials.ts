@@ -20,25 +20,37 @@ function decodeBase64Strict(value: string): string | null {
   }
 }
 
+export type ExtractedKey = { key: string } | { failure: "missing" | "malformed_header" };
+
 /**
- * The user-key candidate of a request. Bearer is final (an empty Bearer never falls through
- * to ?api_key); Basic carries base64(key) as wakatime-cli sends it, or base64("key:");
- * otherwise the api_key query parameter.
+ * The user key a request presents. Bearer is final (an empty Bearer never falls through to
+ * ?api_key); Basic carries base64(key) as wakatime-cli sends it, or base64("key:"); otherwise
+ * the api_key query parameter. Says why when there is none.
  */
+export function extractUserKey(
+  authorization: string | null | undefined,
+  queryKey: string | null | undefined,
+  allowed: readonly CredentialSource[] = ["bearer", "basic", "query"],
+): ExtractedKey {
+  const auth = parseAuthorization(authorization);
+  if (auth?.scheme === "bearer" && allowed.includes("bearer")) return auth.token ? { key: auth.token } : { failure: "malformed_header" };
+  if (auth?.scheme === "basic" && allowed.includes("basic")) {
+    const decoded = decodeBase64Strict(auth.token);
+    if (!decoded) return { failure: "malformed_header" };
+    return { key: decoded.endsWith(":") ? decoded.slice(0, -1) : decoded };
+  }
+  if (allowed.includes("query") && queryKey) return { key: queryKey };
+  return { failure: authorization ? "malformed_header" : "missing" };
+}
+
+/** The presented user key, or null (see extractUserKey for why). */
 export function userKeyCandidate(
   authorization: string | null | undefined,
   queryKey: string | null | undefined,
   allowed: readonly CredentialSource[] = ["bearer", "basic", "query"],
 ): string | null {
-  const auth = parseAuthorization(authorization);
-  if (auth?.scheme === "bearer" && allowed.includes("bearer")) return auth.token || null;
-  if (auth?.scheme === "basic" && allowed.includes("basic")) {
-    const decoded = decodeBase64Strict(auth.token);
-    if (!decoded) return null;
-    return decoded.endsWith(":") ? decoded.slice(0, -1) : decoded;
-  }
-  if (allowed.includes("query") && queryKey) return queryKey;
-  return null;
+  const extracted = extractUserKey(authorization, queryKey, allowed);
+  return "key" in extracted ? extracted.key : null;
 }
 
 /** The token of "Authorization: Bearer <t>" (also Rails' "Token <t>" / 'Token token="<t>"'). */

@@ -3,9 +3,9 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { USER_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
-import { unauthorized } from "../lib/errors";
 import { safeTimeZone } from "../lib/time";
-import { userKeyCandidate, type CredentialSource } from "./credentials";
+import { extractUserKey, userKeyCandidate, type CredentialSource } from "./credentials";
+import { accountRestricted, userKeyRefused, type AuthFailure } from "./failures";
 import { TRUST_LEVELS } from "./levels";
 
 export interface AuthUser {
@@ -37,9 +37,19 @@ type LookupRow = {
 };
 
 export async function findUserByApiKey(d1: D1Database, key: string): Promise<AuthUser | null> {
-  if (!USER_API_KEY_PATTERN.test(key)) return null;
-  const row = await d1.prepare(LOOKUP_SQL).bind(await sha256Hex(key)).first<LookupRow>();
-  if (!row) return null;
+  const found = await authenticateUserKey(d1, key);
+  return typeof found === "string" ? null : found;
+}
+
+/** The key's user, or why the key is refused. A refused well-formed key costs a second lookup. */
+export async function authenticateUserKey(d1: D1Database, key: string): Promise<AuthUser | AuthFailure> {
+  if (!USER_API_KEY_PATTERN.test(key)) return "malformed_key";
+  const hash = await sha256Hex(key);
+  const row = await d1.prepare(LOOKUP_SQL).bind(hash).first<LookupRow>();
+  if (!row) {
+    const revoked = await d1.prepare("SELECT 1 AS r FROM revoked_api_keys WHERE token_hash = ?").bind(hash).first();
+    return revoked ? "revoked_key" : "unknown_key";
+  }
   return {
     id: row.id,
     username: row.username,
@@ -55,13 +65,15 @@ export async function findUserByApiKey(d1: D1Database, key: string): Promise<Aut
 /** Red users and users with an active deletion request are "restricted" outside the compat API. */
 export const isRestricted = (u: AuthUser) => u.trustLevel === TRUST_LEVELS.red || u.deletionActive;
 
-/** Requires a user API key; sets c.var.user. 401 {"error":"Unauthorized"} otherwise. */
+/** Requires a user API key; sets c.var.user. 401 {"error": "Unauthorized: <why>"} otherwise. */
 export function requireUser(opts: { sources?: readonly CredentialSource[]; allowRestricted?: boolean } = {}): MiddlewareHandler<AppEnv> {
   const { sources, allowRestricted = true } = opts;
   return async (c, next) => {
-    const candidate = userKeyCandidate(c.req.header("authorization"), c.req.query("api_key"), sources);
-    const user = candidate ? await findUserByApiKey(c.env.DB, candidate) : null;
-    if (!user || (!allowRestricted && isRestricted(user))) throw unauthorized();
+    const extracted = extractUserKey(c.req.header("authorization"), c.req.query("api_key"), sources);
+    if ("failure" in extracted) throw userKeyRefused(extracted.failure);
+    const user = await authenticateUserKey(c.env.DB, extracted.key);
+    if (typeof user === "string") throw userKeyRefused(user);
+    if (!allowRestricted && isRestricted(user)) throw accountRestricted();
     c.set("user", user);
     await next();
   };

@@ -39,7 +39,7 @@ export async function runDueDeletions(env: Env, nowMs: number, limits: DeletionR
       }
       await markDeletionCompleted(env.DB, request.id);
       result.completed.push(request.id);
-      console.log(JSON.stringify({ level: "info", message: "account deleted", deletion_request_id: request.id, user_id: request.user_id, heartbeats: outcome.heartbeatsDeleted }));
+      console.info(JSON.stringify({ level: "info", message: "account deleted", deletion_request_id: request.id, user_id: request.user_id, heartbeats: outcome.heartbeatsDeleted }));
     } catch (err) {
       // One account failing does not hold up the others; it stays approved and is retried tomorrow.
       result.failed.push(request.id);

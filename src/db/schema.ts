@@ -69,6 +69,20 @@ export const apiKeys = sqliteTable(
   (t) => [index("api_keys_user_id").on(t.userId)],
 );
 
+// Hashes of user API keys that rotation or the internal revoker retired, so that a client still
+// holding one is told "revoked" rather than "unknown". Deleted with the account.
+export const revokedApiKeys = sqliteTable(
+  "revoked_api_keys",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(), // when it was revoked
+  },
+  (t) => [index("revoked_api_keys_user_id").on(t.userId)],
+);
+
 // Admin API keys: "hka_" + 64 hex, hashed; the 13-character preview is what lists show.
 export const adminApiKeys = sqliteTable(
   "admin_api_keys",

@@ -351,6 +351,7 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
       )
       .bind(userId, now),
     d1.prepare("DELETE FROM api_keys WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM revoked_api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM admin_api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM email_addresses WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM project_repo_mappings WHERE user_id = ?").bind(userId),

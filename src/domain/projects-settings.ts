@@ -291,6 +291,7 @@ export async function myProjects(env: Env, user: { id: number; timezone: string 
 export async function rotateApiKey(d1: D1Database, userId: number): Promise<string> {
   const key = newUserApiKey();
   await d1.batch([
+    d1.prepare("INSERT OR IGNORE INTO revoked_api_keys (token_hash, user_id) SELECT token_hash, user_id FROM api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("INSERT INTO api_keys (user_id, name, token_hash) VALUES (?, 'Hackatime key', ?)").bind(userId, await sha256Hex(key)),
   ]);

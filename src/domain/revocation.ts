@@ -21,10 +21,13 @@ const ownerEmail = (d1: D1Database, userId: number) =>
 export async function revokeToken(d1: D1Database, token: string): Promise<Revoked | null> {
   const hash = await sha256Hex(token);
   if (ANY_UUID.test(token)) {
-    const row = await d1
-      .prepare("UPDATE api_keys SET token_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE token_hash = ? RETURNING user_id, name")
-      .bind(await sha256Hex(newUserApiKey()), hash)
-      .first<{ user_id: number; name: string }>();
+    const [, updated] = await d1.batch<{ user_id: number; name: string }>([
+      d1.prepare("INSERT OR IGNORE INTO revoked_api_keys (token_hash, user_id) SELECT token_hash, user_id FROM api_keys WHERE token_hash = ?").bind(hash),
+      d1
+        .prepare("UPDATE api_keys SET token_hash = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE token_hash = ? RETURNING user_id, name")
+        .bind(await sha256Hex(newUserApiKey()), hash),
+    ]);
+    const row = updated.results[0];
     return row ? { tokenType: "user_api_key", keyName: row.name, ownerEmail: await ownerEmail(d1, row.user_id) } : null;
   }
   if (ADMIN_API_KEY_PATTERN.test(token)) {

@@ -2,6 +2,7 @@
 // heartbeat. Hackatime serves these to OAuth tokens only; we accept the user API key (Bearer,
 // Basic or ?api_key, docs/architecture.md "Decisions"). Restricted users (red trust or an active deletion)
 // get 401 {"error":"Unauthorized"} everywhere except /me, which refuses only an active deletion.
+import { accountRestricted } from "../auth/failures";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { userKeyCandidate } from "../auth/credentials";
@@ -165,7 +166,7 @@ export const latestHeartbeatRoute = createRoute({
 export const authenticatedRouter = createRouter();
 
 authenticatedRouter.openapi(meRoute, async (c) => {
-  if (c.var.user.deletionActive) throw unauthorized();
+  if (c.var.user.deletionActive) throw accountRestricted();
   const me = await profile(c.env.DB, c.var.user.id);
   if (!me) throw unauthorized();
   return c.json(me, 200);

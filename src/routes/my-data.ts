@@ -1,6 +1,7 @@
 // Tag "My Data": the caller's raw heartbeats, imports and exports. User API key (Bearer, Basic
 // or ?api_key); restricted users (red trust or an active deletion) get 401 {"error":"Unauthorized"},
 // except on exports, where red users get 403.
+import { accountRestricted } from "../auth/failures";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { TRUST_LEVELS } from "../auth/levels";
@@ -293,7 +294,7 @@ const fieldName = (name: string) => /^heartbeat_import\[([^\]]+)\]$/.exec(name)?
 
 function refuseRed(c: Context<AppEnv>) {
   if (c.var.user.trustLevel === TRUST_LEVELS.red) throw new ApiError(403, "You are not allowed to export heartbeats.");
-  if (c.var.user.deletionActive) throw new ApiError(401, "Unauthorized");
+  if (c.var.user.deletionActive) throw accountRestricted();
 }
 
 /** Reads form fields (and, in multipart, the file part, which starts the upload straight away). */

@@ -101,6 +101,9 @@ describe("the daily deletion job", () => {
     expect((await one<{ username: string }>("SELECT username FROM users WHERE id = ?", user.id)).username).toBe(user.username);
     expect(await liveHeartbeats(user.id)).toBe(3);
 
+    // A key rotated away earlier is remembered as revoked until the account goes.
+    await env.DB.prepare("INSERT INTO revoked_api_keys (token_hash, user_id) VALUES (?, ?)").bind("f".repeat(64), user.id).run();
+
     // 30 days later.
     await env.DB.prepare("UPDATE deletion_requests SET scheduled_deletion_at = ? WHERE id = ?").bind(new Date(Date.now() - 1000).toISOString(), requestId).run();
     await runCron();
@@ -122,7 +125,7 @@ describe("the daily deletion job", () => {
       allow_public_stats_lookup: 0,
       admin_level: "default",
     });
-    for (const table of ["api_keys", "admin_api_keys", "email_addresses", "project_repo_mappings", "user_active_days", "leaderboard_entries", "sailors_log_preferences", "heartbeat_exports", "heartbeat_imports"]) {
+    for (const table of ["api_keys", "revoked_api_keys", "admin_api_keys", "email_addresses", "project_repo_mappings", "user_active_days", "leaderboard_entries", "sailors_log_preferences", "heartbeat_exports", "heartbeat_imports"]) {
       expect(await count(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`, user.id), table).toBe(0);
     }
     // Heartbeats are soft-deleted, not removed; the other user's are untouched.

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName } from "../helpers";
+import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName, refused } from "../helpers";
 
 const LOGS = "/api/admin/v1/trust_level_audit_logs";
 
@@ -68,11 +68,11 @@ describe("trust level audit logs", () => {
   });
 
   it("answers 401 without a key, with a bad key, or with a user key", async () => {
-    for (const key of [null, `hka_${"f".repeat(64)}`, alice.apiKey]) {
+    for (const [key, why] of [[null, "missing"], [`hka_${"f".repeat(64)}`, "unknown_key"], [alice.apiKey, "malformed_key"]] as const) {
       for (const path of [LOGS, `${LOGS}/${ids.aliceRed}`]) {
         const r = await get(path, key);
         expect(r.status).toBe(401);
-        expect(r.body).toEqual({ error: "Unauthorized" });
+        expect(r.body).toEqual(refused.admin(why));
       }
     }
   });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, request, type TestUser } from "../helpers";
+import { createUser, request, type TestUser, refused } from "../helpers";
 
 const BASE = "/api/admin/v1/deletion_requests";
 const admin = (key: string | null, path = "", method = "GET") => request(`${BASE}${path}`, { method, headers: key ? { Authorization: `Bearer ${key}` } : {} });
@@ -33,10 +33,10 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 describe("admin deletion requests: access", () => {
   it("answers 401 without a key, with an unknown key, and with a user key", async () => {
     const u = await createUser();
-    for (const key of [null, `hka_${"0".repeat(64)}`, u.apiKey]) {
+    for (const [key, why] of [[null, "missing"], [`hka_${"0".repeat(64)}`, "unknown_key"], [u.apiKey, "malformed_key"]] as const) {
       const res = await admin(key);
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: "Unauthorized" });
+      expect(await res.json()).toEqual(refused.admin(why));
     }
   });
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { createUser, expectDocumentedAsInSpec, request, type TestUser } from "../helpers";
+import { createUser, expectDocumentedAsInSpec, request, type TestUser, refused } from "../helpers";
 
 const KEYS = "/api/admin/v1/admin_api_keys";
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -28,10 +28,10 @@ describe("OpenAPI document", () => {
 
 describe("admin API key authentication", () => {
   it.each([
-    ["no Authorization header", null],
-    ["a wrong key of the right shape", `hka_${"0".repeat(64)}`],
-    ["a user API key", crypto.randomUUID()],
-  ])("answers 401 {error: Unauthorized} to %s, on every key route", async (_name, key) => {
+    ["no Authorization header", null, "missing"],
+    ["a wrong key of the right shape", `hka_${"0".repeat(64)}`, "unknown_key"],
+    ["a user API key", crypto.randomUUID(), "malformed_key"],
+  ] as const)("answers 401 with the reason to %s, on every key route", async (_name, key, why) => {
     for (const [method, path, body] of [
       ["GET", KEYS, undefined],
       ["POST", KEYS, { name: "x" }],
@@ -40,7 +40,7 @@ describe("admin API key authentication", () => {
     ] as const) {
       const r = await call(method, path, key, body);
       expect(r.status, `${method} ${path}`).toBe(401);
-      expect(r.body).toEqual({ error: "Unauthorized" });
+      expect(r.body).toEqual(refused.admin(why));
     }
   });
 
@@ -224,9 +224,9 @@ describe("DELETE /api/admin/v1/admin_api_keys/{id}", () => {
     expect(row!.name).toMatch(/^short-lived_revoked_[0-9a-f]{16}$/);
     expect(row!.revoked_at).not.toBeNull();
 
-    const refused = await call("GET", KEYS, k.token);
-    expect(refused.status).toBe(401);
-    expect(refused.body).toEqual({ error: "Unauthorized" });
+    const refusedCall = await call("GET", KEYS, k.token);
+    expect(refusedCall.status).toBe(401);
+    expect(refusedCall.body).toEqual(refused.admin("revoked_key"));
     // The owner's other key still works.
     expect((await call("GET", KEYS, admin.adminApiKey)).status).toBe(200);
   });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName } from "../helpers";
+import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName, refused } from "../helpers";
 
 const PERMS = "/api/admin/v1/permissions";
 
@@ -29,11 +29,11 @@ describe("admin permissions: who may call", () => {
     admin = await createUser({ adminLevel: "admin" });
   });
 
-  it("answers 401 {error: Unauthorized} without a key or with a bad one", async () => {
-    for (const key of [null, `hka_${"a".repeat(64)}`, "not-a-key"]) {
+  it("answers 401 with the reason without a key or with a bad one", async () => {
+    for (const [key, why] of [[null, "missing"], [`hka_${"a".repeat(64)}`, "unknown_key"], ["not-a-key", "malformed_key"]] as const) {
       for (const r of [await call("GET", PERMS, key), await patch(key, admin.id, { admin_level: "viewer" })]) {
         expect(r.status).toBe(401);
-        expect(r.body).toEqual({ error: "Unauthorized" });
+        expect(r.body).toEqual(refused.admin(why));
       }
     }
   });

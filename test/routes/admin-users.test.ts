@@ -12,7 +12,7 @@ import {
   parseTimestamp,
 } from "../../src/domain/admin/users";
 import { PROJECT_STATS_SQL } from "../../src/domain/stats/projects";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const bearer = (key: string | null) => ({ Authorization: `Bearer ${key}` });
 
@@ -71,7 +71,7 @@ describe("admin authentication", () => {
     for (const path of ["get_user_by_email", "search_fuzzy", "convict"]) {
       const res = await post(`/api/admin/v1/user/${path}`, null, {});
       expect(res.status, path).toBe(401);
-      expect(res.body).toEqual({ error: "Unauthorized" });
+      expect(res.body).toEqual(refused.admin("missing"));
     }
   });
 

@@ -29,18 +29,49 @@ describe("user API key authentication", () => {
     expect((await get({}, `?api_key=${user.apiKey}`)).status).toBe(200);
   });
 
+  // The texts a person reads; every other test compares against the same table (helpers.refused).
+  const NO_KEY = "Unauthorized: no API key. Send it as 'Authorization: Bearer <key>', 'Authorization: Basic <base64 of key>' or ?api_key=<key>";
+  const BAD_HEADER = "Unauthorized: malformed Authorization header. Expected 'Bearer <key>' or 'Basic <base64 of key>'";
+  const BAD_KEY = "Unauthorized: malformed API key. Expected a lowercase UUID like the api_key in ~/.wakatime.cfg";
+  const UNKNOWN = "Unauthorized: unknown API key";
+  const REVOKED = "Unauthorized: this API key was revoked. Use the account's current key";
+
   it.each([
-    ["no credential", {}, ""],
-    ["an unknown key", { Authorization: `Bearer ${crypto.randomUUID()}` }, ""],
-    ["an upper-cased key", { Authorization: "Bearer KEY" }, ""],
-    ["invalid base64", { Authorization: "Basic %%%not-base64" }, ""],
-    ["an empty Bearer, even with a valid ?api_key", { Authorization: "Bearer" }, "?api_key=KEY"],
-    ["a waka_-prefixed key", { Authorization: "Bearer waka_KEY" }, ""],
-  ])("refuses %s with 401 {error: Unauthorized}", async (_name, headers, query) => {
+    ["no credential", {}, "", NO_KEY],
+    ["an unknown key", { Authorization: `Bearer ${crypto.randomUUID()}` }, "", UNKNOWN],
+    ["an unknown key as ?api_key", {}, `?api_key=${crypto.randomUUID()}`, UNKNOWN],
+    ["an upper-cased key", { Authorization: "Bearer KEY" }, "", BAD_KEY],
+    ["invalid base64", { Authorization: "Basic %%%not-base64" }, "", BAD_HEADER],
+    ["an empty Bearer, even with a valid ?api_key", { Authorization: "Bearer" }, "?api_key=KEY", BAD_HEADER],
+    ["an unknown scheme", { Authorization: "Digest KEY" }, "", BAD_HEADER],
+    ["a waka_-prefixed key", { Authorization: "Bearer waka_KEY" }, "", BAD_KEY],
+  ])("refuses %s with 401 and says why", async (_name, headers, query, message) => {
     const fill = (s: string) => s.replace("KEY", _name === "an upper-cased key" ? user.apiKey.toUpperCase() : user.apiKey);
     const res = await get(Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, fill(v as string)])), fill(query));
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: "Unauthorized" });
+    expect(await res.json()).toEqual({ error: message });
+  });
+
+  it("tells a rotated key from an unknown one, and never names the user", async () => {
+    const u = await createUser();
+    const rotated = await request("/my/settings/rotate_api_key", { method: "POST", headers: { Authorization: `Bearer ${u.apiKey}` } });
+    expect(rotated.status).toBe(200);
+    const res = await get({ Authorization: `Basic ${btoa(u.apiKey)}` });
+    expect(res.status).toBe(401);
+    const body = await res.text();
+    expect(JSON.parse(body)).toEqual({ error: REVOKED });
+    expect(body).not.toContain(u.username);
+  });
+
+  it("says revoked for a key the internal revoker retired", async () => {
+    const u = await createUser();
+    const revoke = await request("/api/internal/revoke", {
+      method: "POST",
+      headers: { Authorization: "Bearer test-revocation-key", "Content-Type": "application/json" },
+      body: JSON.stringify({ token: u.apiKey }),
+    });
+    expect(revoke.status).toBe(200);
+    expect(await (await get({ Authorization: `Bearer ${u.apiKey}` })).json()).toEqual({ error: REVOKED });
   });
 
   it("never stores the plain key, only its SHA-256 hash", async () => {

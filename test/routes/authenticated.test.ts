@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { addDays, isoSeconds, localDate, startOfLocalDay } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const get = (path: string, headers: Record<string, string> = {}) => request(path, { headers });
@@ -28,11 +28,16 @@ const ROUTES = [
 ];
 
 describe("Authenticated routes: who may call them", () => {
-  it.each(ROUTES)("%s refuses a missing, unknown or malformed key with 401 {error: Unauthorized}", async (path) => {
-    for (const headers of [{}, bearer(crypto.randomUUID()), { Authorization: "Bearer" }, { Authorization: "Basic %%%" }]) {
+  it.each(ROUTES)("%s refuses a missing, unknown or malformed key with 401 and the reason", async (path) => {
+    for (const [headers, why] of [
+      [{}, "missing"],
+      [bearer(crypto.randomUUID()), "unknown_key"],
+      [{ Authorization: "Bearer" }, "malformed_header"],
+      [{ Authorization: "Basic %%%" }, "malformed_header"],
+    ] as const) {
       const res = await get(path, headers);
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: "Unauthorized" });
+      expect(await res.json()).toEqual(refused.user(why));
     }
     expect((await get(`${path}?api_key=${crypto.randomUUID()}`)).status).toBe(401);
   });
@@ -54,7 +59,7 @@ describe("Authenticated routes: who may call them", () => {
     await setTrust(u, 1);
     const res = await get(path, bearer(u.apiKey));
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: "Unauthorized" });
+    expect(await res.json()).toEqual(refused.restricted);
   });
 
   it.each(ROUTES)("%s refuses a user with a pending or approved deletion request with 401", async (path) => {
@@ -63,7 +68,7 @@ describe("Authenticated routes: who may call them", () => {
       await requestDeletion(u, status);
       const res = await get(path, bearer(u.apiKey));
       expect(res.status, status).toBe(401);
-      expect(await res.json()).toEqual({ error: "Unauthorized" });
+      expect(await res.json()).toEqual(refused.restricted);
     }
   });
 

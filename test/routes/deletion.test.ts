@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, refused } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const jsonHeaders = (key: string) => ({ ...bearer(key), "Content-Type": "application/json" });
@@ -133,7 +133,7 @@ describe("POST /deletion", () => {
     expect((await request("/deletion", { method: "POST", headers: bearer(crypto.randomUUID()) })).status).toBe(401);
     expect((await request("/deletion", { method: "DELETE" })).status).toBe(401);
     expect((await request("/deletion")).status).toBe(401);
-    expect(await (await request("/deletion")).json()).toEqual({ error: "Unauthorized" });
+    expect(await (await request("/deletion")).json()).toEqual(refused.user("missing"));
   });
 
   it("accepts the key as ?api_key and as Basic; the ?api_key redirect keeps the key so it can be followed", async () => {

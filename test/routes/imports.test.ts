@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { beginImporting, createImport } from "../../src/domain/imports/runs";
 import { stageHeartbeats } from "../../src/domain/imports/stage";
-import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk, request, type TestUser, refused } from "../helpers";
 
 const IMPORTS = "/my/heartbeat_imports";
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -82,7 +82,7 @@ describe("POST /my/heartbeat_imports (uploads) and GET /my/heartbeat_imports/{id
     expect((await upload("00000000-0000-4000-8000-000000000000", wakatimeDump(2))).status).toBe(401);
     expect((await request(`${IMPORTS}/1`)).status).toBe(401);
     const body = (await (await request(`${IMPORTS}/1`)).json()) as any;
-    expect(body).toEqual({ error: "Unauthorized" });
+    expect(body).toEqual(refused.user("missing"));
   });
 
   it("imports a WakaTime dump: 202 with a Location, then queued → importing → completed with Hackatime's message", async () => {

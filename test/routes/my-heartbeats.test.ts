@@ -10,7 +10,7 @@ import {
   timeAgo,
 } from "../../src/domain/stats/recent";
 import { parseTimeParam } from "../../src/lib/dates";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 async function getJson(path: string, key: string) {
@@ -136,10 +136,15 @@ const ROUTES = ["/api/v1/my/heartbeats", "/api/v1/my/heartbeats/most_recent"];
 
 describe("My Data routes: who may call them", () => {
   it.each(ROUTES)("%s refuses a missing, unknown or malformed key with 401", async (path) => {
-    for (const headers of [{}, bearer(crypto.randomUUID()), { Authorization: "Bearer" }, { Authorization: "Basic %%%" }] as Record<string, string>[]) {
+    for (const [headers, why] of [
+      [{}, "missing"],
+      [bearer(crypto.randomUUID()), "unknown_key"],
+      [{ Authorization: "Bearer" }, "malformed_header"],
+      [{ Authorization: "Basic %%%" }, "malformed_header"],
+    ] as const) {
       const res = await request(path, { headers });
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: "Unauthorized" });
+      expect(await res.json()).toEqual(refused.user(why));
     }
   });
 
@@ -163,7 +168,7 @@ describe("My Data routes: who may call them", () => {
     for (const u of [red, leaving]) {
       const { res, body } = await getJson(path, u.apiKey);
       expect(res.status).toBe(401);
-      expect(body).toEqual({ error: "Unauthorized" });
+      expect(body).toEqual(refused.restricted);
     }
   });
 });

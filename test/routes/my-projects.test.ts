@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectsWindow } from "../../src/domain/projects-settings";
 import { addDays, localDate, startOfLocalDay } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const get = async (path: string, headers: Record<string, string> = {}) => {
@@ -63,7 +63,7 @@ describe("GET /my/projects", () => {
   });
 
   it("answers 401 without a user key", async () => {
-    expect(await get("/my/projects")).toMatchObject({ status: 401, body: { error: "Unauthorized" } });
+    expect(await get("/my/projects")).toMatchObject({ status: 401, body: refused.user("missing") });
   });
 
   it("lists every project over all time by default, most time first, with totals from durations", async () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { USER_API_KEY_PATTERN, newUserApiKey, sha256Hex } from "../../src/lib/crypto";
-import { cliHeartbeat, createUser, postBulk, request, statusBar, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, statusBar, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const rotate = (headers: Record<string, string> = {}, query = "") => request(`/my/settings/rotate_api_key${query}`, { method: "POST", headers });
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -11,10 +11,14 @@ async function keyHashes(userId: number): Promise<string[]> {
 }
 
 describe("POST /my/settings/rotate_api_key", () => {
-  it("answers 401 {error: Unauthorized} without a key or with an unknown key", async () => {
-    for (const res of [await rotate(), await rotate(bearer(newUserApiKey())), await rotate({}, `?api_key=${newUserApiKey()}`)]) {
+  it("answers 401 with the reason without a key or with an unknown key", async () => {
+    for (const [res, why] of [
+      [await rotate(), "missing"],
+      [await rotate(bearer(newUserApiKey())), "unknown_key"],
+      [await rotate({}, `?api_key=${newUserApiKey()}`), "unknown_key"],
+    ] as const) {
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: "Unauthorized" });
+      expect(await res.json()).toEqual(refused.user(why));
     }
   });
 
@@ -47,7 +51,7 @@ describe("POST /my/settings/rotate_api_key", () => {
 
     const oldStatus = await statusBar(u.apiKey);
     expect(oldStatus.res.status).toBe(401);
-    expect(oldStatus.body).toEqual({ error: "Unauthorized" });
+    expect(oldStatus.body).toEqual(refused.user("revoked_key"));
     const now = Math.floor(Date.now() / 1000);
     expect((await postBulk(u.apiKey, [cliHeartbeat(now - 60)])).status).toBe(401);
     expect((await rotate(bearer(u.apiKey))).status).toBe(401);

@@ -4,7 +4,7 @@ import { referenceDurations } from "../../src/domain/durations/reference";
 import { SPANS_SQL } from "../../src/domain/stats/spans";
 import { PROJECT_STATS_SQL } from "../../src/domain/stats/projects";
 import { parseRailsTime, yearsAgo } from "../../src/lib/dates";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, refused } from "../helpers";
 
 const get = async (path: string, headers: Record<string, string> = {}) => {
   const res = await request(path, { headers });
@@ -454,16 +454,16 @@ describe("GET /api/v1/users/lookup_email/{email} and lookup_slack_uid/{slack_uid
   });
 
   it.each([
-    ["no credential", {}, ""],
-    ["a wrong Bearer", bearer("wrong-token"), ""],
-    ["a user API key", "USER", ""],
-    ["the stats key as ?api_key (not allowed here)", {}, "?api_key=test-stats-key"],
-    ["Basic", { Authorization: `Basic ${btoa("test-stats-key")}` }, ""],
-    ["Token scheme", { Authorization: "Token test-stats-key" }, ""],
-  ])("refuses %s with 401 {error: Unauthorized}", async (_name, headers, query) => {
+    ["no credential", {}, "", "missing"],
+    ["a wrong Bearer", bearer("wrong-token"), "", "unknown_key"],
+    ["a user API key", "USER", "", "unknown_key"],
+    ["the stats key as ?api_key (not allowed here)", {}, "?api_key=test-stats-key", "missing"],
+    ["Basic", { Authorization: `Basic ${btoa("test-stats-key")}` }, "", "malformed_header"],
+    ["Token scheme", { Authorization: "Token test-stats-key" }, "", "malformed_header"],
+  ] as const)("refuses %s with 401 and the reason", async (_name, headers, query, why) => {
     const h = headers === "USER" ? bearer(target.apiKey) : (headers as Record<string, string>);
     for (const path of [`/api/v1/users/lookup_email/${email}${query}`, `/api/v1/users/lookup_slack_uid/${slack}${query}`]) {
-      expect(await get(path, h), path).toMatchObject({ status: 401, body: { error: "Unauthorized" } });
+      expect(await get(path, h), path).toMatchObject({ status: 401, body: refused.stats(why) });
     }
   });
 

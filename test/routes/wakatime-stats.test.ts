@@ -9,7 +9,7 @@ import { displayName } from "../../src/domain/users/profile";
 import { sha256Hex } from "../../src/lib/crypto";
 import { decimalHours } from "../../src/lib/format";
 import { addDays, localDate, localDayBounds } from "../../src/lib/time";
-import { cliHeaders, cliHeartbeat, createUser, postBulk, request, statusBar, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeaders, cliHeartbeat, createUser, postBulk, request, statusBar, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const BASE = "/api/hackatime/v1/users";
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -83,10 +83,10 @@ describe("GET /api/hackatime/v1/users/{id}", () => {
   });
 
   it("refuses a missing or unknown key with 401", async () => {
-    for (const headers of [{}, withKey(crypto.randomUUID())]) {
+    for (const [headers, why] of [[{}, "missing"], [withKey(crypto.randomUUID()), "unknown_key"]] as const) {
       const { res, body } = await getJson(`${BASE}/current`, headers);
       expect(res.status).toBe(401);
-      expect(body).toEqual({ error: "Unauthorized" });
+      expect(body).toEqual(refused.user(why));
     }
     expect((await getJson(`${BASE}/current?api_key=${crypto.randomUUID()}`)).res.status).toBe(401);
   });
@@ -276,7 +276,7 @@ describe("GET /api/hackatime/v1/users/{id}/summaries", () => {
   it("refuses a bad key with 401", async () => {
     const { res, body } = await getJson(`${BASE}/current/summaries?start=2026-08-10&end=2026-08-10`, withKey(crypto.randomUUID()));
     expect(res.status).toBe(401);
-    expect(body).toEqual({ error: "Unauthorized" });
+    expect(body).toEqual(refused.user("unknown_key"));
   });
 
   it("reads the range from the (user_id, time) index, one slice per day", async () => {
@@ -410,7 +410,7 @@ describe("GET /api/hackatime/v1/users/current/stats/last_7_days", () => {
   it("refuses a bad key with 401", async () => {
     const { res, body } = await last7(crypto.randomUUID());
     expect(res.status).toBe(401);
-    expect(body).toEqual({ error: "Unauthorized" });
+    expect(body).toEqual(refused.user("unknown_key"));
   });
 });
 

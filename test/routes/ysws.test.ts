@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { YSWS_PROGRAMS } from "../../src/domain/ysws";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const claim = async (body: unknown, headers: Record<string, string> = STATS, query = "") => {
@@ -53,7 +53,7 @@ describe("POST /api/v1/ysws_programs/claim", () => {
 
   it("answers 401 without the stats key, with a wrong one or with a user key", async () => {
     const body = { program_id: 2, user_id: String(u.id), start_time: iso(T), end_time: iso(T + 1) };
-    expect(await claim(body, {})).toEqual({ status: 401, body: { error: "Unauthorized" } });
+    expect(await claim(body, {})).toEqual({ status: 401, body: refused.stats("missing") });
     expect((await claim(body, { Authorization: "Bearer nope" })).status).toBe(401);
     expect((await claim(body, { Authorization: `Bearer ${u.apiKey}` })).status).toBe(401);
     expect((await claim(body, {}, "?api_key=nope")).status).toBe(401);
