@@ -177,39 +177,6 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
     const project = rawProject === null ? null : rawProject.replace(CONTROL_CHARS, "").trim();
     const type = asString(raw.type ?? raw.entity_type);
     const bodyUserAgent = asString(raw.user_agent) || asString(raw.plugin) || null;
-    const userAgent = bodyUserAgent || ctx.userAgentHeader || null;
-    const machine = headerMachine ?? asString(raw.machine);
-    const tooLong =
-      checkLengths(
-        {
-          entity,
-          type,
-          category: asString(raw.category),
-          project,
-          branch: asString(raw.branch),
-          language: asString(raw.language),
-          editor: asString(raw.editor),
-          operating_system: asString(raw.operating_system),
-          machine,
-          user_agent: userAgent,
-          ai_model: asString(raw.ai_model),
-          ai_session: asString(raw.ai_session),
-          ai_subscription_plan: asString(raw.ai_subscription_plan),
-        },
-        {
-          type: raw.type === undefined || raw.type === null ? "entity_type" : "type",
-          machine: headerMachine === null ? "machine" : "machine (the X-Machine-Name header)",
-          user_agent: asString(raw.user_agent) ? "user_agent" : bodyUserAgent ? "plugin" : "user_agent (the User-Agent header)",
-        },
-      ) ?? checkDependencies(raw.dependencies);
-    if (tooLong) {
-      drafts.push(tooLong);
-      continue;
-    }
-
-    if (project && project !== LAST_PROJECT) lastRealProject = project;
-    const contextProject = project === LAST_PROJECT ? lastRealProject : project;
-
     const draft: Draft = {
       pending: [],
       h: {
@@ -223,8 +190,8 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
         language: asString(raw.language),
         editor: asString(raw.editor),
         operating_system: asString(raw.operating_system),
-        machine,
-        user_agent: userAgent,
+        machine: headerMachine ?? asString(raw.machine),
+        user_agent: bodyUserAgent || ctx.userAgentHeader || null,
         dependencies: asDependencies(raw.dependencies),
         is_write: asBool(raw.is_write),
         lineno: null,
@@ -246,6 +213,20 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
       },
     };
     for (const f of INT_FIELDS) draft.h[f] = asInt(raw[f]);
+
+    // Every stored string within its cap, named by where it came from (docs/ingest.md §2.2).
+    const refused =
+      checkLengths(draft.h, {
+        type: raw.type === undefined || raw.type === null ? "entity_type" : "type",
+        machine: headerMachine === null ? "machine" : "machine (the X-Machine-Name header)",
+        user_agent: asString(raw.user_agent) ? "user_agent" : bodyUserAgent ? "plugin" : "user_agent (the User-Agent header)",
+      }) ?? checkDependencies(raw.dependencies);
+    if (refused) {
+      drafts.push(refused);
+      continue;
+    }
+    if (project && project !== LAST_PROJECT) lastRealProject = project;
+    const contextProject = project === LAST_PROJECT ? lastRealProject : project;
 
     for (const field of ["language", "branch"] as const) {
       const value = draft.h[field];
