@@ -6,13 +6,15 @@ import { CLI_UA, cliHeaders, fmt, load } from "./lib";
 export async function foundationBench(server: LocalServer) {
   const user = await server.createUser(["--timezone", "UTC"]);
   const headers = cliHeaders(user.api_key, server.rateLimitBypass);
-  const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400;
+  // Backwards from a minute ago: the warm-up batch lands today (the status bar has data) and the
+  // thousands after it stay in the past (the server refuses heartbeats over an hour ahead).
+  const from = Math.floor(Date.now() / 1000) - 60;
   let seq = 0;
   const batch = () =>
     JSON.stringify(
       Array.from({ length: 100 }, () => {
         const i = seq++;
-        return { entity: `/src/f${i % 17}.ts`, type: "file", category: "coding", time: dayStart + i * 7.5, project: `p${i % 3}`, language: "TypeScript", user_agent: CLI_UA };
+        return { entity: `/src/f${i % 17}.ts`, type: "file", category: "coding", time: from - i * 7.5, project: `p${i % 3}`, language: "TypeScript", user_agent: CLI_UA };
       }),
     );
   const post = () => fetch(`${server.base}/api/hackatime/v1/users/current/heartbeats.bulk`, { method: "POST", headers, body: batch() });

@@ -1,6 +1,7 @@
 // Stats-path figures (issue: durations and stats at the same cost for 1 000 or 1 000 000
 // heartbeats). Everything is seeded through the real heartbeats.bulk endpoint.
 import type { LocalServer } from "../scripts/local-server";
+import { FUTURE_TOLERANCE_SECONDS } from "../src/domain/heartbeats/limits";
 import { CLI_UA, cliHeaders, fmt, load } from "./lib";
 
 const DAY = 86_400;
@@ -80,8 +81,11 @@ export async function statsBench(server: LocalServer, big = Number(process.env.B
   const few = await server.createUser(["--timezone", "UTC"]);
   const many = await server.createUser(["--timezone", "UTC"]);
   const todayStart = today * DAY;
+  // Today, 4 s apart, squeezed when the day is young: the server refuses heartbeats more than
+  // FUTURE_TOLERANCE_SECONDS ahead of its clock.
+  const step = Math.min(4, (Date.now() / 1000 + FUTURE_TOLERANCE_SECONDS - 600 - todayStart) / 20_000);
   await seed(server, few.api_key, Array.from({ length: 10 }, (_, i) => ({ entity: "/a.ts", type: "file", time: todayStart + i * 30, project: "p" })));
-  await seed(server, many.api_key, Array.from({ length: 20_000 }, (_, i) => ({ entity: `/a${i % 7}.ts`, type: "file", time: todayStart + i * 4, project: PROJECTS[i % 5], language: LANGUAGES[i % 8] })));
+  await seed(server, many.api_key, Array.from({ length: 20_000 }, (_, i) => ({ entity: `/a${i % 7}.ts`, type: "file", time: todayStart + i * step, project: PROJECTS[i % 5], language: LANGUAGES[i % 8] })));
   const sb = (u: { api_key: string }) => () => fetch(`${server.base}/api/hackatime/v1/users/current/statusbar/today`, { headers: cliHeaders(u.api_key, server.rateLimitBypass) });
   const sbFew = await measure("statusbar/today, 10 heartbeats today", sb(few));
   const sbMany = await measure("statusbar/today, 20 000 heartbeats today", sb(many));

@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireUser } from "../auth/user";
 import { ingestHeartbeats } from "../domain/heartbeats/ingest";
+import { FUTURE_TOLERANCE_SECONDS, MAX_BODY_BYTES, MAX_BULK_HEARTBEATS } from "../domain/heartbeats/limits";
 import { readBulkPayload, readSinglePayload } from "../domain/heartbeats/payload";
 import { heartbeatJson } from "../domain/heartbeats/serialize";
 import { buildStatusBar } from "../domain/statusbar";
@@ -21,6 +22,7 @@ const userIdParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, description: 'User ID or "current" (ignored: the key decides)', example: "current" }),
 });
 const heartbeatBody = {
+  description: `JSON, at most ${MAX_BODY_BYTES} bytes of UTF-8: application/json, text/plain (the browser extension) or no Content-Type. Rules: docs/ingest.md.`,
   content: {
     "application/json": { schema: z.union([z.array(HeartbeatInputSchema), HeartbeatInputSchema]) },
     "text/plain": { schema: z.string().openapi({ description: "The same JSON, as the browser extension sends it" }) },
@@ -32,15 +34,19 @@ export const pushHeartbeatRoute = createRoute({
   path: "/api/hackatime/v1/users/{id}/heartbeats",
   tags,
   summary: "Push heartbeats (WakaTime compatible)",
-  description: "Stores one heartbeat (an object, or an array's first element). A heartbeat already stored answers with the existing row.",
+  description:
+    "Stores one heartbeat (an object, or an array's first element). A heartbeat already stored answers with the existing row. `entity` and `time` are required; string fields have length caps; `time` may be at most " +
+    `${FUTURE_TOLERANCE_SECONDS} seconds ahead of the server clock (docs/ingest.md).`,
   security: security.userKey,
   request: { params: userIdParam, body: heartbeatBody },
   responses: {
     202: { description: "accepted", content: { "application/json": { schema: HeartbeatSchema } } },
-    400: errorResponse("no data or malformed body"),
+    400: errorResponse("no data, malformed JSON or invalid UTF-8"),
     401: errorResponse("unauthorized"),
     403: errorResponse("account pending deletion"),
-    422: { description: "invalid heartbeat", content: { "application/json": { schema: IngestErrorSchema } } },
+    413: errorResponse(`body over ${MAX_BODY_BYTES} bytes`),
+    415: errorResponse("Content-Type other than application/json, text/plain or none, or a charset other than UTF-8"),
+    422: { description: "invalid heartbeat (missing entity or time, a field over its cap, time out of range)", content: { "application/json": { schema: IngestErrorSchema } } },
   },
 });
 
@@ -50,14 +56,16 @@ export const pushHeartbeatsBulkRoute = createRoute({
   tags,
   summary: "Push heartbeats in bulk (wakatime-cli)",
   description:
-    "Stores up to 100 heartbeats. Answers 201 with one [body, status] pair per item, in input order; an invalid item gets [{error,type},400] and the others are stored. Retried items map to their stored rows.",
+    `Stores up to ${MAX_BULK_HEARTBEATS} heartbeats. Answers 201 with one [body, status] pair per item, in input order; an invalid item (missing entity or time, a field over its cap, time out of range) gets [{error,type},400] and the others are stored. Retried items map to their stored rows. Rules: docs/ingest.md.`,
   security: security.userKey,
   request: { params: userIdParam, body: heartbeatBody },
   responses: {
     201: { description: "created", content: { "application/json": { schema: BulkResponseSchema } } },
-    400: errorResponse("no data, malformed body, or more than 100 heartbeats"),
+    400: errorResponse(`no data, malformed JSON, invalid UTF-8, or more than ${MAX_BULK_HEARTBEATS} heartbeats`),
     401: errorResponse("unauthorized"),
     403: errorResponse("account pending deletion"),
+    413: errorResponse(`body over ${MAX_BODY_BYTES} bytes`),
+    415: errorResponse("Content-Type other than application/json, text/plain or none, or a charset other than UTF-8"),
   },
 });
 

@@ -1,11 +1,14 @@
-// Heartbeat normalisation (hackatime-behavior.md §3.2) and the dedup key (§3.3).
-// Pure apart from the placeholder lookup, which the caller supplies.
+// Heartbeat validation and normalisation (docs/ingest.md; hackatime-behavior.md §3.2) and the
+// dedup key (§3.3). Pure apart from the placeholder lookup, which the caller supplies.
 import { sha256Hex } from "../../lib/crypto";
 import { isBlank } from "../../lib/text";
 import { resolveLanguage } from "../languages";
 import { parseUserAgent } from "../user-agent";
-import { InvalidHeartbeatTime, repairTime } from "./time";
+import { InvalidHeartbeatTime, refuseFutureTime, repairTime } from "./time";
+import { INVALID_HEARTBEAT, checkDependencies, checkEntity, checkLengths, type IngestError } from "./validate";
 import type { SourceType } from "../../db/schema";
+
+export type { IngestError } from "./validate";
 
 export const LAST_PROJECT = "<<LAST_PROJECT>>";
 export const LAST_LANGUAGE = "<<LAST_LANGUAGE>>";
@@ -46,11 +49,6 @@ export interface NormalizedHeartbeat {
   fields_hash: string;
 }
 
-export interface IngestError {
-  error: string;
-  type: string;
-}
-
 export type Prepared = { ok: true; heartbeat: NormalizedHeartbeat } | { ok: false; error: IngestError };
 
 /** What the request carries besides the body. */
@@ -60,6 +58,7 @@ export interface RequestContext {
   machineHeader: string | null;
   ipAddress: string | null;
   sourceType?: SourceType; // default: direct_entry (test_entry for the setup page's test.txt)
+  now?: number; // epoch seconds the future-time check compares with (default: the clock)
 }
 
 /** Finds the latest real language/branch of a project in stored heartbeats (placeholders). */
@@ -138,7 +137,8 @@ interface Draft {
 }
 
 /**
- * Normalises a request's heartbeats, in order. Invalid items become errors in their slot;
+ * Validates and normalises a request's heartbeats, in order. An invalid item (docs/ingest.md:
+ * time, entity, field caps) becomes an error in its slot and gives no context to the others;
  * placeholders resolve from earlier items of the same request, then from stored heartbeats.
  */
 export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, lookup: PlaceholderLookup): Promise<Prepared[]> {
@@ -146,15 +146,19 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
   let lastRealProject: string | null = null;
   const drafts: Array<Draft | IngestError> = [];
 
+  const now = ctx.now ?? Date.now() / 1000;
+  const headerMachine = decodeMachineHeader(ctx.machineHeader);
+
   for (const item of items) {
     if (!item || typeof item !== "object" || Array.isArray(item)) {
-      drafts.push({ error: "heartbeat must be a JSON object", type: "HeartbeatIngest::InvalidHeartbeat" });
+      drafts.push({ error: "heartbeat must be a JSON object", type: INVALID_HEARTBEAT });
       continue;
     }
     const raw = stripNul(item as Record<string, unknown>);
     let time: number;
     try {
       time = repairTime(raw.time ?? raw.timestamp);
+      refuseFutureTime(time, now);
     } catch (e) {
       if (e instanceof InvalidHeartbeatTime) {
         drafts.push({ error: e.message, type: e.type });
@@ -164,12 +168,15 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
     }
 
     const entity = asString(raw.entity);
+    const missing = checkEntity(raw.entity, entity);
+    if (missing) {
+      drafts.push(missing);
+      continue;
+    }
     const rawProject = asString(raw.project);
     const project = rawProject === null ? null : rawProject.replace(CONTROL_CHARS, "").trim();
-    if (project && project !== LAST_PROJECT) lastRealProject = project;
-    const contextProject = project === LAST_PROJECT ? lastRealProject : project;
-
     const type = asString(raw.type ?? raw.entity_type);
+    const bodyUserAgent = asString(raw.user_agent) || asString(raw.plugin) || null;
     const draft: Draft = {
       pending: [],
       h: {
@@ -183,8 +190,8 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
         language: asString(raw.language),
         editor: asString(raw.editor),
         operating_system: asString(raw.operating_system),
-        machine: decodeMachineHeader(ctx.machineHeader) ?? asString(raw.machine),
-        user_agent: asString(raw.user_agent) || asString(raw.plugin) || ctx.userAgentHeader || null,
+        machine: headerMachine ?? asString(raw.machine),
+        user_agent: bodyUserAgent || ctx.userAgentHeader || null,
         dependencies: asDependencies(raw.dependencies),
         is_write: asBool(raw.is_write),
         lineno: null,
@@ -206,6 +213,20 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
       },
     };
     for (const f of INT_FIELDS) draft.h[f] = asInt(raw[f]);
+
+    // Every stored string within its cap, named by where it came from (docs/ingest.md §2.2).
+    const refused =
+      checkLengths(draft.h, {
+        type: raw.type === undefined || raw.type === null ? "entity_type" : "type",
+        machine: headerMachine === null ? "machine" : "machine (the X-Machine-Name header)",
+        user_agent: asString(raw.user_agent) ? "user_agent" : bodyUserAgent ? "plugin" : "user_agent (the User-Agent header)",
+      }) ?? checkDependencies(raw.dependencies);
+    if (refused) {
+      drafts.push(refused);
+      continue;
+    }
+    if (project && project !== LAST_PROJECT) lastRealProject = project;
+    const contextProject = project === LAST_PROJECT ? lastRealProject : project;
 
     for (const field of ["language", "branch"] as const) {
       const value = draft.h[field];

@@ -1,23 +1,81 @@
-// Reading a heartbeat request body (hackatime-behavior.md §3.1): JSON or text/plain (the
-// browser extension), an object or an array, and Hackatime's {"heartbeats":[…]} wrapping.
+// Reading a heartbeat request body (docs/ingest.md "Request"; hackatime-behavior.md §3.1):
+// JSON as application/json, text/plain (the browser extension) or with no Content-Type; at most
+// MAX_BODY_BYTES, counted from Content-Length and again while reading; strict UTF-8; an object
+// or an array, and Hackatime's {"heartbeats":[…]} wrapping. Every refusal here is request-level,
+// {"error": …}, before any heartbeat is looked at.
 import { ApiError } from "../../lib/errors";
+import { MAX_BODY_BYTES, MAX_BULK_HEARTBEATS } from "./limits";
 
-export const MAX_BULK_HEARTBEATS = 100;
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const NO_DATA = "No data provided...";
+const ACCEPTED_MEDIA_TYPES = new Set(["application/json", "text/plain"]);
+const UTF8_CHARSETS = new Set(["utf-8", "utf8"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 
-async function readJsonBody(req: Request): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "Request body too large");
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, "Request body too large");
-  if (text.trim() === "") throw new ApiError(400, NO_DATA);
-  const contentType = req.headers.get("content-type") ?? "";
-  if (contentType.includes("application/x-www-form-urlencoded")) {
-    return Object.fromEntries(new URLSearchParams(text));
+/** A media type fit to repeat in a message (a short type/subtype token), else a stand-in. */
+const shown = (mediaType: string) => (/^[\w.+-]{1,60}\/[\w.+-]{1,60}$/.test(mediaType) ? mediaType : "this Content-Type");
+
+/** Refuses (415) what is not JSON text: only application/json, text/plain or none, in UTF-8. */
+function checkContentType(header: string | null): void {
+  if (header === null || header.trim() === "") return;
+  const [typePart, ...params] = header.split(";");
+  const mediaType = typePart.trim().toLowerCase();
+  if (mediaType === "application/x-www-form-urlencoded" || mediaType === "multipart/form-data") {
+    throw new ApiError(
+      415,
+      `Content-Type ${mediaType} is not accepted: send the heartbeats as a JSON body with Content-Type application/json (curl -d sends form data unless given -H 'Content-Type: application/json')`,
+    );
   }
+  if (!ACCEPTED_MEDIA_TYPES.has(mediaType)) {
+    throw new ApiError(415, `Content-Type ${shown(mediaType)} is not accepted: send the heartbeats as JSON with Content-Type application/json (text/plain or no Content-Type are accepted too)`);
+  }
+  for (const param of params) {
+    const [name, value = ""] = param.split("=");
+    if (name.trim().toLowerCase() !== "charset") continue;
+    const charset = value.trim().replace(/^"|"$/g, "").toLowerCase();
+    if (!UTF8_CHARSETS.has(charset)) throw new ApiError(415, "Only the UTF-8 charset is accepted for heartbeat bodies");
+  }
+}
+
+const tooLarge = () => new ApiError(413, `Request body too large (the limit is ${MAX_BODY_BYTES} bytes)`);
+
+/** The body's bytes, refusing more than MAX_BODY_BYTES whether or not a Content-Length says so. */
+async function readCapped(req: Request): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return bytes;
+}
+
+async function readJsonBody(req: Request): Promise<unknown> {
+  checkContentType(req.headers.get("content-type"));
+  const bytes = await readCapped(req);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new ApiError(400, "Request body is not valid UTF-8");
+  }
+  if (text.trim() === "") throw new ApiError(400, NO_DATA);
   try {
     return JSON.parse(text);
   } catch {
@@ -34,7 +92,7 @@ function unwrap(body: unknown): unknown {
   return body;
 }
 
-/** The heartbeats of a bulk request: a non-empty array of at most 100 items. */
+/** The heartbeats of a bulk request: a non-empty array of at most MAX_BULK_HEARTBEATS items. */
 export async function readBulkPayload(req: Request): Promise<unknown[]> {
   const body = unwrap(await readJsonBody(req));
   if (!Array.isArray(body) || body.length === 0) throw new ApiError(400, NO_DATA);
