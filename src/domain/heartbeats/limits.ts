@@ -22,7 +22,7 @@ export const FIELD_CAPS = {
   type: 255,
   category: 255,
   project: 255,
-  branch: 255,
+  branch: 1024,
   language: 255,
   editor: 255,
   operating_system: 255,
