@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -7,6 +8,9 @@ import { defineConfig } from "vitest/config";
 // wrangler.toml. The migrations and the OpenAPI contract are read here, on the Node side, and
 // handed to the tests as bindings.
 export default defineConfig(async () => {
+  // wrangler.toml's [assets] directory is built output: make it (wrangler's [build] command does
+  // the same for `npm start` and deploys) before the workerd pool reads wrangler.toml.
+  execFileSync(path.join(import.meta.dirname, "node_modules", ".bin", "tsx"), ["scripts/build-assets.ts"], { cwd: import.meta.dirname, stdio: "inherit" });
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   // The vendored Hackatime contract: part of the repository, so a lone clone tests against it.
   const openapiSpec = await readFile(path.join(import.meta.dirname, "spec", "hackatime-openapi.yaml"), "utf8");
