@@ -1,5 +1,4 @@
 // Builds the application: middleware, routers, the OpenAPI document and its UI, 404s, errors.
-import { swaggerUI } from "@hono/swagger-ui";
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
 import { rateLimit } from "./lib/rate-limit";
@@ -26,6 +25,7 @@ import { summaryRouter } from "./routes/summary";
 import { usersRouter } from "./routes/users";
 import { wakatimeRouter } from "./routes/wakatime";
 import { wakatimeStatsRouter } from "./routes/wakatime-stats";
+import { apiDocsRouter } from "./web/api-docs";
 
 export function buildApp() {
   const app = createRouter();
@@ -74,7 +74,7 @@ export function buildApp() {
     openapi: "3.0.1",
     info: { title: "Tally — Hackatime-compatible API", version: "v1", description: "Coding-activity API compatible with Hackatime and WakaTime plugins." },
   });
-  app.get("/api-docs", swaggerUI({ url: "/api-docs/openapi.json" }));
+  app.route("/", apiDocsRouter);
 
   app.notFound((c) => c.json({ error: "Not found" }, 404));
   app.onError(handleError);

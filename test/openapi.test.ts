@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { packageAsset } from "../src/web/assets";
 import { request } from "./helpers";
 
 type Operation = { security?: Array<Record<string, string[]>>; tags?: string[] };
@@ -17,6 +18,30 @@ describe("OpenAPI document", () => {
     const ui = await request("/api-docs");
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain("swagger");
+  });
+
+  it("serves the UI page with its own scripts only, under a CSP without inline script", async () => {
+    const ui = await request("/api-docs");
+    expect(ui.headers.get("content-type")).toMatch(/^text\/html/);
+    const csp = ui.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-");
+    const html = await ui.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // every script is a file
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // and from this host
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toEqual([packageAsset("swagger-ui-dist", "swagger-ui-bundle.js"), "/api-docs/swagger-initializer.js"]);
+    expect(html).toContain(`href="${packageAsset("swagger-ui-dist", "swagger-ui.css")}"`);
+
+    const init = await request("/api-docs/swagger-initializer.js");
+    expect(init.status).toBe(200);
+    expect(init.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const js = await init.text();
+    expect(js).toContain('url: "/api-docs/openapi.json"');
+    expect(js).toContain("validatorUrl: null");
+    const again = await request("/api-docs/swagger-initializer.js", { headers: { "If-None-Match": init.headers.get("etag")! } });
+    expect(again.status).toBe(304);
   });
 
   it("has every operation of the spec, with the spec's tags and security scheme names", async () => {

@@ -1,0 +1,70 @@
+// Launching Debian's Chromium for the browser tests (Node side), through playwright-core with
+// an explicit executablePath: nothing is downloaded. Each launch gets a fresh temporary profile
+// (playwright creates --user-data-dir itself and removes it on close).
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+
+export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+// Without the background-networking flags Chromium calls Google hosts on its own.
+const ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({ executablePath: chromiumPath, headless: true, chromiumSandbox: false, args: ARGS });
+}
+
+export interface LocalPage {
+  context: BrowserContext;
+  page: Page;
+  /** Requests to any host but the local server; each was aborted before leaving. */
+  blocked: string[];
+  /** Console errors and uncaught exceptions of the page (CSP violations are logged as errors). */
+  errors: string[];
+  open(pathname: string): Promise<Response>;
+}
+
+/**
+ * A new page that may only talk to `base` (scheme, host and port): every other request is
+ * aborted and recorded, so a test can assert that nothing tried to leave.
+ */
+export async function openLocalPage(browser: Browser, base: string): Promise<LocalPage> {
+  const origin = new URL(base).origin;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const blocked: string[] = [];
+  const errors: string[] = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    blocked.push(url);
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(String(err)));
+  return {
+    context,
+    page,
+    blocked,
+    errors,
+    async open(pathname) {
+      const res = await page.goto(new URL(pathname, origin).href, { waitUntil: "load" });
+      if (!res) throw new Error(`no response for ${pathname}`);
+      return res;
+    },
+  };
+}
+
+/** Writes a full-page screenshot to a fresh temporary folder and prints its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "tally-screens-")), `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
+  return file;
+}
