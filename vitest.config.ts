@@ -8,6 +8,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 // - workers: tests run inside workerd against the real local D1, Durable Objects and Queues
 //   declared in wrangler.toml. The migrations and the OpenAPI contract are read here, on the
 //   Node side, and handed to the tests as bindings.
+// - scripts: Node tests of the operator scripts' own logic (scripts/).
 // - browser: Node tests that start the real server (`npm start`) and drive Debian's Chromium
 //   against it (test/browser/).
 export default defineConfig(async () => {
@@ -40,10 +41,13 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: [...configDefaults.exclude, "test/browser/**"],
+            exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**"],
             setupFiles: ["./test/apply-migrations.ts"],
             testTimeout: 30_000,
           },
+        },
+        {
+          test: { name: "scripts", include: ["test/scripts/**/*.test.ts"], environment: "node" },
         },
         {
           test: {

@@ -52,6 +52,18 @@ try {
   check(Number.isInteger(sb.data.grand_total.hours) && Number.isInteger(sb.data.grand_total.minutes), "hours and minutes are integers");
   const bad = await fetch(`${server.base}/api/hackatime/v1/users/current/statusbar/today`, { headers: { ...headers, Authorization: `Basic ${Buffer.from(crypto.randomUUID()).toString("base64")}` } });
   check(bad.status === 401, "an unknown key gets 401");
+
+  // Nobody fires a cron by hand: npm start's driver builds the daily board at the next minute.
+  const firstPost = Date.now();
+  let board: { status: number; entries: Array<{ user: { id: number } }> } = { status: 0, entries: [] };
+  while (Date.now() - firstPost < 90_000) {
+    const res = await fetch(`${server.base}/api/v1/leaderboard/daily`);
+    board = { status: res.status, entries: res.ok ? (((await res.json()) as { entries: typeof board.entries }).entries ?? []) : [] };
+    if (board.entries.some((e) => e.user.id === user.id)) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const waited = Math.round((Date.now() - firstPost) / 1000);
+  check(board.status === 200 && board.entries.some((e) => e.user.id === user.id), `the daily leaderboard lists the user ${waited} s after their heartbeats, with no manual cron call`);
 } finally {
   await server.stop();
 }

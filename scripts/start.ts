@@ -1,26 +1,71 @@
-// `npm start [-- --port N --persist-to DIR]`: applies pending D1 migrations to the local
-// state, then serves the Worker with local D1, Durable Objects, Queues and cron
-// (`--test-scheduled` exposes /__scheduled?cron=…). No Cloudflare account needed.
+// `npm start [-- --port N --persist-to DIR --var K:V]`: applies pending D1 migrations to the
+// local state, serves the Worker with local D1, Durable Objects and Queues, and fires the cron
+// triggers of wrangler.toml on their schedule (scripts/local-crons.ts). No Cloudflare account
+// needed. `/__scheduled?cron=…` (wrangler's --test-scheduled) fires one by hand.
 import { parseArgs } from "node:util";
-import { applyLocalMigrations, persistArgs, wranglerSpawn } from "./wrangler";
+import { unstable_readConfig } from "wrangler";
+import { startLocalCrons } from "./local-crons";
+import { applyLocalMigrations, persistArgs, projectRoot, wranglerSpawn } from "./wrangler";
 
 const { values, positionals } = parseArgs({
-  options: { port: { type: "string", default: "8787" }, "persist-to": { type: "string" }, ip: { type: "string" }, var: { type: "string", multiple: true } },
+  options: {
+    port: { type: "string", default: "8787" },
+    "persist-to": { type: "string" },
+    ip: { type: "string" },
+    var: { type: "string", multiple: true },
+    "log-level": { type: "string", default: "info" },
+  },
   allowPositionals: true,
   strict: false,
 });
 const persistTo = values["persist-to"] as string | undefined;
+const say = (line: string) => process.stdout.write(`tally: ${line}\n`);
 
-applyLocalMigrations(persistTo);
+const applied = applyLocalMigrations(persistTo);
+const where = persistTo ?? ".wrangler/state";
+say(applied.length ? `applied ${applied.length} D1 migration(s) to ${where}: ${applied.join(", ")}` : `local D1 in ${where} is up to date`);
+
+const crons = unstable_readConfig({ config: `${projectRoot}/wrangler.toml` }).triggers?.crons ?? [];
 const child = wranglerSpawn([
   "dev",
   "--test-scheduled",
   "--port",
   String(values.port),
+  // info: wrangler's "Ready" line, one line per request, warnings, errors and the Worker's
+  // console.info/warn/error; "log" adds the bindings tables (twice).
+  "--log-level",
+  String(values["log-level"]),
   ...(values.ip ? ["--ip", String(values.ip)] : []),
   ...persistArgs(persistTo),
   ...((values.var as string[] | undefined) ?? []).flatMap((v) => ["--var", v]),
   ...positionals,
 ]);
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 0));
+
+const base = `http://127.0.0.1:${values.port}`;
+let driver: ReturnType<typeof startLocalCrons> | undefined;
+async function startCronsWhenReady() {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      if ((await fetch(`${base}/up`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (child.exitCode !== null) return;
+  driver = startLocalCrons(base, crons, say);
+  say(`API docs at http://localhost:${values.port}/api-docs`);
+  say(`cron triggers fire on schedule (UTC): ${crons.map((c) => `"${c}"`).join(", ")}; README "Cron triggers" says what each does`);
+}
+void startCronsWhenReady();
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    driver?.stop();
+    child.kill(signal);
+  });
+}
+child.on("exit", (code) => {
+  driver?.stop();
+  process.exit(code ?? 0);
+});

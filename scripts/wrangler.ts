@@ -5,7 +5,15 @@ import path from "node:path";
 
 export const projectRoot = path.resolve(import.meta.dirname, "..");
 const bin = path.join(projectRoot, "node_modules", ".bin");
-export const childEnv = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`, WRANGLER_SEND_METRICS: "false" };
+export const childEnv = {
+  ...process.env,
+  PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+  WRANGLER_SEND_METRICS: "false",
+  // Local runs use miniflare's placeholder Request.cf instead of downloading the real one from
+  // workers.cloudflare.com: Tally reads nothing from it, and offline the download prints a stack
+  // trace at every start. Set CLOUDFLARE_CF_FETCH_ENABLED=true to fetch it anyway.
+  CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
+};
 
 export function wranglerSync(args: string[], opts: { capture?: boolean } = {}): SpawnSyncReturns<string> {
   return spawnSync("wrangler", args, {
@@ -24,10 +32,17 @@ export function wranglerSpawn(args: string[], opts: { quiet?: boolean } = {}): C
 /** Local state flags shared by migrations, dev and d1 execute. */
 export const persistArgs = (persistTo?: string) => (persistTo ? ["--persist-to", persistTo] : []);
 
-export function applyLocalMigrations(persistTo?: string, quiet = false) {
-  const r = wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], { capture: quiet });
+/**
+ * Applies pending D1 migrations to the local state without wrangler's confirmation prompt and
+ * tables (its output is shown only when it fails). Returns the names of those applied.
+ */
+export function applyLocalMigrations(persistTo?: string): string[] {
+  const r = wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], { capture: true });
+  const out = `${r.stdout}${r.stderr}`;
   if (r.status !== 0) {
-    if (quiet) process.stderr.write(`${r.stdout}${r.stderr}`);
+    process.stderr.write(out);
     throw new Error("applying D1 migrations failed");
   }
+  const listed = out.slice(out.indexOf("Migrations to be applied"), out.indexOf("About to apply"));
+  return /No migrations to apply/.test(out) ? [] : [...listed.matchAll(/│\s*(\S+\.sql)\s*│/g)].map((m) => m[1]);
 }
