@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AdminLevel } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ADMIN_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { bearerToken } from "./credentials";
 import { adminKeyRefused, type AuthFailure } from "./failures";
 import { atLeast } from "./levels";
@@ -77,7 +77,7 @@ export async function authenticateAdminKey(d1: D1Database, token: string): Promi
  * level gets `refusal` — Hackatime answers 403 "no perms lmaooo" for writes but 401
  * "lmao no perms" on its superadmin-only resources (deletion requests, permissions).
  */
-export function requireAdmin(level: AdminLevel = "viewer", refusal: { status: 401 | 403; message: string } = { status: 403, message: "no perms lmaooo" }): MiddlewareHandler<AppEnv> {
+export function requireAdmin(level: AdminLevel = "viewer", refusal: { code: "forbidden" | "level_too_low_hidden"; message: string } = { code: "forbidden", message: "no perms lmaooo" }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization");
     const token = bearerToken(header);
@@ -86,7 +86,7 @@ export function requireAdmin(level: AdminLevel = "viewer", refusal: { status: 40
       c.header("WWW-Authenticate", 'Token realm="Application"');
       throw adminKeyRefused(admin);
     }
-    if (!atLeast(admin.adminLevel, level)) throw new ApiError(refusal.status, refusal.message);
+    if (!atLeast(admin.adminLevel, level)) throw new AppError(refusal.code, refusal.message);
     c.set("admin", admin);
     await next();
   };

@@ -1,6 +1,6 @@
 // Why a credential was refused. Every 401 says which of these it was, so a person setting up an
 // editor can tell a typo from a rotated key. None of them says whether a *username* exists.
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 
 export type AuthFailure = "missing" | "malformed_header" | "malformed_key" | "unknown_key" | "revoked_key";
 
@@ -28,9 +28,9 @@ export const STATS_KEY_MESSAGES: Record<AuthFailure, string> = {
   revoked_key: "Unauthorized: this admin API key was revoked",
 };
 
-export const userKeyRefused = (why: AuthFailure) => new ApiError(401, USER_KEY_MESSAGES[why]);
-export const adminKeyRefused = (why: AuthFailure) => new ApiError(401, ADMIN_KEY_MESSAGES[why]);
-export const statsKeyRefused = (why: AuthFailure) => new ApiError(401, STATS_KEY_MESSAGES[why]);
+export const userKeyRefused = (why: AuthFailure) => new AppError("unauthorized", USER_KEY_MESSAGES[why]);
+export const adminKeyRefused = (why: AuthFailure) => new AppError("unauthorized", ADMIN_KEY_MESSAGES[why]);
+export const statsKeyRefused = (why: AuthFailure) => new AppError("unauthorized", STATS_KEY_MESSAGES[why]);
 
 /** A valid key whose account is restricted (pending deletion, or red trust where it matters). */
-export const accountRestricted = () => new ApiError(401, "Unauthorized: this account is restricted (pending deletion or suspended)");
+export const accountRestricted = () => new AppError("unauthorized", "Unauthorized: this account is restricted (pending deletion or suspended)");

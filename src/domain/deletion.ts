@@ -11,7 +11,7 @@
 // leaves the request approved, and the next run picks it up where it stopped.
 import { TRUST_LEVELS } from "../auth/levels";
 import type { DELETION_STATUSES } from "../db/schema";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
 import { rebuildUser } from "../queues/rebuild-aggregates";
 import { displayName } from "./users/profile";
@@ -54,9 +54,9 @@ const length = (v: string) => Array.from(v).length;
 /** Optional reason (≤ 100) and details (≤ 1000): both or neither. Returns the values to store. */
 export function validateDeletionReason(reason: string | null | undefined, details: string | null | undefined): { reason: string | null; reasonDetails: string | null } {
   if (isBlank(reason) && isBlank(details)) return { reason: null, reasonDetails: null };
-  if (isBlank(reason) || isBlank(details)) throw new ApiError(422, "Give both reason and reason_details, or neither");
-  if (length(reason!) > REASON_MAX) throw new ApiError(422, `reason is too long (maximum is ${REASON_MAX} characters)`);
-  if (length(details!) > REASON_DETAILS_MAX) throw new ApiError(422, `reason_details is too long (maximum is ${REASON_DETAILS_MAX} characters)`);
+  if (isBlank(reason) || isBlank(details)) throw new AppError("invalid_parameter", "Give both reason and reason_details, or neither");
+  if (length(reason!) > REASON_MAX) throw new AppError("invalid_parameter", `reason is too long (maximum is ${REASON_MAX} characters)`);
+  if (length(details!) > REASON_DETAILS_MAX) throw new AppError("invalid_parameter", `reason_details is too long (maximum is ${REASON_DETAILS_MAX} characters)`);
   return { reason: reason!, reasonDetails: details! };
 }
 
@@ -81,7 +81,7 @@ export async function createDeletionRequest(
   reason: { reason: string | null; reasonDetails: string | null },
   nowMs = Date.now(),
 ): Promise<DeletionRequestRow> {
-  if (await bannedFromDeletion(d1, user, nowMs)) throw new ApiError(422, "You can not request data deletion due to a recent ban");
+  if (await bannedFromDeletion(d1, user, nowMs)) throw new AppError("invalid_parameter", "You can not request data deletion due to a recent ban");
   const now = isoMillis(nowMs);
   const row = await d1
     .prepare(
@@ -92,7 +92,7 @@ export async function createDeletionRequest(
     )
     .bind(user.id, reason.reason, reason.reasonDetails, now)
     .first<DeletionRequestRow>();
-  if (!row) throw new ApiError(422, "You already have an active deletion request");
+  if (!row) throw new AppError("invalid_parameter", "You already have an active deletion request");
   return row;
 }
 
@@ -116,8 +116,8 @@ export async function cancelDeletionRequest(d1: D1Database, userId: number, nowM
     .first<DeletionRequestRow>();
   if (row) return row;
   const active = await d1.prepare(`SELECT id FROM deletion_requests WHERE user_id = ? AND ${ACTIVE} LIMIT 1`).bind(userId).first();
-  if (active) throw new ApiError(422, "Your account deletion is already being processed and can no longer be cancelled");
-  throw new ApiError(404, "No active deletion request");
+  if (active) throw new AppError("invalid_parameter", "Your account deletion is already being processed and can no longer be cancelled");
+  throw new AppError("not_found", "No active deletion request");
 }
 
 /** Whole UTC days until the scheduled deletion, never negative (DeletionRequest#days_until_deletion). */
@@ -243,7 +243,7 @@ function parseId(id: string): number | null {
 export async function findDeletionRequest(d1: D1Database, id: string): Promise<AdminDeletionJson> {
   const n = parseId(id);
   const row = n === null ? null : await d1.prepare(`${ADMIN_SELECT} WHERE d.id = ?`).bind(n).first<AdminListRow>();
-  if (!row) throw new ApiError(404, "Deletion request not found");
+  if (!row) throw new AppError("not_found", "Deletion request not found");
   return adminDeletionJson(row);
 }
 
@@ -261,14 +261,14 @@ export function scheduleDateText(iso: string): string {
  */
 async function transition(d1: D1Database, id: string, sql: string, params: unknown[], refusal: string): Promise<AdminDeletionJson> {
   const n = parseId(id);
-  if (n === null) throw new ApiError(404, "Deletion request not found");
+  if (n === null) throw new AppError("not_found", "Deletion request not found");
   const updated = await d1
     .prepare(sql)
     .bind(n, ...params)
     .first<{ id: number }>();
   if (!updated) {
     const exists = await d1.prepare("SELECT id FROM deletion_requests WHERE id = ?").bind(n).first();
-    throw exists ? new ApiError(422, refusal) : new ApiError(404, "Deletion request not found");
+    throw exists ? new AppError("invalid_parameter", refusal) : new AppError("not_found", "Deletion request not found");
   }
   return findDeletionRequest(d1, String(n));
 }

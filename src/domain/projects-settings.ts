@@ -9,7 +9,7 @@
 //   - rotating the API key: every key of the user is replaced by one new key.
 import { durations } from "./durations/query";
 import { newUserApiKey, sha256Hex } from "../lib/crypto";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { shortTimeDetailed } from "../lib/format";
 import { isBlank } from "../lib/text";
 import { addDays, isoSeconds, localDate, parseIsoDate, safeTimeZone, startOfLocalDay } from "../lib/time";
@@ -121,7 +121,7 @@ export function projectsWindow(q: ProjectsQuery, timezone: string, now: number):
       break;
     case "custom": {
       for (const [name, v] of [["from", from], ["to", to]] as const) {
-        if (v !== null && !parseIsoDate(v)) throw new ApiError(422, `Invalid ${name}: expected YYYY-MM-DD`);
+        if (v !== null && !parseIsoDate(v)) throw new AppError("invalid_parameter", `Invalid ${name}: expected YYYY-MM-DD`);
       }
       range = { start: from ? start(from) : 0, end: to ? after(to) : QUERY_TIME_LIMIT };
       break;
@@ -163,8 +163,8 @@ export async function findMapping(d1: D1Database, userId: number, projectName: s
 
 /** A project name from the path: non-blank (Hackatime: "Project name can't be blank"). */
 export function projectNameParam(raw: string): string {
-  if (isBlank(raw)) throw new ApiError(422, "Project name can't be blank");
-  if (raw.length > 1000) throw new ApiError(422, "Project name is too long");
+  if (isBlank(raw)) throw new AppError("invalid_parameter", "Project name can't be blank");
+  if (raw.length > 1000) throw new AppError("invalid_parameter", "Project name is too long");
   return raw;
 }
 
@@ -173,9 +173,9 @@ export function projectNameParam(raw: string): string {
  * clears the mapping's URL, as Hackatime allows. Anything else is 422.
  */
 export function validateRepoUrl(value: unknown): string | null {
-  if (value === undefined) throw new ApiError(422, "Repo url is required");
+  if (value === undefined) throw new AppError("invalid_parameter", "Repo url is required");
   if (value === null || (typeof value === "string" && value.trim() === "")) return null;
-  if (typeof value !== "string") throw new ApiError(422, "Repo url must be a string");
+  if (typeof value !== "string") throw new AppError("invalid_parameter", "Repo url must be a string");
   const url = value.trim();
   let parsed: URL | null = null;
   try {
@@ -184,7 +184,7 @@ export function validateRepoUrl(value: unknown): string | null {
     parsed = null;
   }
   if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname || /\s/.test(url) || url.length > 2048 || parsed.username || parsed.password) {
-    throw new ApiError(422, "Repo url must be a valid http(s) URL");
+    throw new AppError("invalid_parameter", "Repo url must be a valid http(s) URL");
   }
   return url;
 }

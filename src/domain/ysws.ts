@@ -3,7 +3,7 @@
 // stamps heartbeats.ysws_program on a user's live heartbeats in a time range (optionally one
 // project), unless any of them is already claimed by a program.
 import { parseRailsTime } from "../lib/dates";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
 
 /**
@@ -105,18 +105,18 @@ function parseProgram(v: unknown): number | null {
 function parseTime(v: unknown, name: string): number {
   if (typeof v === "number" && Number.isFinite(v)) return v;
   const t = typeof v === "string" ? (/^\d{9,10}(\.\d+)?$/.test(v.trim()) ? Number(v.trim()) : parseRailsTime(v)) : null;
-  if (t === null) throw new ApiError(400, `Invalid ${name} value`);
+  if (t === null) throw new AppError("bad_request", `Invalid ${name} value`);
   return t;
 }
 
 /** Hackatime's validate_params: 400 "Missing required parameters: …", 400 "Invalid program_id value". */
 export function parseClaim(p: Params): ClaimRequest {
   const missing = ["start_time", "end_time", "user_id", "program_id"].filter((k) => blank(p[k]));
-  if (missing.length) throw new ApiError(400, `Missing required parameters: ${missing.join(", ")}`);
+  if (missing.length) throw new AppError("bad_request", `Missing required parameters: ${missing.join(", ")}`);
   const programId = parseProgram(p.program_id);
-  if (programId === null) throw new ApiError(400, "Invalid program_id value");
+  if (programId === null) throw new AppError("bad_request", "Invalid program_id value");
   const user = p.user_id;
-  if (typeof user !== "string" && typeof user !== "number") throw new ApiError(400, "Invalid user_id value");
+  if (typeof user !== "string" && typeof user !== "number") throw new AppError("bad_request", "Invalid user_id value");
   return {
     programId,
     userIdentifier: String(user).trim(),
@@ -126,24 +126,22 @@ export function parseClaim(p: Params): ClaimRequest {
   };
 }
 
-export type ClaimOutcome =
-  | { ok: true; claimed: number }
-  | { ok: false; conflicts: Array<[number, string]>; conflictCount: number };
 
 /**
  * The user's live heartbeats with start ≤ time ≤ end (and the project, if given). If any is
  * claimed (ysws_program other than 0), nothing changes and the claimed ones are reported;
  * otherwise all are stamped. One D1 batch (a transaction): the check and the update see the
- * same rows. Every statement has a fixed, small number of parameters.
+ * same rows. Every statement has a fixed, small number of parameters. Returns how many were
+ * claimed; a conflict throws (conflict, with the claimed ids and their programs).
  */
-export async function claimHeartbeats(d1: D1Database, claim: ClaimRequest): Promise<ClaimOutcome> {
+export async function claimHeartbeats(d1: D1Database, claim: ClaimRequest): Promise<number> {
   // Hackatime: User.find_by(id:) || User.find_by(slack_uid:); no user → nothing matches.
   const id = /^\d{1,15}$/.test(claim.userIdentifier) ? Number(claim.userIdentifier) : null;
   const user = await d1
     .prepare("SELECT id FROM users WHERE id = ?1 OR slack_uid = ?2 ORDER BY id = ?1 DESC LIMIT 1")
     .bind(id, claim.userIdentifier)
     .first<{ id: number }>();
-  if (!user) return { ok: true, claimed: 0 };
+  if (!user) return 0;
   const scope = `user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time <= ?3 AND (?4 IS NULL OR project = ?4)`;
   const args = [user.id, claim.start, claim.end, claim.project] as const;
   const [count, listed, update] = await d1.batch([
@@ -159,7 +157,7 @@ export async function claimHeartbeats(d1: D1Database, claim: ClaimRequest): Prom
   const conflictCount = (count.results[0] as { n: number }).n;
   if (conflictCount > 0) {
     const conflicts = (listed.results as Array<{ id: number; ysws_program: number }>).map((r): [number, string] => [r.id, yswsProgramName(r.ysws_program)]);
-    return { ok: false, conflicts, conflictCount };
+    throw new AppError("conflict", "Some heartbeats are already claimed", { conflicts, conflict_count: conflictCount });
   }
-  return { ok: true, claimed: update.meta.changes ?? 0 };
+  return update.meta.changes ?? 0;
 }

@@ -2,7 +2,7 @@
 // heartbeat. Hackatime serves these to OAuth tokens only; we accept the user API key (Bearer,
 // Basic or ?api_key, docs/architecture.md "Decisions"). Restricted users (red trust or an active deletion)
 // get 401 {"error":"Unauthorized"} everywhere except /me, which refuses only an active deletion.
-import { accountRestricted } from "../auth/failures";
+import { accountRestricted, userKeyRefused } from "../auth/failures";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { userKeyCandidate } from "../auth/credentials";
@@ -12,7 +12,7 @@ import { latestHeartbeat } from "../domain/stats/recent";
 import { streakDays } from "../domain/stats/streak";
 import type { AppEnv } from "../env";
 import { parseDatePart } from "../lib/dates";
-import { ApiError, unauthorized } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
@@ -168,7 +168,7 @@ export const authenticatedRouter = createRouter();
 authenticatedRouter.openapi(meRoute, async (c) => {
   if (c.var.user.deletionActive) throw accountRestricted();
   const me = await profile(c.env.DB, c.var.user.id);
-  if (!me) throw unauthorized();
+  if (!me) throw userKeyRefused("unknown_key"); // the user went between the key check and now
   return c.json(me, 200);
 });
 
@@ -179,7 +179,7 @@ authenticatedRouter.openapi(hoursRoute, async (c) => {
   const date = (value: string | undefined, name: string, fallback: string) => {
     if (isBlank(value)) return fallback;
     const d = parseDatePart(value);
-    if (d === null) throw new ApiError(422, `Invalid ${name}`);
+    if (d === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
     return d;
   };
   const startDate = date(start_date, "start_date", defaults.startDate);
@@ -202,7 +202,7 @@ authenticatedRouter.openapi(apiKeysRoute, async (c) => {
   // Answer with the key this request authenticated with: it is the caller's own and they
   // already hold it. requireUser accepted it, so the same extraction finds it again.
   const token = userKeyCandidate(c.req.header("authorization"), c.req.query("api_key"));
-  if (!token) throw unauthorized();
+  if (!token) throw userKeyRefused("missing");
   return c.json({ token }, 200);
 });
 

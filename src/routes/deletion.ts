@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { requireUser } from "../auth/user";
 import type { AppEnv } from "../env";
 import { cancelDeletionRequest, createDeletionRequest, latestDeletionRequest, userDeletionJson, validateDeletionReason } from "../domain/deletion";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { errorResponse, security } from "../schemas/common";
 
@@ -121,7 +121,7 @@ export const deletionRouter = createRouter();
 
 deletionRouter.openapi(showDeletionRoute, async (c) => {
   const row = await latestDeletionRequest(c.env.DB, c.var.user.id);
-  if (!row) throw new ApiError(404, "No deletion request");
+  if (!row) throw new AppError("not_found", "No deletion request");
   return c.json({ deletion_request: userDeletionJson(row) }, 200);
 });
 

@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireStatsKey } from "../auth/stats";
 import { slackClient } from "../domain/slack/client";
 import { linkSlackAccount } from "../domain/slack/oauth";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { errorResponse } from "../schemas/common";
 
@@ -50,7 +50,7 @@ externalRouter.openapi(slackOauthRoute, async (c) => {
   const json = c.req.valid("json") as z.infer<typeof SlackOauthBody>;
   const form = c.req.valid("form") as z.infer<typeof SlackOauthBody>;
   const token = (json.token ?? form.token ?? "").trim();
-  if (token === "") throw new ApiError(400, "Token is required");
+  if (token === "") throw new AppError("bad_request", "Token is required");
   const result = await linkSlackAccount(c.env.DB, slackClient(c.env.SLACK_API_BASE_URL), token);
   return c.json(result, 200);
 });

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRevocationKey } from "../auth/internal";
 import { revokeToken } from "../domain/revocation";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { errorResponse, security } from "../schemas/common";
 
@@ -31,8 +31,8 @@ export const internalRouter = createRouter();
 
 internalRouter.openapi(revokeRoute, async (c) => {
   const token = c.req.valid("json")?.token?.trim();
-  if (!token) throw new ApiError(400, "token is required");
+  if (!token) throw new AppError("bad_request", "token is required");
   const revoked = await revokeToken(c.env.DB, token);
-  if (!revoked) return c.json({ success: false as const, error: "Token is invalid or already revoked" }, 422);
+  if (!revoked) throw new AppError("invalid_parameter", "Token is invalid or already revoked", { success: false });
   return c.json({ success: true, status: "complete", token_type: revoked.tokenType, owner_email: revoked.ownerEmail, key_name: revoked.keyName }, 200);
 });

@@ -2,7 +2,7 @@
 // latest finished snapshot (domain/leaderboards.ts). Public: credentials are accepted and ignored.
 import { createRoute, z } from "@hono/zod-openapi";
 import { latestLeaderboard, type LeaderboardPeriod } from "../domain/leaderboards";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { errorResponse, security } from "../schemas/common";
 
@@ -56,7 +56,7 @@ export const weeklyLeaderboardRoute = route(
 
 async function serve(env: Env, period: LeaderboardPeriod) {
   const board = await latestLeaderboard(env, period);
-  if (!board) throw new ApiError(503, "Leaderboard is being generated");
+  if (!board) throw new AppError("unavailable", "Leaderboard is being generated");
   return board;
 }
 

@@ -25,7 +25,7 @@ import {
 } from "../domain/stats/recent";
 import { daysAgoStartOfDay, endOfTodayUtc } from "../domain/stats/windows";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { nowSeconds, safeTimeZone } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
@@ -115,7 +115,7 @@ myDataRouter.openapi(myHeartbeatsRoute, async (c) => {
   const time = (value: string | undefined, name: string, fallback: number) => {
     if (value === undefined || value.trim() === "") return fallback;
     const t = parseTimeParam(value);
-    if (t === null) throw new ApiError(422, `Invalid ${name}`);
+    if (t === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
     return t;
   };
   // Defaults: today's bounds in UTC (the app zone), the end inclusive as Rails' end_of_day.
@@ -125,7 +125,7 @@ myDataRouter.openapi(myHeartbeatsRoute, async (c) => {
   let after = null;
   if (query.after !== undefined && query.after !== "") {
     after = decodeCursor(query.after);
-    if (!after) throw new ApiError(422, "Invalid after");
+    if (!after) throw new AppError("invalid_parameter", "Invalid after");
   }
   const limit = query.limit ?? PAGE_DEFAULT_LIMIT;
   const [page, total] = await Promise.all([
@@ -293,12 +293,12 @@ function withQueryKey(c: Context<AppEnv>, path: string): string {
 const fieldName = (name: string) => /^heartbeat_import\[([^\]]+)\]$/.exec(name)?.[1] ?? name;
 
 function refuseRed(c: Context<AppEnv>) {
-  if (c.var.user.trustLevel === TRUST_LEVELS.red) throw new ApiError(403, "You are not allowed to export heartbeats.");
+  if (c.var.user.trustLevel === TRUST_LEVELS.red) throw new AppError("forbidden", "You are not allowed to export heartbeats.");
   if (c.var.user.deletionActive) throw accountRestricted();
 }
 
 /** Reads form fields (and, in multipart, the file part, which starts the upload straight away). */
-async function readImportRequest(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; upload: (StartResult & { total?: number }) | null }> {
+async function readImportRequest(c: Context<AppEnv>): Promise<{ fields: Record<string, string>; upload: StartResult | null }> {
   const fields: Record<string, string> = {};
   for (const k of ["provider", "api_key", "download_url"]) {
     const v = c.req.query(k) ?? c.req.query(`heartbeat_import[${k}]`);
@@ -320,7 +320,7 @@ async function readImportRequest(c: Context<AppEnv>): Promise<{ fields: Record<s
         if (part.filename === null) fields[name] = (await mp.text()).trim();
       }
     } catch (e) {
-      if (e instanceof MultipartError) throw new ApiError(422, e.message);
+      if (e instanceof MultipartError) throw new AppError("invalid_parameter", e.message);
       throw e;
     } finally {
       await mp.close();
@@ -346,15 +346,14 @@ myDataRouter.post(IMPORTS_PATH, noStore, requireUser({ allowRestricted: false })
   if (upload) result = upload;
   else if (fields.provider) {
     const kind = PROVIDERS[fields.provider];
-    if (!kind) throw new ApiError(422, "Unsupported import provider.");
-    if (!fields.api_key) throw new ApiError(422, "An API key for the import provider is required.");
+    if (!kind) throw new AppError("invalid_parameter", "Unsupported import provider.");
+    if (!fields.api_key) throw new AppError("invalid_parameter", "An API key for the import provider is required.");
     result = await startRemote(c.env, user, kind, fields.api_key);
   } else if (fields.download_url) {
     result = await startDownloadLink(c.env, user.id, fields.download_url);
   } else {
-    throw new ApiError(422, "pls select a file to import");
+    throw new AppError("invalid_parameter", "pls select a file to import");
   }
-  if (!result.ok) throw new ApiError(result.status, result.error, result.extra);
   const run = await getUserImport(c.env.DB, user.id, result.id);
   const location = withQueryKey(c, `${IMPORTS_PATH}/${result.id}`);
   return c.json({ import_id: String(result.id), status: serializeImport(run!) }, 202, { Location: location });
@@ -363,7 +362,7 @@ myDataRouter.post(IMPORTS_PATH, noStore, requireUser({ allowRestricted: false })
 myDataRouter.openapi(importStatusRoute, async (c) => {
   const id = c.req.valid("param").id;
   let run = /^\d{1,15}$/.test(id) ? await getUserImport(c.env.DB, c.var.user.id, Number(id)) : null;
-  if (!run) throw new ApiError(404, "Import not found");
+  if (!run) throw new AppError("not_found", "Import not found");
   // Looking at a run that stopped moving re-queues its open slices (a lost message cannot hang it).
   if (await resumeStalled(c.env, run)) run = (await getUserImport(c.env.DB, c.var.user.id, run.id)) ?? run;
   const admin = c.var.user.adminLevel === "superadmin" || c.var.user.adminLevel === "ultraadmin";
@@ -374,7 +373,7 @@ myDataRouter.openapi(importStatusRoute, async (c) => {
 myDataRouter.openapi(createExportRoute, async (c) => {
   refuseRed(c);
   const range = parseExportRange(c.req.valid("query"), nowSeconds());
-  if ("error" in range) throw new ApiError(422, range.error);
+  if ("error" in range) throw new AppError("invalid_parameter", range.error);
   const id = await createExport(c.env.DB, c.var.user.id, range);
   const location = withQueryKey(c, `${EXPORTS_PATH}/${id}`);
   return c.json({ export_id: String(id), url: location }, 302, { Location: location });
@@ -385,7 +384,7 @@ myDataRouter.get(`${EXPORTS_PATH}/:id`, noStore, requireUser(), async (c) => {
   const id = c.req.param("id");
   const user = c.var.user;
   const exp = /^\d{1,15}$/.test(id) ? await getUserExport(c.env.DB, user.id, Number(id)) : null;
-  if (!exp) throw new ApiError(404, "Export not found");
+  if (!exp) throw new AppError("not_found", "Export not found");
   const download = await exportDownload(c.env, { id: user.id, timezone: safeTimeZone(user.timezone) }, exp, nowSeconds());
   return new Response(download.stream, {
     status: 200,

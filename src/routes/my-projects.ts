@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { requireUser } from "../auth/user";
 import { findMapping, mappingJson, myProjects, projectNameParam, projectsWindow, setArchived, setRepoUrl, validateRepoUrl, type MappingRow } from "../domain/projects-settings";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { nowSeconds } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
@@ -182,7 +182,7 @@ myProjectsRouter.openapi(listMyProjectsRoute, async (c) => {
 
 myProjectsRouter.openapi(showMappingRoute, async (c) => {
   const row = await findMapping(c.env.DB, c.var.user.id, c.req.valid("param").project_name);
-  if (!row) throw new ApiError(404, "No mapping for this project");
+  if (!row) throw new AppError("not_found", "No mapping for this project");
   return c.json({ project_repo_mapping: mappingJson(row) }, 200);
 });
 

@@ -2,6 +2,7 @@
 // Slack's signature (its own secret per app), then answered within Slack's 3 s: cheap commands
 // directly, the ones that add up time with a placeholder when slow (the answer follows through
 // response_url, kept alive with executionCtx.waitUntil).
+import { AppError } from "../lib/errors";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { parseSlashCommand, sailorsLogCommand, timeDumpCommand, type CommandContext, type SlashCommand, type SlackMessage } from "../domain/slack/commands";
@@ -66,7 +67,7 @@ async function handleCommand(c: Context<AppEnv>, secret: string | undefined, han
     body,
     now,
   });
-  if (!ok) return c.json({ error: "Invalid Slack signature" }, 401);
+  if (!ok) throw new AppError("unauthorized", "Invalid Slack signature");
   const ctx: CommandContext = { env: c.env, now, waitUntil: (p) => c.executionCtx.waitUntil(p) };
   return c.json(await handler(ctx, parseSlashCommand(body)), 200);
 }

@@ -11,7 +11,7 @@ import { userStats } from "../domain/stats/user-stats";
 import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
 import { displayName, loadProfileSource } from "../domain/users/profile";
 import { parseStrictDate, utcDayStart, yearsAgoRollingOver } from "../lib/dates";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { DAY_SECONDS, nowSeconds, safeTimeZone } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
@@ -109,7 +109,7 @@ statsRouter.openapi(aggregateStatsRoute, async (c) => {
   const parse = (value: string | undefined, name: string, fallback: number) => {
     if (value === undefined || value === "") return fallback;
     const t = parseStrictDate(value);
-    if (t === null) throw new ApiError(422, `Invalid ${name}`);
+    if (t === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
     return t;
   };
   const start = parse(query.start_date, "start_date", utcDayStart(yearsAgoRollingOver(10, now)));
@@ -119,12 +119,12 @@ statsRouter.openapi(aggregateStatsRoute, async (c) => {
   let userId: number | null = null;
   if (query.username) {
     const u = await findUserByIdentifier(c.env.DB, query.username);
-    if (!u) throw new ApiError(404, "User not found");
+    if (!u) throw new AppError("not_found", "User not found");
     userId = u.id;
   }
   if (query.user_email) {
     const row = await getDb(c.env.DB).select({ userId: emailAddresses.userId }).from(emailAddresses).where(eq(emailAddresses.email, query.user_email.toLowerCase())).get();
-    if (!row) throw new ApiError(404, "User not found");
+    if (!row) throw new AppError("not_found", "User not found");
     if (userId !== null && userId !== row.userId) return c.text("0", 200);
     userId = row.userId;
   }

@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { publicSummary, summaryWindow } from "../domain/stats/summaries";
 import { resolveStatsTarget } from "../domain/users/lookup";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
@@ -69,10 +69,10 @@ export const summaryRouter = createRouter();
 summaryRouter.openapi(summaryRoute, async (c) => {
   const q = c.req.valid("query");
   const identifier = q.user_id ?? q.user;
-  if (isBlank(identifier)) throw new ApiError(400, "Missing required parameter: user_id");
+  if (isBlank(identifier)) throw new AppError("bad_request", "Missing required parameter: user_id");
   const target = await resolveStatsTarget(c.env.DB, identifier!, null, "User has disabled public stats");
   const window = summaryWindow(q);
-  if (!window) throw new ApiError(400, "Invalid date range");
+  if (!window) throw new AppError("bad_request", "Invalid date range");
   const summary = await publicSummary(c.env, target.subject, window, isBlank(q.project) ? null : q.project!);
   return c.json({ user_id: q.user ?? null, ...summary }, 200);
 });

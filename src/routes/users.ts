@@ -11,7 +11,7 @@ import { heartbeatSpans, spanProjectFilter } from "../domain/stats/spans";
 import { discoveryWindow, spansWindow, statsWindow } from "../domain/stats/windows";
 import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
+import { AppError, notFound } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
@@ -230,14 +230,14 @@ usersRouter.openapi(lookupEmailRoute, async (c) => {
   const row = await c.env.DB.prepare("SELECT user_id FROM email_addresses WHERE email = ?")
     .bind(email.trim().toLowerCase())
     .first<{ user_id: number }>();
-  if (!row) return c.json({ error: "User not found", email }, 404);
+  if (!row) throw notFound("User not found", { email });
   return c.json({ user_id: row.user_id, email }, 200);
 });
 
 usersRouter.openapi(lookupSlackUidRoute, async (c) => {
   const { slack_uid } = c.req.valid("param");
   const row = await c.env.DB.prepare("SELECT id FROM users WHERE slack_uid = ?").bind(slack_uid).first<{ id: number }>();
-  if (!row) return c.json({ error: "User not found", slack_uid }, 404);
+  if (!row) throw notFound("User not found", { slack_uid });
   return c.json({ user_id: row.id, slack_uid }, 200);
 });
 
@@ -251,7 +251,7 @@ usersRouter.openapi(spansRoute, async (c) => {
 
 usersRouter.openapi(trustFactorRoute, async (c) => {
   const user = await findUserByIdentifier(c.env.DB, c.req.valid("param").username);
-  if (!user) throw new ApiError(404, "User not found");
+  if (!user) throw new AppError("not_found", "User not found");
   return c.json(maskedTrustLevel(user.trustLevel), 200);
 });
 
@@ -263,9 +263,9 @@ usersRouter.openapi(projectsRoute, async (c) => {
 usersRouter.openapi(projectRoute, async (c) => {
   const { username, project_name } = c.req.valid("param");
   const { subject } = await statsTarget(c, username);
-  if (isBlank(project_name)) throw new ApiError(400, "whats the name?");
+  if (isBlank(project_name)) throw new AppError("bad_request", "whats the name?");
   const [row] = await projectDetails(c.env, subject, statsWindow(c.req.valid("query")), { names: [project_name.trim()] });
-  if (!row) throw new ApiError(404, "found nuthin");
+  if (!row) throw new AppError("not_found", "found nuthin");
   return c.json(row, 200);
 });
 

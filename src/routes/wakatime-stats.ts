@@ -1,12 +1,12 @@
 // WakaTime Compatibility, read side: the profile, daily summaries and last-7-days stats that
 // the browser extension and WakaTime dashboards read, and a one-day heartbeat listing
 // (Hackatime issue #1260). The {id} path segment is ignored: the key decides.
+import { userKeyRefused } from "../auth/failures";
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../auth/user";
 import { last7Days, slackUidOf } from "../domain/stats/last-7-days";
 import { dailySummaries, heartbeatsOfDay, parseSummariesQuery } from "../domain/stats/summaries";
 import { userProfile } from "../domain/users/profile";
-import { unauthorized } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { errorResponse, security } from "../schemas/common";
 import { HeartbeatSchema } from "../schemas/heartbeat";
@@ -208,7 +208,7 @@ export const wakatimeStatsRouter = createRouter();
 
 wakatimeStatsRouter.openapi(showUserRoute, async (c) => {
   const profile = await userProfile(c.env.DB, c.var.user.id);
-  if (!profile) throw unauthorized();
+  if (!profile) throw userKeyRefused("unknown_key"); // the user went between the key check and now
   return c.json({ data: profile }, 200);
 });
 

@@ -10,7 +10,7 @@ import { heartbeatJson } from "../domain/heartbeats/serialize";
 import { buildStatusBar } from "../domain/statusbar";
 import { userActivity } from "../durable/stub";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { localDate, nowSeconds } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
@@ -93,7 +93,7 @@ function requestContext(c: Context<AppEnv>) {
 }
 
 function refuseIfDeletionActive(c: Context<AppEnv>) {
-  if (c.var.user.deletionActive) throw new ApiError(403, "Account pending deletion");
+  if (c.var.user.deletionActive) throw new AppError("forbidden", "Account pending deletion");
 }
 
 export const wakatimeRouter = createRouter();
@@ -107,7 +107,8 @@ wakatimeRouter.post("/api/hackatime/v1/users/:id/heartbeats", requireUser(), asy
   refuseIfDeletionActive(c);
   const item = await readSinglePayload(c.req.raw);
   const [outcome] = await ingestHeartbeats(c.env, c.var.user, [item], requestContext(c));
-  return outcome.ok ? c.json(heartbeatJson(outcome.row), 202) : c.json(outcome.error, 422);
+  if (!outcome.ok) throw new AppError("invalid_parameter", outcome.error.error, { type: outcome.error.type });
+  return c.json(heartbeatJson(outcome.row), 202);
 });
 
 wakatimeRouter.post("/api/hackatime/v1/users/:id/heartbeats.bulk", requireUser(), async (c) => {

@@ -2,7 +2,7 @@
 // user, their activity on one calendar day of their own zone, cut into spans wherever two
 // heartbeats are more than 10 minutes apart, and the day's capped-gap total.
 import type { AdminPrincipal } from "../../auth/admin";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { addDays, localDayBounds, nowSeconds, safeTimeZone } from "../../lib/time";
 import { durations } from "../durations/query";
 import { avatarUrl, displayName } from "../users/profile";
@@ -103,7 +103,7 @@ export async function timeline(env: Env, caller: AdminPrincipal, q: TimelineQuer
   const d1 = env.DB;
   const date = q.date === undefined ? new Date(now * 1000).toISOString().slice(0, 10) : calendarDate(q.date, now);
   // The day after must still be a YYYY-MM-DD date.
-  if (!date || date > LAST_TIMELINE_DATE) throw new ApiError(422, "Invalid date format");
+  if (!date || date > LAST_TIMELINE_DATE) throw new AppError("invalid_parameter", "Invalid date format");
 
   let ids = parseUserIds(q.user_ids);
   if (!isBlankParam(q.slack_uids)) {
@@ -176,7 +176,7 @@ export const TIMELINE_SEARCH_LIMIT = 20;
  */
 export async function searchTimelineUsers(d1: D1Database, rawQuery: string | undefined) {
   const term = (rawQuery ?? "").toLowerCase();
-  if (isBlankParam(term)) throw new ApiError(422, "Query parameter is required");
+  if (isBlankParam(term)) throw new AppError("invalid_parameter", "Query parameter is required");
   if (/^\d+$/.test(term) && /^\d{1,15}$/.test(term)) {
     const byId = (await loadProfiles(d1, [Number(term)])).get(Number(term));
     if (byId) return { users: [await userCard(byId)] };

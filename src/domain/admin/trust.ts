@@ -3,7 +3,7 @@
 // and its audit row are written in one D1 batch, and only when the level actually changes.
 import { TRUST_LEVELS, trustLevelName, type TrustLevelName } from "../../auth/levels";
 import type { AdminLevel, UserRow } from "../../db/schema";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { displayName } from "../users/profile";
 import { canChangeTrustOf, isTrustLevel } from "./levels-policy";
 import { findAdminTarget, isBlankParam, loadProfiles } from "./users";
@@ -47,10 +47,10 @@ export interface ConvictResult {
 export async function convict(d1: D1Database, actor: Actor, params: ConvictParams): Promise<ConvictResult> {
   const target: UserRow = await findAdminTarget(d1, params.id ?? params.user_id);
   const reason = asText(params.reason);
-  if (isBlankParam(reason)) throw new ApiError(422, "you cant punish a mortal and not justify your actions");
+  if (isBlankParam(reason)) throw new AppError("invalid_parameter", "you cant punish a mortal and not justify your actions");
   const level = params.trust_level;
-  if (!isTrustLevelName(level)) throw new ApiError(422, "read the docs you idiot");
-  if (!canChangeTrustOf(actor, target, level)) throw new ApiError(403, NO_PERMS);
+  if (!isTrustLevelName(level)) throw new AppError("invalid_parameter", "read the docs you idiot");
+  if (!canChangeTrustOf(actor, target, level)) throw new AppError("forbidden", NO_PERMS);
   const notes = asText(params.notes);
   const value = TRUST_LEVELS[level];
 
@@ -69,7 +69,7 @@ export async function convict(d1: D1Database, actor: Actor, params: ConvictParam
     d1.prepare("SELECT id, trust_level, updated_at FROM users WHERE id = ?").bind(target.id),
   ]);
   const row = current.results[0];
-  if (!row) throw new ApiError(404, "user not found");
+  if (!row) throw new AppError("not_found", "user not found");
 
   const profiles = await loadProfiles(d1, [target.id, actor.id]);
   const targetProfile = profiles.get(target.id);

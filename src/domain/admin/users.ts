@@ -10,7 +10,7 @@ import type { StoredHeartbeat } from "../../db/heartbeats";
 import { getDb } from "../../db/client";
 import { users, type UserRow } from "../../db/schema";
 import { parseRailsTime, utcDayStart, yearsAgo } from "../../lib/dates";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { isBlank } from "../../lib/text";
 import { DAY_SECONDS, isoSeconds, nowSeconds, parseIsoDate, safeTimeZone } from "../../lib/time";
 import { durations } from "../durations/query";
@@ -73,7 +73,7 @@ export function parseTimestamp(raw: string, name: string, boundary: "start" | "e
     const date = calendarDate(s, now);
     if (date) return utcMidnight(date) + (boundary === "end" ? DAY_SECONDS - 1 : 0);
   }
-  throw new ApiError(422, `invalid ${name}`);
+  throw new AppError("invalid_parameter", `invalid ${name}`);
 }
 
 /** Both ends inclusive, epoch seconds. */
@@ -111,10 +111,10 @@ const exclusiveEnd = (inclusiveEnd: number) => Math.min(inclusiveEnd, LATEST_DUR
  * 422 "who?" when blank, 404 "user not found" when unknown.
  */
 export async function findAdminTarget(d1: D1Database, raw: unknown): Promise<UserRow> {
-  if (isBlankParam(raw)) throw new ApiError(422, "who?");
+  if (isBlankParam(raw)) throw new AppError("invalid_parameter", "who?");
   const id = rubyToI(typeof raw === "string" || typeof raw === "number" ? raw : "");
   const row = id > 0 && Number.isSafeInteger(id) ? await getDb(d1).select().from(users).where(eq(users.id, id)).get() : undefined;
-  if (!row) throw new ApiError(404, "user not found");
+  if (!row) throw new AppError("not_found", "user not found");
   return row;
 }
 
@@ -231,11 +231,11 @@ export const MAX_BATCH_IDS = 2000;
 
 /** `ids=1,2,3` (Ruby split/strip/to_i, unique, the first 2000); 422 when blank or empty. */
 export function parseIdList(raw: string | undefined): number[] {
-  if (isBlankParam(raw)) throw new ApiError(422, "ids parameter required");
+  if (isBlankParam(raw)) throw new AppError("invalid_parameter", "ids parameter required");
   const parts = raw!.split(",");
   while (parts.length && parts[parts.length - 1] === "") parts.pop(); // Ruby drops trailing empties
   const ids = [...new Set(parts.map((p) => rubyToI(p.trim())))].slice(0, MAX_BATCH_IDS);
-  if (ids.length === 0) throw new ApiError(422, "no valid ids provided");
+  if (ids.length === 0) throw new AppError("invalid_parameter", "no valid ids provided");
   return ids;
 }
 
@@ -341,7 +341,7 @@ export const HEARTBEAT_VALUE_FIELDS: Readonly<Record<string, string>> = {
 export async function heartbeatValues(d1: D1Database, user: UserRow, q: QueryValues) {
   const field = q.field ?? "";
   const column = Object.prototype.hasOwnProperty.call(HEARTBEAT_VALUE_FIELDS, field) ? HEARTBEAT_VALUE_FIELDS[field] : undefined;
-  if (!column) throw new ApiError(422, "invalid field");
+  if (!column) throw new AppError("invalid_parameter", "invalid field");
   const limit = intParam(q.limit, 5000, 1, 5000);
   const { where, params } = heartbeatWhere(user.id, optionalTimeRange(q));
   const { results } = await d1
@@ -367,7 +367,7 @@ export const USERS_BY_IP_SQL = `SELECT DISTINCT user_id, ip_address, machine, us
 export const USERS_BY_MACHINE_SQL = "SELECT DISTINCT user_id, machine FROM heartbeats WHERE machine = ?1 AND deleted_at IS NULL ORDER BY user_id LIMIT ?2";
 
 export async function usersByIp(d1: D1Database, ip: string | undefined) {
-  if (isBlankParam(ip)) throw new ApiError(422, "bro dont got the ip");
+  if (isBlankParam(ip)) throw new AppError("invalid_parameter", "bro dont got the ip");
   const { results } = await d1
     .prepare(USERS_BY_IP_SQL)
     .bind(ip, LOOKUP_LIMIT)
@@ -376,7 +376,7 @@ export async function usersByIp(d1: D1Database, ip: string | undefined) {
 }
 
 export async function usersByMachine(d1: D1Database, machine: string | undefined) {
-  if (isBlankParam(machine)) throw new ApiError(422, "bro dont got the machine");
+  if (isBlankParam(machine)) throw new AppError("invalid_parameter", "bro dont got the machine");
   const { results } = await d1
     .prepare(USERS_BY_MACHINE_SQL)
     .bind(machine, LOOKUP_LIMIT)
@@ -400,7 +400,7 @@ export async function adminUserStats(env: Env, user: UserRow, q: QueryValues) {
     range = defaultTimeRange(q, now);
   } else {
     const date = isBlankParam(q.date) ? isoDateOf(now) : calendarDate(q.date!, now);
-    if (!date) throw new ApiError(422, "Invalid date.");
+    if (!date) throw new AppError("invalid_parameter", "Invalid date.");
     range = { start: utcMidnight(date), end: utcMidnight(date) + DAY_SECONDS - 1 };
   }
   const limit = intParam(q.limit, 5000, 1, 5000);
@@ -536,9 +536,9 @@ export async function trustLogs(d1: D1Database, userId: number) {
 // ---- lookups by email, fuzzy search ----
 
 export async function userIdByEmail(d1: D1Database, email: unknown) {
-  if (isBlankParam(email) || typeof email !== "string") throw new ApiError(422, "bro dont have a email");
+  if (isBlankParam(email) || typeof email !== "string") throw new AppError("invalid_parameter", "bro dont have a email");
   const row = await d1.prepare("SELECT user_id FROM email_addresses WHERE email = ?").bind(email.trim().toLowerCase()).first<{ user_id: number }>();
-  if (!row) throw new ApiError(404, "email not found");
+  if (!row) throw new AppError("not_found", "email not found");
   return { user_id: row.user_id };
 }
 
@@ -576,7 +576,7 @@ export const FUZZY_SQL = `
   LIMIT ?6`;
 
 export async function fuzzySearch(d1: D1Database, query: unknown) {
-  if (isBlankParam(query) || typeof query !== "string") throw new ApiError(422, "bro dont have a query");
+  if (isBlankParam(query) || typeof query !== "string") throw new AppError("invalid_parameter", "bro dont have a query");
   const term = query.trim();
   const escaped = likeEscape(term);
   const numericId = /^\d{1,15}$/.test(term) ? Number(term) : null;

@@ -3,7 +3,7 @@
 // MAX_BODY_BYTES, counted from Content-Length and again while reading; strict UTF-8; an object
 // or an array, and Hackatime's {"heartbeats":[…]} wrapping. Every refusal here is request-level,
 // {"error": …}, before any heartbeat is looked at.
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { MAX_BODY_BYTES, MAX_BULK_HEARTBEATS } from "./limits";
 
 const NO_DATA = "No data provided...";
@@ -21,23 +21,23 @@ function checkContentType(header: string | null): void {
   const [typePart, ...params] = header.split(";");
   const mediaType = typePart.trim().toLowerCase();
   if (mediaType === "application/x-www-form-urlencoded" || mediaType === "multipart/form-data") {
-    throw new ApiError(
-      415,
+    throw new AppError(
+      "unsupported_media_type",
       `Content-Type ${mediaType} is not accepted: send the heartbeats as a JSON body with Content-Type application/json (curl -d sends form data unless given -H 'Content-Type: application/json')`,
     );
   }
   if (!ACCEPTED_MEDIA_TYPES.has(mediaType)) {
-    throw new ApiError(415, `Content-Type ${shown(mediaType)} is not accepted: send the heartbeats as JSON with Content-Type application/json (text/plain or no Content-Type are accepted too)`);
+    throw new AppError("unsupported_media_type", `Content-Type ${shown(mediaType)} is not accepted: send the heartbeats as JSON with Content-Type application/json (text/plain or no Content-Type are accepted too)`);
   }
   for (const param of params) {
     const [name, value = ""] = param.split("=");
     if (name.trim().toLowerCase() !== "charset") continue;
     const charset = value.trim().replace(/^"|"$/g, "").toLowerCase();
-    if (!UTF8_CHARSETS.has(charset)) throw new ApiError(415, "Only the UTF-8 charset is accepted for heartbeat bodies");
+    if (!UTF8_CHARSETS.has(charset)) throw new AppError("unsupported_media_type", "Only the UTF-8 charset is accepted for heartbeat bodies");
   }
 }
 
-const tooLarge = () => new ApiError(413, `Request body too large (the limit is ${MAX_BODY_BYTES} bytes)`);
+const tooLarge = () => new AppError("payload_too_large", `Request body too large (the limit is ${MAX_BODY_BYTES} bytes)`);
 
 /** The body's bytes, refusing more than MAX_BODY_BYTES whether or not a Content-Length says so. */
 async function readCapped(req: Request): Promise<Uint8Array> {
@@ -73,13 +73,13 @@ async function readJsonBody(req: Request): Promise<unknown> {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new ApiError(400, "Request body is not valid UTF-8");
+    throw new AppError("bad_request", "Request body is not valid UTF-8");
   }
-  if (text.trim() === "") throw new ApiError(400, NO_DATA);
+  if (text.trim() === "") throw new AppError("bad_request", NO_DATA);
   try {
     return JSON.parse(text);
   } catch {
-    throw new ApiError(400, "Malformed JSON in request body");
+    throw new AppError("bad_request", "Malformed JSON in request body");
   }
 }
 
@@ -95,8 +95,8 @@ function unwrap(body: unknown): unknown {
 /** The heartbeats of a bulk request: a non-empty array of at most MAX_BULK_HEARTBEATS items. */
 export async function readBulkPayload(req: Request): Promise<unknown[]> {
   const body = unwrap(await readJsonBody(req));
-  if (!Array.isArray(body) || body.length === 0) throw new ApiError(400, NO_DATA);
-  if (body.length > MAX_BULK_HEARTBEATS) throw new ApiError(400, `Too many heartbeats in a single request (max ${MAX_BULK_HEARTBEATS})`);
+  if (!Array.isArray(body) || body.length === 0) throw new AppError("bad_request", NO_DATA);
+  if (body.length > MAX_BULK_HEARTBEATS) throw new AppError("bad_request", `Too many heartbeats in a single request (max ${MAX_BULK_HEARTBEATS})`);
   return body;
 }
 
@@ -104,6 +104,6 @@ export async function readBulkPayload(req: Request): Promise<unknown[]> {
 export async function readSinglePayload(req: Request): Promise<unknown> {
   const body = unwrap(await readJsonBody(req));
   const item = Array.isArray(body) ? body[0] : body;
-  if (!isObject(item) || Object.keys(item).length === 0) throw new ApiError(400, NO_DATA);
+  if (!isObject(item) || Object.keys(item).length === 0) throw new AppError("bad_request", NO_DATA);
   return item;
 }

@@ -1,5 +1,6 @@
 // Starting imports (the request side) and the remote-dump steps (the queue side). The request
 // only validates and stages; the queue imports slice by slice (slices.ts).
+import { AppError } from "../../lib/errors";
 import { enqueueSlices, remoteMessage, type ImportRemoteMessage } from "./messages";
 import {
   DumpAuthError,
@@ -28,14 +29,11 @@ export const POLL_INTERVAL_SECONDS = 3;
 export const MAX_POLL_SECONDS = 30 * 60;
 const CREDENTIAL_SEQ = -1;
 
-export type StartResult = { ok: true; id: number } | { ok: false; status: 409 | 422 | 429; error: string; extra?: Record<string, unknown> };
+/** A started import run. Refusals throw AppError (conflict, invalid_parameter, rate_limited). */
+export type StartResult = { id: number; total?: number };
 
-const activeError = (activeId: number | null): StartResult => ({
-  ok: false,
-  status: 409,
-  error: "Another import is already in progress.",
-  extra: activeId === null ? {} : { import_id: String(activeId) },
-});
+const anotherImportRunning = (activeId: number | null) =>
+  new AppError("conflict", "Another import is already in progress.", activeId === null ? {} : { import_id: String(activeId) });
 
 /**
  * Stages an uploaded (or downloaded) dump into the run's slices, then moves the run to
@@ -55,17 +53,17 @@ export async function stageAndQueue(env: Env, importId: number, body: ReadableSt
 }
 
 /** An uploaded file (dev_upload): the run is created, the file staged and queued. */
-export async function startUpload(env: Env, userId: number, filename: string | null, body: ReadableStream<Uint8Array>): Promise<StartResult & { total?: number }> {
+export async function startUpload(env: Env, userId: number, filename: string | null, body: ReadableStream<Uint8Array>): Promise<StartResult> {
   const created = await createImport(env.DB, userId, { sourceKind: "dev_upload", state: "queued", filename, message: "Queued import." });
   if (!created.ok) {
     await body.cancel().catch(() => {});
-    return activeError(created.activeId);
+    throw anotherImportRunning(created.activeId);
   }
   try {
     const staged = await stageAndQueue(env, created.id, body);
-    return { ok: true, id: created.id, total: staged.total };
+    return { id: created.id, total: staged.total };
   } catch (e) {
-    if (e instanceof ImportFileError) return { ok: false, status: 422, error: e.message, extra: { import_id: String(created.id) } };
+    if (e instanceof ImportFileError) throw new AppError("invalid_parameter", e.message, { import_id: String(created.id) });
     await failImport(env.DB, created.id, "The file could not be staged.");
     throw e;
   }
@@ -75,29 +73,29 @@ export async function startUpload(env: Env, userId: number, filename: string | n
 export async function startRemote(env: Env, user: { id: number; adminLevel: string }, kind: RemoteKind, apiKey: string): Promise<StartResult> {
   if (user.adminLevel !== "superadmin" && user.adminLevel !== "ultraadmin") {
     const until = await remoteCooldownUntil(env.DB, user.id);
-    if (until) return { ok: false, status: 429, error: "Remote imports are limited to once every 8 minutes.", extra: { cooldown_until: until } };
+    if (until) throw new AppError("rate_limited", "Remote imports are limited to once every 8 minutes.", { cooldown_until: until });
   }
   const created = await createImport(env.DB, user.id, { sourceKind: kind, state: "queued", message: "Queued import." });
-  if (!created.ok) return activeError(created.activeId);
+  if (!created.ok) throw anotherImportRunning(created.activeId);
   await env.DB.prepare(`INSERT INTO heartbeat_import_slices (import_id, seq, body, done_at) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`)
     .bind(created.id, CREDENTIAL_SEQ, JSON.stringify({ api_key: apiKey }))
     .run();
   await env.IMPORTS.send(remoteMessage(created.id, "request"));
-  return { ok: true, id: created.id };
+  return { id: created.id };
 }
 
 /** A WakaTime download link (https://wakatime.s3.amazonaws.com/…): downloaded by the queue. */
 export async function startDownloadLink(env: Env, userId: number, url: string): Promise<StartResult> {
-  if (!url.startsWith(WAKATIME_DOWNLOAD_PREFIX)) return { ok: false, status: 422, error: "Download link must start with https://wakatime.s3.amazonaws.com." };
+  if (!url.startsWith(WAKATIME_DOWNLOAD_PREFIX)) throw new AppError("invalid_parameter", "Download link must start with https://wakatime.s3.amazonaws.com.");
   const created = await createImport(env.DB, userId, {
     sourceKind: "wakatime_download_link",
     state: "downloading_dump",
     message: "Downloading data dump...",
     remoteDumpStatus: "Manual download link received",
   });
-  if (!created.ok) return activeError(created.activeId);
+  if (!created.ok) throw anotherImportRunning(created.activeId);
   await env.IMPORTS.send(remoteMessage(created.id, "download", { download_url: url }));
-  return { ok: true, id: created.id };
+  return { id: created.id };
 }
 
 async function credential(d1: D1Database, importId: number): Promise<string | null> {

@@ -7,7 +7,7 @@
 // UID, else by the profile's email (linking Slack to that account), else created. A new
 // account needs an email (Hackatime: 400 "Email not found"); it gets no API key here (nobody
 // could be shown it: keys are stored hashed) — the user rotates one in via their settings.
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { isValidTimeZone } from "../../lib/time";
 import { SlackApiError, SlackUnavailableError, type SlackClient, type SlackUser } from "./client";
 
@@ -39,8 +39,8 @@ export function usernameCandidates(u: SlackUser): string[] {
 }
 
 function slackFailure(err: unknown, what: string): never {
-  if (err instanceof SlackApiError) throw new ApiError(400, `${what}: ${err.code}`);
-  if (err instanceof SlackUnavailableError) throw new ApiError(502, "Slack is unavailable");
+  if (err instanceof SlackApiError) throw new AppError("bad_request", `${what}: ${err.code}`);
+  if (err instanceof SlackUnavailableError) throw new AppError("upstream_failed", "Slack is unavailable");
   throw err;
 }
 
@@ -51,10 +51,10 @@ export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token
   try {
     slackUid = (await slack.authTest(token)).user_id;
   } catch (err) {
-    if (err instanceof SlackApiError) throw new ApiError(400, "Invalid Slack token");
+    if (err instanceof SlackApiError) throw new AppError("bad_request", "Invalid Slack token");
     slackFailure(err, "Invalid Slack token");
   }
-  if (!slackUid) throw new ApiError(400, "User ID not found");
+  if (!slackUid) throw new AppError("bad_request", "User ID not found");
 
   const existing = await d1.prepare("SELECT id FROM users WHERE slack_uid = ?").bind(slackUid).first<UserIdRow>();
   let profile: SlackUser | null = null;
@@ -74,7 +74,7 @@ export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token
   }
   let created = false;
   if (userId === null) {
-    if (!email) throw new ApiError(400, "Email not found");
+    if (!email) throw new AppError("bad_request", "Email not found");
     userId = await createSlackUser(d1, profile!);
     created = true;
   }
@@ -99,7 +99,7 @@ export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token
     .prepare("SELECT u.username, (SELECT e.email FROM email_addresses e WHERE e.user_id = u.id ORDER BY e.id LIMIT 1) AS email FROM users u WHERE u.id = ?")
     .bind(userId)
     .first<{ username: string; email: string | null }>();
-  if (!row) throw new ApiError(500, "Account vanished");
+  if (!row) throw new AppError("internal", "Account vanished");
   return { user_id: userId, username: row.username, email: row.email, created };
 }
 
@@ -111,5 +111,5 @@ async function createSlackUser(d1: D1Database, u: SlackUser): Promise<number> {
     const row = await d1.prepare("SELECT id FROM users WHERE slack_uid = ?").bind(u.id).first<UserIdRow>();
     if (row) return row.id;
   }
-  throw new ApiError(409, "Could not choose a username for this Slack account");
+  throw new AppError("conflict", "Could not choose a username for this Slack account");
 }

@@ -8,7 +8,7 @@
 // Days are handled as day numbers (lib/time: days since 1970-01-01 on the proleptic Gregorian
 // calendar), so any four-digit year is safe to compute with.
 import { parseDay, parseLooseDateTime } from "../../lib/dates";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { decimalHours, digitalHms, shortTimeDetailed } from "../../lib/format";
 import { isBlank } from "../../lib/text";
 import {
@@ -67,11 +67,11 @@ export interface SummariesRequest {
 export function parseSummariesQuery(q: SummariesQuery, userTimezone: string): SummariesRequest {
   const startDay = parseDay(q.start);
   const endDay = parseDay(q.end);
-  if (startDay === null || endDay === null) throw new ApiError(400, "start and end must be valid dates in YYYY-MM-DD format");
-  if (endDay < startDay) throw new ApiError(400, "end must not be before start");
-  if (endDay - startDay >= MAX_SUMMARY_DAYS) throw new ApiError(400, `date range cannot exceed ${MAX_SUMMARY_DAYS} days`);
+  if (startDay === null || endDay === null) throw new AppError("bad_request", "start and end must be valid dates in YYYY-MM-DD format");
+  if (endDay < startDay) throw new AppError("bad_request", "end must not be before start");
+  if (endDay - startDay >= MAX_SUMMARY_DAYS) throw new AppError("bad_request", `date range cannot exceed ${MAX_SUMMARY_DAYS} days`);
   const timezone = isBlank(q.timezone) ? userTimezone : q.timezone!;
-  if (!isKnownTimeZone(timezone)) throw new ApiError(400, "Invalid timezone");
+  if (!isKnownTimeZone(timezone)) throw new AppError("bad_request", "Invalid timezone");
   return { startDay, endDay, timezone, project: isBlank(q.project) ? null : q.project! };
 }
 
@@ -232,7 +232,7 @@ export async function dailySummaries(d1: D1Database, userId: number, req: Summar
 /** One local day of the user's heartbeats, in (time, id) order: bounded by the day. */
 export async function heartbeatsOfDay(d1: D1Database, userId: number, date: string | undefined, timezone: string) {
   const day = parseDay(date);
-  if (day === null) throw new ApiError(400, "date must be a valid date in YYYY-MM-DD format");
+  if (day === null) throw new AppError("bad_request", "date must be a valid date in YYYY-MM-DD format");
   const start = startOfLocalDayNumber(day, timezone);
   const end = startOfLocalDayNumber(day + 1, timezone);
   const { results } = await d1

@@ -3,7 +3,7 @@
 import { maskedTrustLevel } from "../../auth/levels";
 import type { UserRow } from "../../db/schema";
 import { parseUtcDateTime, utcDayStart, yearsAgoRollingOver } from "../../lib/dates";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
 import { DAY_SECONDS, isoSeconds, nowSeconds } from "../../lib/time";
 import type { GroupDimension } from "../durations/dimensions";
@@ -47,7 +47,7 @@ const truthy = (v: string | undefined) => v === "true" || v === "1";
 function parseBound(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === "") return fallback;
   const t = parseUtcDateTime(value);
-  if (t === null) throw new ApiError(422, `Invalid ${name}`);
+  if (t === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
   return t;
 }
 

@@ -2,7 +2,7 @@
 // §6.5), all in UTC (the app zone). Values are read with lib/dates' parseRailsTime (Rails'
 // `Time.zone.parse`). Every window is inclusive at both ends, as Rails' `where(time: start..end)`.
 import { daysAgoStartOfDay, endOfTodayUtc, parseRailsTime, yearsAgo } from "../../lib/dates";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { isBlank } from "../../lib/text";
 import { nowSeconds } from "../../lib/time";
 
@@ -26,7 +26,7 @@ export function strictTimeParam(query: QueryValues, name: string, fallback: numb
   const raw = query[name];
   if (isBlank(raw)) return fallback;
   const parsed = parseRailsTime(raw, now);
-  if (parsed === null) throw new ApiError(422, `Invalid ${name}`);
+  if (parsed === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
   return parsed;
 }
 

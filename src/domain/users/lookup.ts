@@ -6,7 +6,7 @@ import type { AuthUser } from "../../auth/user";
 import { isRestricted } from "../../auth/user";
 import { getDb } from "../../db/client";
 import { users, type UserRow } from "../../db/schema";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { safeTimeZone } from "../../lib/time";
 
 export async function findUserByIdentifier(d1: D1Database, identifier: string): Promise<UserRow | null> {
@@ -40,8 +40,8 @@ export async function resolveStatsTarget(
 ): Promise<StatsTarget> {
   const owner = caller && !isRestricted(caller) ? caller : null;
   const user = identifier === "my" ? (owner ? await findUserByIdentifier(d1, String(owner.id)) : null) : await findUserByIdentifier(d1, identifier);
-  if (!user) throw new ApiError(404, "User not found");
+  if (!user) throw new AppError("not_found", "User not found");
   const isOwner = owner?.id === user.id;
-  if (!user.allowPublicStatsLookup && !isOwner) throw new ApiError(403, privateMessage);
+  if (!user.allowPublicStatsLookup && !isOwner) throw new AppError("forbidden", privateMessage);
   return { user, isOwner, subject: { id: user.id, timezone: safeTimeZone(user.timezone) } };
 }

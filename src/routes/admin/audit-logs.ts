@@ -4,7 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/admin";
 import { trustLevelName } from "../../auth/levels";
 import { adminSummary, parseId, pickUser, searchIdentity, userSummary, userSummaryColumns } from "../../domain/admin/serializers";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { isBlank } from "../../lib/text";
 import { errorResponse, security } from "../../schemas/common";
@@ -147,13 +147,13 @@ adminAuditLogsRouter.openapi(listAuditLogsRoute, async (c) => {
   const params: Array<string | number> = [];
   if (!isBlank(query.user_id)) {
     const id = await userExists(c.env.DB, query.user_id!.trim());
-    if (id === null) throw new ApiError(404, "User not found");
+    if (id === null) throw new AppError("not_found", "User not found");
     where.push("l.user_id = ?");
     params.push(id);
   }
   if (!isBlank(query.admin_id)) {
     const id = await userExists(c.env.DB, query.admin_id!.trim());
-    if (id === null) throw new ApiError(404, "Admin not found");
+    if (id === null) throw new AppError("not_found", "Admin not found");
     where.push("l.changed_by_id = ?");
     params.push(id);
   }
@@ -183,7 +183,7 @@ adminAuditLogsRouter.openapi(listAuditLogsRoute, async (c) => {
 adminAuditLogsRouter.openapi(showAuditLogRoute, async (c) => {
   const id = parseId(c.req.valid("param").id);
   const row = id === null ? null : await c.env.DB.prepare(`${LOG_SELECT} WHERE l.id = ?`).bind(id).first<LogRow>();
-  if (!row) throw new ApiError(404, "Audit log not found");
+  if (!row) throw new AppError("not_found", "Audit log not found");
   const base = logJson(row);
   const subject = pickUser(row, "u_")!;
   return c.json({ ...base, user: { ...base.user, current_trust_level: trustLevelName(subject.trust_level) }, updated_at: row.updated_at }, 200);

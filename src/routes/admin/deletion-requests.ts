@@ -7,7 +7,7 @@ import { createRouter } from "../../lib/router";
 import { errorResponse, security } from "../../schemas/common";
 
 const tags = ["Admin Resources"];
-const superadminOnly = () => requireAdmin("superadmin", { status: 401, message: "lmao no perms" });
+const superadminOnly = () => requireAdmin("superadmin", { code: "level_too_low_hidden", message: "lmao no perms" });
 
 const UserBrief = z.object({ id: z.number().int(), username: z.string(), display_name: z.string() });
 const DeletionRequestSchema = z

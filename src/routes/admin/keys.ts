@@ -8,7 +8,7 @@ import { atLeast } from "../../auth/levels";
 import { adminSummary, parseId, pickUser, userSummaryColumns } from "../../domain/admin/serializers";
 import { ADMIN_KEY_PREVIEW_LENGTH } from "../../domain/users/provision";
 import { newAdminApiKey, sha256Hex, toHex } from "../../lib/crypto";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { isBlank } from "../../lib/text";
 import { errorResponse, security } from "../../schemas/common";
@@ -200,15 +200,15 @@ adminKeysRouter.openapi(
 adminKeysRouter.openapi(showAdminApiKeyRoute, async (c) => {
   const admin = c.get("admin");
   const row = await findKey(c.env.DB, c.req.valid("param").id);
-  if (!row || (row.user_id !== admin.userId && !managesAllKeys(admin))) throw new ApiError(404, "Admin API key not found");
+  if (!row || (row.user_id !== admin.userId && !managesAllKeys(admin))) throw new AppError("not_found", "Admin API key not found");
   return c.json(keyJson(row), 200);
 });
 
 adminKeysRouter.openapi(revokeAdminApiKeyRoute, async (c) => {
   const admin = c.get("admin");
   const row = await findKey(c.env.DB, c.req.valid("param").id);
-  if (!row) throw new ApiError(404, "Admin API key not found");
-  if (row.user_id !== admin.userId && !managesAllKeys(admin)) throw new ApiError(403, "You can only revoke your own admin API keys");
+  if (!row) throw new AppError("not_found", "Admin API key not found");
+  if (row.user_id !== admin.userId && !managesAllKeys(admin)) throw new AppError("forbidden", "You can only revoke your own admin API keys");
   // Revoking twice changes nothing: the first revocation's time and name stay.
   const suffix = toHex(crypto.getRandomValues(new Uint8Array(8)));
   await c.env.DB.prepare(

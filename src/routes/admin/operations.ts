@@ -5,7 +5,7 @@ import { requireAdmin } from "../../auth/admin";
 import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
 import { rebuildMessage } from "../../queues/rebuild-aggregates";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { errorResponse, security } from "../../schemas/common";
 
@@ -36,7 +36,7 @@ operationsRouter.openapi(rebuildAggregatesRoute, async (c) => {
     await c.env.IMPORTS.send(rebuildMessage(body.user_id));
     return c.json({ queued: 1 }, 202);
   }
-  if (!body.all) throw new ApiError(422, "give user_id or all: true");
+  if (!body.all) throw new AppError("invalid_parameter", "give user_id or all: true");
   // Page through users by id; one queue batch (≤ 100 messages) per page.
   const db = getDb(c.env.DB);
   let after = 0;

@@ -6,12 +6,12 @@ import { requireAdmin } from "../../auth/admin";
 import { adminLevelChangeDenial, isAdminLevel } from "../../domain/admin/levels-policy";
 import { parseId, searchIdentity, userSummaryColumns, type UserSummarySource } from "../../domain/admin/serializers";
 import { displayName } from "../../domain/users/profile";
-import { ApiError } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { errorResponse, security } from "../../schemas/common";
 
 const tags = ["Admin Resources"];
-const superadminOnly = requireAdmin("superadmin", { status: 401, message: "lmao no perms" });
+const superadminOnly = requireAdmin("superadmin", { code: "level_too_low_hidden", message: "lmao no perms" });
 
 // ---- schemas ----
 
@@ -139,11 +139,11 @@ adminPermissionsRouter.openapi(
     const admin = c.get("admin");
     const id = parseId(c.req.valid("param").id);
     const target = id === null ? null : await c.env.DB.prepare(`${PERMISSION_SELECT} WHERE u.id = ?`).bind(id).first<PermissionRow>();
-    if (!target) throw new ApiError(404, "User not found");
+    if (!target) throw new AppError("not_found", "User not found");
     const newLevel = c.req.valid("json")?.admin_level;
-    if (!isAdminLevel(newLevel)) throw new ApiError(422, "Invalid admin level");
+    if (!isAdminLevel(newLevel)) throw new AppError("invalid_parameter", "Invalid admin level");
     const denial = adminLevelChangeDenial({ id: admin.userId, adminLevel: admin.adminLevel }, { id: target.id, adminLevel: target.admin_level }, newLevel);
-    if (denial) throw new ApiError(403, denial);
+    if (denial) throw new AppError("forbidden", denial);
     const previous = target.admin_level;
     let updatedAt = target.updated_at;
     if (previous !== newLevel) {
@@ -153,7 +153,7 @@ adminPermissionsRouter.openapi(
       )
         .bind(newLevel, target.id, previous)
         .first<{ updated_at: string }>();
-      if (!changed) throw new ApiError(409, "The user's admin level changed meanwhile; try again.");
+      if (!changed) throw new AppError("conflict", "The user's admin level changed meanwhile; try again.");
       updatedAt = changed.updated_at;
     }
     const name = displayName(target);
