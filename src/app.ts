@@ -30,8 +30,11 @@ import { apiDocsRouter } from "./web/api-docs";
 export function buildApp() {
   const app = createRouter();
 
+  // The request id ties a response to its log lines (handleError logs unexpected errors with it).
   app.use("*", async (c, next) => {
-    c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
+    const id = c.req.header("cf-ray") ?? crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
     await next();
   });
 

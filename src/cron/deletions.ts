@@ -1,6 +1,7 @@
 // Daily at 02:00 UTC (ProcessAccountDeletionsJob): approved deletion requests whose
 // scheduled_deletion_at has passed are anonymised and marked completed. Work per run is
 // bounded (users and heartbeat rows); what does not fit stays approved for the next run.
+import { log } from "../lib/log";
 import { anonymizeUser, dueDeletionRequests, markDeletionCompleted } from "../domain/deletion";
 import type { CronJob } from "./types";
 
@@ -39,12 +40,12 @@ export async function runDueDeletions(env: Env, nowMs: number, limits: DeletionR
       }
       await markDeletionCompleted(env.DB, request.id);
       result.completed.push(request.id);
-      console.info(JSON.stringify({ level: "info", message: "account deleted", deletion_request_id: request.id, user_id: request.user_id, heartbeats: outcome.heartbeatsDeleted }));
+      log.info("account deleted", { deletion_request_id: request.id, user_id: request.user_id, heartbeats: outcome.heartbeatsDeleted });
     } catch (err) {
       // One account failing does not hold up the others; it stays approved and is retried tomorrow.
       result.failed.push(request.id);
       errors.push(err);
-      console.error(JSON.stringify({ level: "error", message: "account deletion failed", deletion_request_id: request.id, user_id: request.user_id, error: String(err) }));
+      log.error("account deletion failed", { deletion_request_id: request.id, user_id: request.user_id, error: String(err) });
     }
   }
   if (errors.length) throw new AggregateError(errors, `${errors.length} account deletion(s) failed`);

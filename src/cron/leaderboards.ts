@@ -3,6 +3,7 @@
 // and date is in progress) and fans it out to the queue, then prunes superseded snapshots.
 // Both steps are bounded: ≤ 10 000 candidates per fan-out step, ≤ 50 000 pruned rows.
 import { pruneBoards, startBuild, type LeaderboardPeriod } from "../domain/leaderboards";
+import { log } from "../lib/log";
 import type { CronJob } from "./types";
 
 const build =
@@ -10,17 +11,7 @@ const build =
   async (env, controller) => {
     const started = await startBuild(env, period, controller.scheduledTime / 1000);
     const pruned = await pruneBoards(env, period);
-    console.log(
-      JSON.stringify({
-        level: "info",
-        message: "leaderboard cron",
-        period,
-        leaderboard_id: started?.id ?? null,
-        pages: started?.pages ?? 0,
-        more: started?.more ?? false,
-        pruned_boards: pruned.boards,
-      }),
-    );
+    log.debug("leaderboard cron", { period, leaderboard_id: started?.id ?? null, pages: started?.pages ?? 0, more: started?.more ?? false, pruned_boards: pruned.boards });
   };
 
 /** Cron expression → jobs. */

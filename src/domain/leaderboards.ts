@@ -23,6 +23,7 @@
 // run makes a new snapshot (so readers never see a half-built board); once a newer snapshot
 // of the same (period, date) is finished the older one is pruned, a bounded number of rows per
 // cron run. Every date's last snapshot is kept.
+import { log } from "../lib/log";
 import { userActivity } from "../durable/stub";
 import { isoSeconds, safeTimeZone } from "../lib/time";
 import { LEADERBOARD, microsToSeconds } from "./durations/dimensions";
@@ -130,7 +131,7 @@ export async function startBuild(env: Env, period: LeaderboardPeriod, now: numbe
     .bind(period, w.startDate, w.start, w.end, `-${BUILD_STALE_SECONDS} seconds`)
     .first<{ id: number }>();
   if (!row) {
-    console.log(JSON.stringify({ level: "info", message: "leaderboard build already in progress", period, start_date: w.startDate }));
+    log.info("leaderboard build already in progress", { period, start_date: w.startDate });
     return null;
   }
   const step = await fanOutStep(env, row.id, w.days, 0);

@@ -2,6 +2,7 @@
 // a code says what went wrong, never an HTTP status. ERROR_STATUS is the one table from codes
 // to statuses, and handleError writes the spec's Error body, {"error": message}, plus extra
 // fields where Hackatime adds them ({"error","type"} on heartbeat ingest, {"error","email"} …).
+import { log } from "./log";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -61,6 +62,6 @@ export function handleError(err: Error, c: Context): Response {
     return c.json(errorBody(err.message || res.statusText || "Bad Request"), err.status as ContentfulStatusCode);
   }
   // Unexpected: log with the request id (never request headers: they carry keys), answer opaquely.
-  console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), message: String(err?.message ?? err), stack: err?.stack }));
+  log.error("unhandled error", { requestId: c.get("requestId"), error: String(err?.message ?? err), stack: err?.stack });
   return c.json(errorBody("Internal Server Error"), 500);
 }

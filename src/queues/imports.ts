@@ -1,5 +1,6 @@
 // Heartbeat imports through the queue (domain/imports): one message per staged slice, and the
 // remote-dump steps. A message that reaches the dead-letter queue fails its run.
+import { log } from "../lib/log";
 import { IMPORT_REMOTE, IMPORT_SLICE, type ImportRemoteMessage } from "../domain/imports/messages";
 import { failImport } from "../domain/imports/runs";
 import { importSlice } from "../domain/imports/slices";
@@ -12,7 +13,7 @@ const slice: QueueHandler = async (body, env, meta) => {
   if (!Number.isSafeInteger(importId) || !Number.isSafeInteger(seq)) return;
   if (meta.deadLettered) {
     const failed = await failImport(env.DB, importId, `Part ${seq + 1} of the file could not be imported after several attempts.`);
-    if (failed) console.error(JSON.stringify({ level: "error", message: "import slice dead-lettered", import_id: importId, seq }));
+    if (failed) log.error("import slice dead-lettered", { import_id: importId, seq });
     return;
   }
   await importSlice(env, importId, seq);

@@ -2,6 +2,7 @@
 // kind has one handler. Failures retry with exponential backoff; after max_retries the
 // platform moves the message to the dead-letter queue, whose handler sees deadLettered=true.
 
+import { log } from "../lib/log";
 import { importQueueHandlers } from "./imports";
 import { leaderboardQueueHandlers } from "./leaderboard-pages";
 import { REBUILD_AGGREGATES, rebuildAggregates } from "./rebuild-aggregates";
@@ -24,7 +25,7 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): 
     (batch.messages as readonly Message<QueueMessage>[]).map(async (message) => {
       const handler = handlers.get(message.body?.kind);
       if (!handler) {
-        console.warn(JSON.stringify({ level: "warn", queue: batch.queue, message: "no handler for message kind", kind: message.body?.kind }));
+        log.warn("no handler for message kind", { queue: batch.queue, kind: message.body?.kind });
         message.ack();
         return;
       }
@@ -32,7 +33,7 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Env): 
         await handler(message.body, env, { deadLettered, attempts: message.attempts });
         message.ack();
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", queue: batch.queue, kind: message.body.kind, attempts: message.attempts, message: String(err) }));
+        log.error("queue message failed", { queue: batch.queue, kind: message.body.kind, attempts: message.attempts, error: String(err) });
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
     }),

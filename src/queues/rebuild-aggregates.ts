@@ -1,4 +1,5 @@
 // Operator repair: rebuild one user's UserActivity projection from their D1 heartbeats.
+import { log } from "../lib/log";
 import { eq } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { users } from "../db/schema";
@@ -18,7 +19,7 @@ export async function rebuildUser(env: Env, userId: number): Promise<{ heartbeat
 
 export const rebuildAggregates: QueueHandler = async (body, env, meta) => {
   if (meta.deadLettered) {
-    console.error(JSON.stringify({ level: "error", message: "aggregate rebuild gave up", user_id: body.user_id }));
+    log.error("aggregate rebuild gave up", { user_id: body.user_id });
     return;
   }
   await rebuildUser(env, Number(body.user_id));

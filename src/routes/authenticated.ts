@@ -3,30 +3,25 @@
 // Basic or ?api_key, docs/architecture.md "Decisions"). Restricted users (red trust or an active deletion)
 // get 401 {"error":"Unauthorized"} everywhere except /me, which refuses only an active deletion.
 import { accountRestricted, userKeyRefused } from "../auth/failures";
-import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import { z } from "@hono/zod-openapi";
 import { userKeyCandidate } from "../auth/credentials";
-import { requireUser } from "../auth/user";
 import { authenticatedProjects, defaultHoursRange, hoursBetween, profile } from "../domain/stats/authenticated";
 import { latestHeartbeat } from "../domain/stats/recent";
 import { streakDays } from "../domain/stats/streak";
-import type { AppEnv } from "../env";
 import { parseDatePart } from "../lib/dates";
 import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { isBlank } from "../lib/text";
-import { errorResponse, security } from "../schemas/common";
+import { errorResponse } from "../schemas/common";
+import { jsonResponse, queryParam } from "../schemas/params";
+import { userRoute } from "./factories";
 
 const tags = ["Authenticated"];
 
-/** The caller's own data: never cached by intermediaries (api_keys answers a secret). */
-const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.header("Cache-Control", "no-store");
-  await next();
-};
-const unrestricted = () => [noStore, requireUser({ allowRestricted: false })];
-const json = <T extends z.ZodType>(schema: T, description = "successful") => ({ description, content: { "application/json": { schema } } });
-const q = (description: string, example?: string) => z.string().optional().openapi({ description, example });
+// The caller's own data: never cached by intermediaries (api_keys answers a secret).
+const unrestricted = { allowRestricted: false, noStore: true };
+const json = jsonResponse;
+const q = queryParam;
 
 const MeSchema = z
   .object({
@@ -80,88 +75,94 @@ const LatestHeartbeatSchema = z
   .openapi("AuthenticatedLatestHeartbeat");
 const NoHeartbeatSchema = z.object({ heartbeat: z.null() }).openapi("AuthenticatedNoHeartbeat");
 
-export const meRoute = createRoute({
-  method: "get",
-  path: "/api/v1/authenticated/me",
-  tags,
-  summary: "Get current user info",
-  description:
-    "The caller's id, email addresses, Slack ID, GitHub username and (masked) trust factor. Red users may call it; an account with an active deletion request gets 401.",
-  security: security.userKey,
-  middleware: [noStore, requireUser()] as const,
-  responses: { 200: json(MeSchema), 401: errorResponse("unauthorized") },
-});
-
-export const hoursRoute = createRoute({
-  method: "get",
-  path: "/api/v1/authenticated/hours",
-  tags,
-  summary: "Get hours",
-  description:
-    "Coding seconds from the start of start_date to the end of end_date, local dates in the user's time zone (both inclusive). Defaults: 7 days ago through today.",
-  security: security.userKey,
-  middleware: unrestricted(),
-  request: { query: z.object({ start_date: q("Start date (YYYY-MM-DD)", "2024-03-13"), end_date: q("End date (YYYY-MM-DD)", "2024-03-20") }) },
-  responses: { 200: json(HoursSchema), 401: errorResponse("unauthorized"), 422: errorResponse("invalid start_date or end_date") },
-});
-
-export const streakRoute = createRoute({
-  method: "get",
-  path: "/api/v1/authenticated/streak",
-  tags,
-  summary: "Get streak",
-  description: "Consecutive local days with at least 15 minutes of coding, up to today (or yesterday when today has not qualified yet).",
-  security: security.userKey,
-  middleware: unrestricted(),
-  responses: { 200: json(StreakSchema), 401: errorResponse("unauthorized") },
-});
-
-export const projectsRoute = createRoute({
-  method: "get",
-  path: "/api/v1/authenticated/projects",
-  tags,
-  summary: "Get projects",
-  description:
-    "All-time per-project seconds (each project chained on its own), latest heartbeat and languages, most time first. Archived projects only with include_archived=true. start/start_date and end/end_date narrow the stats window; since/until/until_date are accepted and, as in Hackatime, do not change this list. Unparseable times are ignored.",
-  security: security.userKey,
-  middleware: unrestricted(),
-  request: {
-    query: z.object({
-      include_archived: q("Include archived projects (true/false)", "true"),
-      projects: q("Comma-separated list of project names", "hackatime,tally"),
-      since: q("Project discovery start time (ISO 8601)"),
-      until: q("Project discovery end time (ISO 8601)"),
-      until_date: q("Alias for until"),
-      start: q("Stats start time (ISO 8601)"),
-      end: q("Stats end time (ISO 8601)"),
-      start_date: q("Alias for start"),
-      end_date: q("Alias for end"),
-    }),
+export const meRoute = userRoute(
+  {
+    method: "get",
+    path: "/api/v1/authenticated/me",
+    tags,
+    summary: "Get current user info",
+    description:
+      "The caller's id, email addresses, Slack ID, GitHub username and (masked) trust factor. Red users may call it; an account with an active deletion request gets 401.",
+    responses: { 200: json(MeSchema) },
   },
-  responses: { 200: json(ProjectsSchema), 401: errorResponse("unauthorized") },
-});
+  { noStore: true },
+);
 
-export const apiKeysRoute = createRoute({
-  method: "get",
-  path: "/api/v1/authenticated/api_keys",
-  tags,
-  summary: "Get API keys",
-  description: "The caller's API key (the one this request authenticated with). Warning: this returns sensitive information.",
-  security: security.userKey,
-  middleware: unrestricted(),
-  responses: { 200: json(ApiKeySchema), 401: errorResponse("unauthorized") },
-});
+export const hoursRoute = userRoute(
+  {
+    method: "get",
+    path: "/api/v1/authenticated/hours",
+    tags,
+    summary: "Get hours",
+    description:
+      "Coding seconds from the start of start_date to the end of end_date, local dates in the user's time zone (both inclusive). Defaults: 7 days ago through today.",
+    request: { query: z.object({ start_date: q("Start date (YYYY-MM-DD)", "2024-03-13"), end_date: q("End date (YYYY-MM-DD)", "2024-03-20") }) },
+    responses: { 200: json(HoursSchema), 422: errorResponse("invalid start_date or end_date") },
+  },
+  unrestricted,
+);
 
-export const latestHeartbeatRoute = createRoute({
-  method: "get",
-  path: "/api/v1/authenticated/heartbeats/latest",
-  tags,
-  summary: "Get latest heartbeat",
-  description: 'The newest heartbeat that is not a test entry, or {"heartbeat": null} when there is none.',
-  security: security.userKey,
-  middleware: unrestricted(),
-  responses: { 200: json(z.union([LatestHeartbeatSchema, NoHeartbeatSchema])), 401: errorResponse("unauthorized") },
-});
+export const streakRoute = userRoute(
+  {
+    method: "get",
+    path: "/api/v1/authenticated/streak",
+    tags,
+    summary: "Get streak",
+    description: "Consecutive local days with at least 15 minutes of coding, up to today (or yesterday when today has not qualified yet).",
+    responses: { 200: json(StreakSchema) },
+  },
+  unrestricted,
+);
+
+export const projectsRoute = userRoute(
+  {
+    method: "get",
+    path: "/api/v1/authenticated/projects",
+    tags,
+    summary: "Get projects",
+    description:
+      "All-time per-project seconds (each project chained on its own), latest heartbeat and languages, most time first. Archived projects only with include_archived=true. start/start_date and end/end_date narrow the stats window; since/until/until_date are accepted and, as in Hackatime, do not change this list. Unparseable times are ignored.",
+    request: {
+      query: z.object({
+        include_archived: q("Include archived projects (true/false)", "true"),
+        projects: q("Comma-separated list of project names", "hackatime,tally"),
+        since: q("Project discovery start time (ISO 8601)"),
+        until: q("Project discovery end time (ISO 8601)"),
+        until_date: q("Alias for until"),
+        start: q("Stats start time (ISO 8601)"),
+        end: q("Stats end time (ISO 8601)"),
+        start_date: q("Alias for start"),
+        end_date: q("Alias for end"),
+      }),
+    },
+    responses: { 200: json(ProjectsSchema) },
+  },
+  unrestricted,
+);
+
+export const apiKeysRoute = userRoute(
+  {
+    method: "get",
+    path: "/api/v1/authenticated/api_keys",
+    tags,
+    summary: "Get API keys",
+    description: "The caller's API key (the one this request authenticated with). Warning: this returns sensitive information.",
+    responses: { 200: json(ApiKeySchema) },
+  },
+  unrestricted,
+);
+
+export const latestHeartbeatRoute = userRoute(
+  {
+    method: "get",
+    path: "/api/v1/authenticated/heartbeats/latest",
+    tags,
+    summary: "Get latest heartbeat",
+    description: 'The newest heartbeat that is not a test entry, or {"heartbeat": null} when there is none.',
+    responses: { 200: json(z.union([LatestHeartbeatSchema, NoHeartbeatSchema])) },
+  },
+  unrestricted,
+);
 
 export const authenticatedRouter = createRouter();
 

@@ -2,6 +2,7 @@
 // (the user's UserActivity stores the batch in D1 with ON CONFLICT DO NOTHING on the dedup key
 // and folds the new rows into the projection). Counts: imported (new rows), skipped
 // (duplicates of stored rows or of earlier items), errors (items that fail normalisation).
+import { log } from "../../lib/log";
 import { latestFieldValue } from "../../db/heartbeats";
 import { userActivity } from "../../durable/stub";
 import { safeTimeZone } from "../../lib/time";
@@ -93,6 +94,6 @@ export async function resumeStalled(env: Env, run: ImportRow, nowMs = Date.now()
     .bind(run.id, RESUME_MAX_SLICES)
     .all<{ seq: number }>();
   for (let i = 0; i < results.length; i += 100) await env.IMPORTS.sendBatch(results.slice(i, i + 100).map((r) => ({ body: sliceMessage(run.id, r.seq) })));
-  if (results.length) console.warn(JSON.stringify({ level: "warn", message: "import resumed", import_id: run.id, slices: results.length }));
+  if (results.length) log.warn("import resumed", { import_id: run.id, slices: results.length });
   return results.length;
 }

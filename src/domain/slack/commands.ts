@@ -2,6 +2,7 @@
 // /timedump. Slack wants an answer within 3 s; cheap commands answer in the HTTP response,
 // the ones that add up time (leaderboard, timedump) get `answerWithin`: the answer itself when
 // it is ready in time, else a placeholder now and the answer later through response_url.
+import { log } from "../../lib/log";
 import { durations } from "../durations/query";
 import { shortTimeSimple } from "../../lib/format";
 import { addDays, localDate, safeTimeZone, startOfLocalDay } from "../../lib/time";
@@ -103,7 +104,7 @@ export interface Deferral {
  */
 export async function answerWithin(work: Promise<SlackMessage>, placeholder: SlackMessage, d: Deferral): Promise<SlackMessage> {
   const failed = (err: unknown): SlackMessage => {
-    console.error(JSON.stringify({ level: "error", message: "slack command failed", error: String((err as Error)?.message ?? err) }));
+    log.error("slack command failed", { error: String((err as Error)?.message ?? err) });
     return ephemeral(FAILURE_TEXT);
   };
   const settled = work.catch(failed);
@@ -115,7 +116,7 @@ export async function answerWithin(work: Promise<SlackMessage>, placeholder: Sla
   d.waitUntil(
     settled
       .then((message) => postToResponseUrl(d.responseUrl, { ...message, replace_original: true }, d.fetchFn))
-      .catch((err) => console.error(JSON.stringify({ level: "error", message: "slack response_url post failed", error: String((err as Error)?.message ?? err) }))),
+      .catch((err) => log.error("slack response_url post failed", { error: String((err as Error)?.message ?? err) })),
   );
   return placeholder;
 }
