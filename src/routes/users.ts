@@ -1,6 +1,7 @@
 // Users: public per-user activity (spans, projects, trust factor) and the stats-key lookups
 // (hackatime-behavior.md §6.5, §6.10, §11, §2.5). "{username}" is a numeric id, a Slack UID
 // or a username; "my" is the caller (optional Bearer user key).
+import { userIdByEmail, userIdBySlackUid } from "../db/users";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { maskedTrustLevel } from "../auth/levels";
@@ -227,18 +228,16 @@ export const usersRouter = createRouter();
 // The lookups first: "/api/v1/users/lookup_email/projects" is a lookup, not user "lookup_email".
 usersRouter.openapi(lookupEmailRoute, async (c) => {
   const { email } = c.req.valid("param");
-  const row = await c.env.DB.prepare("SELECT user_id FROM email_addresses WHERE email = ?")
-    .bind(email.trim().toLowerCase())
-    .first<{ user_id: number }>();
-  if (!row) throw notFound("User not found", { email });
-  return c.json({ user_id: row.user_id, email }, 200);
+  const userId = await userIdByEmail(c.env.DB, email);
+  if (userId === null) throw notFound("User not found", { email });
+  return c.json({ user_id: userId, email }, 200);
 });
 
 usersRouter.openapi(lookupSlackUidRoute, async (c) => {
   const { slack_uid } = c.req.valid("param");
-  const row = await c.env.DB.prepare("SELECT id FROM users WHERE slack_uid = ?").bind(slack_uid).first<{ id: number }>();
-  if (!row) throw notFound("User not found", { slack_uid });
-  return c.json({ user_id: row.id, slack_uid }, 200);
+  const userId = await userIdBySlackUid(c.env.DB, slack_uid);
+  if (userId === null) throw notFound("User not found", { slack_uid });
+  return c.json({ user_id: userId, slack_uid }, 200);
 });
 
 usersRouter.openapi(spansRoute, async (c) => {
