@@ -3,6 +3,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "./client";
 import { emailAddresses, users, type UserRow } from "./schema";
+import { firstEmailOf } from "./sql";
 
 export async function userById(d1: D1Database, id: number): Promise<UserRow | undefined> {
   return getDb(d1).select().from(users).where(eq(users.id, id)).get();
@@ -23,4 +24,28 @@ export async function userIdBySlackUid(d1: D1Database, slackUid: string): Promis
 export async function emailsOf(d1: D1Database, userId: number): Promise<string[]> {
   const rows = await getDb(d1).select({ email: emailAddresses.email }).from(emailAddresses).where(eq(emailAddresses.userId, userId)).orderBy(emailAddresses.id).all();
   return rows.map((r) => r.email);
+}
+
+/** What a public profile is built from: the user's naming and avatar fields and first e-mail. */
+export interface ProfileSource {
+  id: number;
+  username: string | null;
+  display_name_override: string | null;
+  slack_username: string | null;
+  slack_avatar_url: string | null;
+  github_username: string | null;
+  github_avatar_url: string | null;
+  timezone: string;
+  created_at: string;
+  updated_at: string;
+  /** The user's first e-mail address, if any. */
+  email: string | null;
+}
+
+export const PROFILE_SOURCE_SQL = `SELECT u.id, u.username, u.display_name_override, u.slack_username, u.slack_avatar_url, u.github_username,
+    u.github_avatar_url, u.timezone, u.created_at, u.updated_at, ${firstEmailOf("u")} AS email
+  FROM users u WHERE u.id = ?`;
+
+export async function profileSourceById(d1: D1Database, userId: number): Promise<ProfileSource | null> {
+  return d1.prepare(PROFILE_SOURCE_SQL).bind(userId).first<ProfileSource>();
 }

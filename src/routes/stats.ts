@@ -9,7 +9,8 @@ import { durations } from "../domain/durations/query";
 import { referenceAllUsersTotal } from "../domain/durations/reference";
 import { userStats } from "../domain/stats/user-stats";
 import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
-import { displayName, loadProfileSource } from "../domain/users/profile";
+import { profileSourceById } from "../db/users";
+import { displayName } from "../domain/users/profile";
 import { parseStrictDate, utcDayStart, yearsAgoRollingOver } from "../lib/dates";
 import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
@@ -97,7 +98,7 @@ export const statsRouter = createRouter();
 statsRouter.openapi(userStatsRoute, async (c) => {
   const caller = await optionalUser(c.env.DB, c.req.header("authorization"));
   const target = await resolveStatsTarget(c.env.DB, c.req.valid("param").username, caller);
-  const profile = await loadProfileSource(c.env.DB, target.user.id);
+  const profile = await profileSourceById(c.env.DB, target.user.id);
   const body = await userStats(c.env, target.user, profile ? displayName(profile) : target.user.username, target.subject, c.req.valid("query"));
   // userStats builds the documented shape field by field (see domain/stats/user-stats.ts).
   return c.json(body as z.infer<typeof UserStatsSchema> | z.infer<typeof TotalOnlySchema>, 200);

@@ -1,5 +1,6 @@
 // What /api/v1/authenticated/* answers about the caller (hackatime-behavior.md §6.9): the
 // profile, coding time over local dates, and the all-time project list.
+import { emailsOf, userById } from "../../db/users";
 import { maskedTrustLevel } from "../../auth/levels";
 import { addDays, localDate, nowSeconds, startOfLocalDay } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
@@ -19,19 +20,9 @@ export interface Profile {
 
 /** The /me body. The trust level is always the masked one (we have no verified OAuth apps). */
 export async function profile(d1: D1Database, userId: number): Promise<Profile | null> {
-  const [user, emails] = await d1.batch([
-    d1.prepare("SELECT id, slack_uid, github_username, trust_level FROM users WHERE id = ?").bind(userId),
-    d1.prepare("SELECT email FROM email_addresses WHERE user_id = ? ORDER BY id").bind(userId),
-  ]);
-  const u = user.results[0] as { id: number; slack_uid: string | null; github_username: string | null; trust_level: number } | undefined;
+  const [u, emails] = await Promise.all([userById(d1, userId), emailsOf(d1, userId)]);
   if (!u) return null;
-  return {
-    id: u.id,
-    emails: (emails.results as Array<{ email: string }>).map((e) => e.email),
-    slack_id: u.slack_uid,
-    github_username: u.github_username,
-    trust_factor: maskedTrustLevel(u.trust_level),
-  };
+  return { id: u.id, emails, slack_id: u.slackUid, github_username: u.githubUsername, trust_factor: maskedTrustLevel(u.trustLevel) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // GET /api/hackatime/v1/users/current/stats/last_7_days (hackatime-behavior.md §6.3, §4.3):
 // the window is the user's local [today − 7 days 00:00, today 24:00) — eight calendar days —
 // with grouped durations (each value chained separately) from the projection's fast path.
+import { userById } from "../../db/users";
 import { isoSeconds, localDayNumber, localDayNumberBounds, nowSeconds, utcOffsetSeconds } from "../../lib/time";
 import type { GroupDimension } from "../durations/dimensions";
 import { durations, type DurationSubject } from "../durations/query";
@@ -132,6 +133,5 @@ export async function last7Days(env: Env, user: Last7DaysUser, now: number = now
 
 /** The caller's Slack id, which this endpoint shows as username / user_id. */
 export async function slackUidOf(d1: D1Database, userId: number): Promise<string | null> {
-  const row = await d1.prepare("SELECT slack_uid FROM users WHERE id = ?").bind(userId).first<{ slack_uid: string | null }>();
-  return row?.slack_uid ?? null;
+  return (await userById(d1, userId))?.slackUid ?? null;
 }
