@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import { userKeyCandidate } from "../auth/credentials";
 import { requireUser } from "../auth/user";
 import { authenticatedProjects, defaultHoursRange, hoursBetween, profile } from "../domain/stats/authenticated";
-import { latestHeartbeat } from "../domain/stats/recent";
+import { LATEST_FIELDS, latestHeartbeat } from "../domain/stats/recent";
 import { streakDays } from "../domain/stats/streak";
 import type { AppEnv } from "../env";
 import { parseDatePart } from "../lib/dates";
@@ -16,6 +16,7 @@ import { ApiError, unauthorized } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
+import { heartbeatColumnSchemas, pickHeartbeatSchema } from "../schemas/heartbeat";
 
 const tags = ["Authenticated"];
 
@@ -64,19 +65,8 @@ const ProjectsSchema = z
 
 const ApiKeySchema = z.object({ token: z.string().openapi({ example: "6f1c2a4e-…" }) }).openapi("AuthenticatedApiKey");
 
-const LatestHeartbeatSchema = z
-  .object({
-    id: z.number().int(),
-    created_at: z.string().openapi({ format: "date-time" }),
-    time: z.number(),
-    category: z.string().nullable(),
-    project: z.string().nullable(),
-    language: z.string().nullable(),
-    editor: z.string().nullable(),
-    operating_system: z.string().nullable(),
-    machine: z.string().nullable(),
-    entity: z.string().nullable(),
-  })
+const LatestHeartbeatSchema = pickHeartbeatSchema(LATEST_FIELDS)
+  .extend({ created_at: heartbeatColumnSchemas.created_at.openapi({ format: "date-time" }) })
   .openapi("AuthenticatedLatestHeartbeat");
 const NoHeartbeatSchema = z.object({ heartbeat: z.null() }).openapi("AuthenticatedNoHeartbeat");
 
