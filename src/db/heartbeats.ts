@@ -1,40 +1,12 @@
 // Heartbeat storage statements. Bulk writes pass the whole batch as ONE JSON parameter and
 // expand it with json_each, which keeps D1's 100-bound-parameter limit out of the picture.
-import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import type { DimensionValues } from "../domain/durations/dimensions";
+import { NORMALIZED_FIELDS, pickFields, type NormalizedHeartbeat, type StoredHeartbeat } from "./heartbeat-fields";
 
-const COLUMNS = [
-  "time",
-  "entity",
-  "type",
-  "category",
-  "project",
-  "branch",
-  "language",
-  "editor",
-  "operating_system",
-  "machine",
-  "user_agent",
-  "dependencies",
-  "is_write",
-  "lineno",
-  "cursorpos",
-  "lines",
-  "line_additions",
-  "line_deletions",
-  "project_root_count",
-  "ai_model",
-  "ai_session",
-  "ai_subscription_plan",
-  "ai_input_tokens",
-  "ai_output_tokens",
-  "ai_prompt_length",
-  "ai_line_changes",
-  "human_line_changes",
-  "source_type",
-  "ip_address",
-  "fields_hash",
-] as const;
+export type { StoredHeartbeat } from "./heartbeat-fields";
+
+// Every column a normalised heartbeat carries (db/heartbeat-fields.ts), but user_id: bound once as ?1.
+const COLUMNS = NORMALIZED_FIELDS.filter((c) => c !== "user_id");
 
 const INSERT_SQL = `INSERT INTO heartbeats (user_id, ${COLUMNS.join(", ")})
   SELECT ?1, ${COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(", ")}
@@ -48,15 +20,12 @@ const ACTIVE_DAYS_SQL = `INSERT OR IGNORE INTO user_active_days (day, user_id)
 const SELECT_BY_HASH_SQL = `SELECT * FROM heartbeats
   WHERE user_id = ?1 AND deleted_at IS NULL AND fields_hash IN (SELECT value FROM json_each(?2))`;
 
-/** The stored row as D1 returns it (snake_case). */
-export type StoredHeartbeat = { id: number; user_id: number; time: number; fields_hash: string; created_at: string } & Record<string, unknown>;
-
 /**
  * Inserts a user's heartbeats, skipping those already stored (same fields hash), and returns
  * the live row for every hash: new rows and the existing rows duplicates map to.
  */
 export async function insertHeartbeats(d1: D1Database, userId: number, batch: NormalizedHeartbeat[]): Promise<Map<string, StoredHeartbeat>> {
-  const rows = batch.map((h) => Object.fromEntries(COLUMNS.map((c) => [c, h[c]])));
+  const rows = batch.map((h) => pickFields(h, COLUMNS));
   const hashes = JSON.stringify(batch.map((h) => h.fields_hash));
   const [, , selected] = await d1.batch<StoredHeartbeat>([
     d1.prepare(INSERT_SQL).bind(userId, JSON.stringify(rows)),

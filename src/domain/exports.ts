@@ -1,6 +1,7 @@
 // Heartbeat exports (hackatime-behavior.md §9.2): a requested export is a row (its range); the
 // download streams Hackatime's export JSON straight from D1, a page of rows at a time in
 // (time, id) keyset order, so no export ever holds all of a user's heartbeats.
+import { pickFields, type HeartbeatField, type StoredHeartbeat } from "../db/heartbeat-fields";
 import { durations } from "./durations/query";
 import { isoTimeExact } from "./imports/normalize";
 import { addDays, parseIsoDate } from "../lib/time";
@@ -48,17 +49,47 @@ export async function getUserExport(d1: D1Database, userId: number, id: number):
   return d1.prepare("SELECT * FROM heartbeat_exports WHERE id = ?1 AND user_id = ?2").bind(id, userId).first<ExportRow>();
 }
 
-const EXPORT_COLUMNS = `id, time, entity, type, category, project, language, editor, operating_system, machine, branch, user_agent,
-  is_write, line_additions, line_deletions, lineno, lines, cursorpos, dependencies, source_type, project_root_count,
-  ai_model, ai_session, ai_subscription_plan, ai_input_tokens, ai_output_tokens, ai_prompt_length, ai_line_changes,
-  human_line_changes, created_at, updated_at`;
+/** The fields of an exported heartbeat, in Hackatime's export order, plus the AI fields. */
+const EXPORT_FIELDS = [
+  "id",
+  "time",
+  "entity",
+  "type",
+  "category",
+  "project",
+  "language",
+  "editor",
+  "operating_system",
+  "machine",
+  "branch",
+  "user_agent",
+  "is_write",
+  "line_additions",
+  "line_deletions",
+  "lineno",
+  "lines",
+  "cursorpos",
+  "dependencies",
+  "source_type",
+  "project_root_count",
+  "ai_model",
+  "ai_session",
+  "ai_subscription_plan",
+  "ai_input_tokens",
+  "ai_output_tokens",
+  "ai_prompt_length",
+  "ai_line_changes",
+  "human_line_changes",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly HeartbeatField[];
 
 export const exportPageSql = (withCursor: boolean) =>
-  `SELECT ${EXPORT_COLUMNS} FROM heartbeats
+  `SELECT ${EXPORT_FIELDS.join(", ")} FROM heartbeats
    WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3 ${withCursor ? "AND (time, id) > (?5, ?6)" : ""}
    ORDER BY time, id LIMIT ?4`;
 
-type Row = Record<string, unknown> & { id: number; time: number; dependencies: string | null; is_write: number | null };
+type Row = Pick<StoredHeartbeat, (typeof EXPORT_FIELDS)[number]>;
 
 /** One heartbeat as Hackatime's export writes it (time as ISO 8601), plus the AI fields. */
 export function exportHeartbeatJson(r: Row) {
@@ -70,39 +101,7 @@ export function exportHeartbeatJson(r: Row) {
       deps = [];
     }
   }
-  return {
-    id: r.id,
-    time: isoTimeExact(r.time),
-    entity: r.entity,
-    type: r.type,
-    category: r.category,
-    project: r.project,
-    language: r.language,
-    editor: r.editor,
-    operating_system: r.operating_system,
-    machine: r.machine,
-    branch: r.branch,
-    user_agent: r.user_agent,
-    is_write: r.is_write === null || r.is_write === undefined ? null : r.is_write === 1,
-    line_additions: r.line_additions,
-    line_deletions: r.line_deletions,
-    lineno: r.lineno,
-    lines: r.lines,
-    cursorpos: r.cursorpos,
-    dependencies: deps,
-    source_type: r.source_type,
-    project_root_count: r.project_root_count,
-    ai_model: r.ai_model,
-    ai_session: r.ai_session,
-    ai_subscription_plan: r.ai_subscription_plan,
-    ai_input_tokens: r.ai_input_tokens,
-    ai_output_tokens: r.ai_output_tokens,
-    ai_prompt_length: r.ai_prompt_length,
-    ai_line_changes: r.ai_line_changes,
-    human_line_changes: r.human_line_changes,
-    created_at: r.created_at,
-    updated_at: r.updated_at,
-  };
+  return { ...pickFields(r, EXPORT_FIELDS), time: isoTimeExact(r.time), is_write: r.is_write === null ? null : r.is_write === 1, dependencies: deps };
 }
 
 export interface ExportDownload {

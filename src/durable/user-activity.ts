@@ -85,7 +85,7 @@ export class UserActivity extends DurableObject<Env> {
       if (!row) throw new Error("stored heartbeat missing after insert");
       return row;
     });
-    this.applyAll(rows as unknown as ChainSource[]);
+    this.applyAll(rows);
     return rows;
   }
 

@@ -6,13 +6,14 @@ import { accountRestricted, userKeyRefused } from "../auth/failures";
 import { z } from "@hono/zod-openapi";
 import { userKeyCandidate } from "../auth/credentials";
 import { authenticatedProjects, defaultHoursRange, hoursBetween, profile } from "../domain/stats/authenticated";
-import { latestHeartbeat } from "../domain/stats/recent";
+import { LATEST_FIELDS, latestHeartbeat } from "../domain/stats/recent";
 import { streakDays } from "../domain/stats/streak";
 import { parseDatePart } from "../lib/dates";
 import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
 import { isBlank } from "../lib/text";
 import { errorResponse } from "../schemas/common";
+import { heartbeatColumnSchemas, pickHeartbeatSchema } from "../schemas/heartbeat";
 import { jsonResponse, queryParam } from "../schemas/params";
 import { userRoute } from "./factories";
 
@@ -59,19 +60,8 @@ const ProjectsSchema = z
 
 const ApiKeySchema = z.object({ token: z.string().openapi({ example: "6f1c2a4e-…" }) }).openapi("AuthenticatedApiKey");
 
-const LatestHeartbeatSchema = z
-  .object({
-    id: z.number().int(),
-    created_at: z.string().openapi({ format: "date-time" }),
-    time: z.number(),
-    category: z.string().nullable(),
-    project: z.string().nullable(),
-    language: z.string().nullable(),
-    editor: z.string().nullable(),
-    operating_system: z.string().nullable(),
-    machine: z.string().nullable(),
-    entity: z.string().nullable(),
-  })
+const LatestHeartbeatSchema = pickHeartbeatSchema(LATEST_FIELDS)
+  .extend({ created_at: heartbeatColumnSchemas.created_at.openapi({ format: "date-time" }) })
   .openapi("AuthenticatedLatestHeartbeat");
 const NoHeartbeatSchema = z.object({ heartbeat: z.null() }).openapi("AuthenticatedNoHeartbeat");
 

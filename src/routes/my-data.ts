@@ -137,7 +137,7 @@ myDataRouter.openapi(myHeartbeatsRoute, async (c) => {
       start_time: isoMillis(start),
       end_time: isoMillis(end),
       total_seconds: total.total,
-      heartbeats: page.rows.map(heartbeatJson) as Array<z.infer<typeof HeartbeatSchema>>,
+      heartbeats: page.rows.map(heartbeatJson),
       limit,
       has_more: page.hasMore,
       next_cursor: page.nextCursor,
@@ -152,8 +152,8 @@ myDataRouter.openapi(mostRecentRoute, async (c) => {
   return c.json(
     {
       has_heartbeat: hb !== null,
-      heartbeat: hb ? (heartbeatJson(hb) as z.infer<typeof HeartbeatSchema>) : null,
-      editor: hb ? ((hb.editor as string | null) ?? null) : null,
+      heartbeat: hb ? heartbeatJson(hb) : null,
+      editor: hb ? hb.editor : null,
       time_ago: hb ? timeAgo(hb.time, nowSeconds()) : null,
     },
     200,

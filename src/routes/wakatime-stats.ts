@@ -227,5 +227,5 @@ wakatimeStatsRouter.openapi(heartbeatsOfDayRoute, async (c) => {
   const user = c.var.user;
   const listing = await heartbeatsOfDay(c.env.DB, user.id, c.req.valid("query").date, user.timezone);
   // Rows come from SELECT * through heartbeatJson (the same serialisation as ingest answers).
-  return c.json(listing as z.infer<typeof HeartbeatListSchema>, 200);
+  return c.json(listing, 200);
 });

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import type { AdminPrincipal } from "../../auth/admin";
 import { trustLevelName, TRUST_LEVELS } from "../../auth/levels";
-import type { StoredHeartbeat } from "../../db/heartbeats";
+import { pickFields, type HeartbeatField, type StoredHeartbeat } from "../../db/heartbeat-fields";
 import { getDb } from "../../db/client";
 import { users, type UserRow } from "../../db/schema";
 import { parseRailsTime, utcDayStart, yearsAgo } from "../../lib/dates";
@@ -282,29 +282,21 @@ export function heartbeatWhere(userId: number, range: { start: number | null; en
   return { where: clauses.join(" AND "), params };
 }
 
-/** The stored columns the admin listing documents, typed (heartbeatJson passes them through). */
-type HeartbeatColumns = {
-  lineno: number | null;
-  cursorpos: number | null;
-  lines: number | null;
-  project: string | null;
-  language: string | null;
-  entity: string | null;
-  branch: string | null;
-  category: string | null;
-  editor: string | null;
-  machine: string | null;
-  user_agent: string | null;
-  ip_address: string | null;
-  source_type: string | null;
-};
-
 export const heartbeatCountSql = (where: string) => `SELECT COUNT(*) AS n FROM heartbeats WHERE ${where}`;
 export const heartbeatPageSql = (where: string) => `SELECT * FROM heartbeats WHERE ${where} ORDER BY time, id LIMIT ? OFFSET ?`;
 export const heartbeatValuesSql = (column: string, where: string) =>
   `SELECT DISTINCT ${column} AS v FROM heartbeats WHERE ${where} AND ${column} IS NOT NULL ORDER BY v LIMIT ?`;
 
-export const HEARTBEAT_FILTERS = ["project", "language", "entity", "editor", "machine"] as const;
+export const HEARTBEAT_FILTERS = ["project", "language", "entity", "editor", "machine"] as const satisfies readonly HeartbeatField[];
+
+/** The filtered count and one page of a user's heartbeats, in one round trip. */
+async function countAndPage(d1: D1Database, where: string, params: unknown[], limit: number, offset: number) {
+  const [count, page] = (await d1.batch([d1.prepare(heartbeatCountSql(where)).bind(...params), d1.prepare(heartbeatPageSql(where)).bind(...params, limit, offset)])) as [
+    D1Result<{ n: number }>,
+    D1Result<StoredHeartbeat>,
+  ];
+  return { total: Number(count.results[0]?.n ?? 0), rows: page.results };
+}
 
 /** One page of a user's heartbeats in (time, id) order, with the filtered total. */
 export async function userHeartbeats(d1: D1Database, user: UserRow, q: QueryValues) {
@@ -312,20 +304,16 @@ export async function userHeartbeats(d1: D1Database, user: UserRow, q: QueryValu
   const offset = offsetParam(q.offset);
   const range = optionalTimeRange(q);
   const { where, params } = heartbeatWhere(user.id, range, Object.fromEntries(HEARTBEAT_FILTERS.map((f) => [f, q[f]])));
-  const [count, page] = await d1.batch<StoredHeartbeat & { n?: number }>([
-    d1.prepare(heartbeatCountSql(where)).bind(...params),
-    d1.prepare(heartbeatPageSql(where)).bind(...params, limit, offset),
-  ]);
-  const total = Number(count.results[0]?.n ?? 0);
+  const { total, rows } = await countAndPage(d1, where, params, limit, offset);
   return {
     user_id: user.id,
-    heartbeats: page.results.map((row) => ({ ...(heartbeatJson(row) as ReturnType<typeof heartbeatJson> & HeartbeatColumns), ja4: null })),
+    heartbeats: rows.map((row) => ({ ...heartbeatJson(row), ja4: null })),
     total_count: total,
     has_more: offset + limit < total,
   };
 }
 
-export const HEARTBEAT_VALUE_FIELDS: Readonly<Record<string, string>> = {
+export const HEARTBEAT_VALUE_FIELDS: Readonly<Record<string, HeartbeatField>> = {
   projects: "project",
   languages: "language",
   entities: "entity",
@@ -386,6 +374,33 @@ export async function usersByMachine(d1: D1Database, machine: string | undefined
 
 // ---- user/stats, user/projects ----
 
+/** The heartbeat fields user/stats lists (Hackatime's), in its order; time and is_write converted. */
+export const ADMIN_STATS_HEARTBEAT_FIELDS = [
+  "id",
+  "time",
+  "created_at",
+  "project",
+  "branch",
+  "category",
+  "dependencies",
+  "editor",
+  "entity",
+  "language",
+  "machine",
+  "operating_system",
+  "type",
+  "user_agent",
+  "line_additions",
+  "line_deletions",
+  "lineno",
+  "lines",
+  "cursorpos",
+  "project_root_count",
+  "is_write",
+  "source_type",
+  "ip_address",
+] as const satisfies readonly HeartbeatField[];
+
 const isoDateOf = (epoch: number) => isoSeconds(epoch).slice(0, 10);
 
 /**
@@ -407,15 +422,12 @@ export async function adminUserStats(env: Env, user: UserRow, q: QueryValues) {
   const offset = offsetParam(q.offset);
   const d1 = env.DB;
   const { where, params } = heartbeatWhere(user.id, range);
-  const [[count, page], profiles, totals] = await Promise.all([
-    d1.batch<StoredHeartbeat & { n?: number }>([
-      d1.prepare(heartbeatCountSql(where)).bind(...params),
-      d1.prepare(heartbeatPageSql(where)).bind(...params, limit, offset),
-    ]),
+  const [page, profiles, totals] = await Promise.all([
+    countAndPage(d1, where, params, limit, offset),
     loadProfiles(d1, [user.id]),
     durations(env, { id: user.id, timezone: safeTimeZone(user.timezone) }, { start: range.start, end: exclusiveEnd(range.end) }),
   ]);
-  const total = Number(count.results[0]?.n ?? 0);
+  const total = page.total;
   const profile = profiles.get(user.id);
   return {
     user_id: user.id,
@@ -424,35 +436,11 @@ export async function adminUserStats(env: Env, user: UserRow, q: QueryValues) {
     start_date: isoDateOf(range.start),
     end_date: isoDateOf(range.end),
     timezone: user.timezone,
-    heartbeats: page.results.map((hb) => ({
-      id: hb.id,
-      time: isoSeconds(hb.time),
-      created_at: hb.created_at,
-      project: hb.project as string | null,
-      branch: hb.branch as string | null,
-      category: hb.category as string | null,
-      // The spec types dependencies as a string: the stored JSON text.
-      dependencies: hb.dependencies as string | null,
-      editor: hb.editor as string | null,
-      entity: hb.entity as string | null,
-      language: hb.language as string | null,
-      machine: hb.machine as string | null,
-      operating_system: hb.operating_system as string | null,
-      type: hb.type as string | null,
-      user_agent: hb.user_agent as string | null,
-      line_additions: hb.line_additions as number | null,
-      line_deletions: hb.line_deletions as number | null,
-      lineno: hb.lineno as number | null,
-      lines: hb.lines as number | null,
-      cursorpos: hb.cursorpos as number | null,
-      project_root_count: hb.project_root_count as number | null,
-      is_write: hb.is_write === null || hb.is_write === undefined ? null : hb.is_write === 1,
-      source_type: hb.source_type as string | null,
-      ip_address: hb.ip_address as string | null,
-    })),
+    // The spec's fields, in its order: time in ISO 8601, dependencies the stored JSON text.
+    heartbeats: page.rows.map((hb) => ({ ...pickFields(hb, ADMIN_STATS_HEARTBEAT_FIELDS), time: isoSeconds(hb.time), is_write: hb.is_write === null ? null : hb.is_write === 1 })),
     total_heartbeats: total,
     total_duration: totals.total,
-    has_more: offset + page.results.length < total,
+    has_more: offset + page.rows.length < total,
   };
 }
 

@@ -2,7 +2,7 @@
 // the "most recent" lookups, the keyset-paged listing, their query-parameter parsing, and Rails'
 // time_ago_in_words. Every query is keyed by user and walks the heartbeats(user_id, time, id)
 // index; soft-deleted rows never show.
-import type { StoredHeartbeat } from "../../db/heartbeats";
+import type { HeartbeatField, StoredHeartbeat } from "../../db/heartbeat-fields";
 
 // ---------------------------------------------------------------------------------------------
 // time_ago_in_words (ActionView DateHelper#distance_of_time_in_words, include_seconds: false,
@@ -160,22 +160,11 @@ export async function mostRecentHeartbeat(d1: D1Database, userId: number, filter
 }
 
 /** The fields /authenticated/heartbeats/latest shows, of the newest non-test heartbeat. */
-export const LATEST_COLUMNS = "id, created_at, time, category, project, language, editor, operating_system, machine, entity";
+export const LATEST_FIELDS = ["id", "created_at", "time", "category", "project", "language", "editor", "operating_system", "machine", "entity"] as const satisfies readonly HeartbeatField[];
 
-export interface LatestHeartbeat {
-  id: number;
-  created_at: string;
-  time: number;
-  category: string | null;
-  project: string | null;
-  language: string | null;
-  editor: string | null;
-  operating_system: string | null;
-  machine: string | null;
-  entity: string | null;
-}
+export type LatestHeartbeat = Pick<StoredHeartbeat, (typeof LATEST_FIELDS)[number]>;
 
 export async function latestHeartbeat(d1: D1Database, userId: number): Promise<LatestHeartbeat | null> {
-  const { sql, params } = mostRecentSql(userId, {}, LATEST_COLUMNS);
+  const { sql, params } = mostRecentSql(userId, {}, LATEST_FIELDS.join(", "));
   return d1.prepare(sql).bind(...params).first<LatestHeartbeat>();
 }

@@ -5,6 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/admin";
 import { convict } from "../../domain/admin/trust";
 import {
+  ADMIN_STATS_HEARTBEAT_FIELDS,
   adminCheck,
   adminUserProjects,
   adminUserStats,
@@ -23,6 +24,7 @@ import {
 } from "../../domain/admin/users";
 import { createRouter } from "../../lib/router";
 import { errorResponse, security } from "../../schemas/common";
+import { HeartbeatJsonSchema, pickHeartbeatSchema } from "../../schemas/heartbeat";
 
 // ---- schemas ----
 
@@ -113,27 +115,11 @@ const InfoBatchSchema = z.object({
   ),
 });
 
-const AdminHeartbeatSchema = z
-  .object({
-    id: z.number().int(),
-    time: z.number(),
-    lineno: z.number().int().nullable(),
-    cursorpos: z.number().int().nullable(),
-    is_write: z.boolean().nullable(),
-    project: nstr,
-    language: nstr,
-    entity: nstr,
-    branch: nstr,
-    category: nstr,
-    editor: nstr,
-    machine: nstr,
-    user_agent: nstr,
-    ip_address: nstr,
-    lines: z.number().int().nullable(),
-    source_type: nstr,
-    ja4: z.object({ fingerprint: z.string(), name: nstr }).nullable(),
-  })
-  .passthrough();
+// The spec types source_type as nullable in both admin heartbeat listings; ours is never null.
+const specSourceType = { source_type: nstr };
+
+// heartbeatJson's row (schemas/heartbeat.ts, derived from the table) and Hackatime's ja4.
+const AdminHeartbeatSchema = HeartbeatJsonSchema.extend({ ...specSourceType, ja4: z.object({ fingerprint: z.string(), name: nstr }).nullable() });
 
 const UserHeartbeatsSchema = z.object({ user_id: z.number().int(), heartbeats: z.array(AdminHeartbeatSchema), total_count: z.number().int(), has_more: z.boolean() });
 
@@ -152,33 +138,7 @@ const AdminUserStatsSchema = z.object({
   total_heartbeats: z.number().int(),
   total_duration: z.number(),
   has_more: z.boolean(),
-  heartbeats: z.array(
-    z.object({
-      id: z.number().int(),
-      time: z.string(),
-      created_at: z.string(),
-      project: nstr,
-      branch: nstr,
-      category: nstr,
-      dependencies: nstr,
-      editor: nstr,
-      entity: nstr,
-      language: nstr,
-      machine: nstr,
-      operating_system: nstr,
-      type: nstr,
-      user_agent: nstr,
-      line_additions: z.number().int().nullable(),
-      line_deletions: z.number().int().nullable(),
-      lineno: z.number().int().nullable(),
-      lines: z.number().int().nullable(),
-      cursorpos: z.number().int().nullable(),
-      project_root_count: z.number().int().nullable(),
-      is_write: z.boolean().nullable(),
-      source_type: nstr,
-      ip_address: nstr,
-    }),
-  ),
+  heartbeats: z.array(pickHeartbeatSchema(ADMIN_STATS_HEARTBEAT_FIELDS).extend({ time: z.string(), ...specSourceType })),
 });
 
 const AdminUserProjectsSchema = z.object({
