@@ -359,3 +359,7 @@ export const sailorsLogPreferences = sqliteTable(
 
 export type UserRow = typeof users.$inferSelect;
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
+
+/** users.trust_level's stored values, by Hackatime's enum names (yellow is shown as blue in public). */
+export const TRUST_LEVELS = { blue: 0, red: 1, green: 2, yellow: 3 } as const;
+export type TrustLevelName = keyof typeof TRUST_LEVELS;

@@ -1,6 +1,6 @@
 // Users and their e-mail addresses. Drizzle for plain lookups (typed rows from schema.ts);
 // raw SQL where a statement needs correlated subqueries or json_each.
-import { eq } from "drizzle-orm";
+import { eq, gt, inArray } from "drizzle-orm";
 import { getDb } from "./client";
 import { emailAddresses, users, type UserRow } from "./schema";
 import { firstEmailOf } from "./sql";
@@ -48,4 +48,16 @@ export const PROFILE_SOURCE_SQL = `SELECT u.id, u.username, u.display_name_overr
 
 export async function profileSourceById(d1: D1Database, userId: number): Promise<ProfileSource | null> {
   return d1.prepare(PROFILE_SOURCE_SQL).bind(userId).first<ProfileSource>();
+}
+
+/** Ids of the users with these Slack UIDs, by id. */
+export async function userIdsBySlackUids(d1: D1Database, slackUids: string[]): Promise<number[]> {
+  const rows = await getDb(d1).select({ id: users.id }).from(users).where(inArray(users.slackUid, slackUids)).orderBy(users.id).all();
+  return rows.map((r) => r.id);
+}
+
+/** One page of user ids after `afterId`, ascending (for walking every user). */
+export async function userIdsAfter(d1: D1Database, afterId: number, limit: number): Promise<number[]> {
+  const rows = await getDb(d1).select({ id: users.id }).from(users).where(gt(users.id, afterId)).orderBy(users.id).limit(limit).all();
+  return rows.map((r) => r.id);
 }

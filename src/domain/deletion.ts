@@ -1,5 +1,6 @@
 // Account deletion (hackatime-behavior.md §8.5): a user's request, an admin's approval or
-// rejection, and the anonymisation the daily cron runs once an approved request is due.
+// rejection (domain/admin/deletion-requests.ts), and the anonymisation the daily cron runs once
+// an approved request is due.
 //
 //   pending ──approve──▶ approved ──(scheduled_deletion_at ≤ now, cron)──▶ completed
 //      │                    │
@@ -14,7 +15,6 @@ import type { DELETION_STATUSES } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
 import { rebuildUser } from "../queues/rebuild-aggregates";
-import { displayName } from "./users/profile";
 
 export type DeletionStatus = (typeof DELETION_STATUSES)[number];
 
@@ -152,152 +152,7 @@ export function userDeletionJson(r: DeletionRequestRow, nowMs = Date.now()) {
   };
 }
 
-// ---- The admin's side -----------------------------------------------------------------------
-
-export interface UserBrief {
-  id: number;
-  username: string;
-  display_name: string;
-}
-
-type AdminListRow = DeletionRequestRow & {
-  u_username: string | null;
-  u_display_name_override: string | null;
-  u_slack_username: string | null;
-  u_github_username: string | null;
-  u_email: string | null;
-  a_id: number | null;
-  a_username: string | null;
-  a_display_name_override: string | null;
-  a_slack_username: string | null;
-  a_github_username: string | null;
-  a_email: string | null;
-};
-
-const briefColumns = (alias: "u" | "a") =>
-  `${alias}.username AS ${alias}_username, ${alias}.display_name_override AS ${alias}_display_name_override,
-   ${alias}.slack_username AS ${alias}_slack_username, ${alias}.github_username AS ${alias}_github_username,
-   (SELECT e.email FROM email_addresses e WHERE e.user_id = ${alias}.id ORDER BY e.id LIMIT 1) AS ${alias}_email`;
-
-/** A request with its user and approving admin, in one statement. */
-const ADMIN_SELECT = `SELECT d.*, ${briefColumns("u")}, a.id AS a_id, ${briefColumns("a")}
-  FROM deletion_requests d
-  LEFT JOIN users u ON u.id = d.user_id
-  LEFT JOIN users a ON a.id = d.admin_approved_by_id`;
-
-function brief(id: number | null, row: AdminListRow, alias: "u" | "a"): UserBrief | null {
-  const username = row[`${alias}_username`];
-  if (id === null || username === null) return null;
-  const name = displayName({
-    username,
-    display_name_override: row[`${alias}_display_name_override`],
-    slack_username: row[`${alias}_slack_username`],
-    github_username: row[`${alias}_github_username`],
-    email: row[`${alias}_email`],
-  });
-  return { id, username, display_name: name };
-}
-
-/** Hackatime's deletion_request_json, plus the reason and the approval/cancellation times. */
-export function adminDeletionJson(row: AdminListRow) {
-  return {
-    id: row.id,
-    user_id: row.user_id,
-    user: brief(row.user_id, row, "u"),
-    status: row.status,
-    reason: row.reason,
-    reason_details: row.reason_details,
-    requested_at: row.created_at,
-    scheduled_deletion_at: row.scheduled_deletion_at,
-    completed_at: row.completed_at,
-    cancelled_at: row.cancelled_at,
-    admin_approved_at: row.admin_approved_at,
-    admin_approved_by: brief(row.a_id, row, "a"),
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
-}
-export type AdminDeletionJson = ReturnType<typeof adminDeletionJson>;
-
-export const COMPLETED_LIST_LIMIT = 25;
-
-/** Pending (oldest first), approved (soonest first) and the latest 25 completed requests. */
-export async function listDeletionRequests(d1: D1Database) {
-  const [pending, approved, completed] = await d1.batch<AdminListRow>([
-    d1.prepare(`${ADMIN_SELECT} WHERE d.status = 'pending' ORDER BY d.created_at, d.id`),
-    d1.prepare(`${ADMIN_SELECT} WHERE d.status = 'approved' ORDER BY d.scheduled_deletion_at, d.id`),
-    d1.prepare(`${ADMIN_SELECT} WHERE d.status = 'completed' ORDER BY d.completed_at DESC, d.id DESC LIMIT ?`).bind(COMPLETED_LIST_LIMIT),
-  ]);
-  return {
-    pending: pending.results.map(adminDeletionJson),
-    approved: approved.results.map(adminDeletionJson),
-    completed: completed.results.map(adminDeletionJson),
-  };
-}
-
-/** Path ids are strings; anything but a positive integer is simply not found. */
-function parseId(id: string): number | null {
-  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
-}
-
-export async function findDeletionRequest(d1: D1Database, id: string): Promise<AdminDeletionJson> {
-  const n = parseId(id);
-  const row = n === null ? null : await d1.prepare(`${ADMIN_SELECT} WHERE d.id = ?`).bind(n).first<AdminListRow>();
-  if (!row) throw new AppError("not_found", "Deletion request not found");
-  return adminDeletionJson(row);
-}
-
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-/** Ruby's strftime("%B %d, %Y") in UTC, as Hackatime's approve message prints it: "August 02, 2026". */
-export function scheduleDateText(iso: string): string {
-  const d = new Date(iso);
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, "0")}, ${d.getUTCFullYear()}`;
-}
-
-/**
- * A state change guarded in the UPDATE itself (so concurrent calls cannot both succeed); a
- * request that exists in another state answers 422, an unknown one 404.
- */
-async function transition(d1: D1Database, id: string, sql: string, params: unknown[], refusal: string): Promise<AdminDeletionJson> {
-  const n = parseId(id);
-  if (n === null) throw new AppError("not_found", "Deletion request not found");
-  const updated = await d1
-    .prepare(sql)
-    .bind(n, ...params)
-    .first<{ id: number }>();
-  if (!updated) {
-    const exists = await d1.prepare("SELECT id FROM deletion_requests WHERE id = ?").bind(n).first();
-    throw exists ? new AppError("invalid_parameter", refusal) : new AppError("not_found", "Deletion request not found");
-  }
-  return findDeletionRequest(d1, String(n));
-}
-
-/** pending → approved, scheduled GRACE_PERIOD_DAYS from now. */
-export function approveDeletionRequest(d1: D1Database, id: string, adminUserId: number, nowMs = Date.now()): Promise<AdminDeletionJson> {
-  const now = isoMillis(nowMs);
-  return transition(
-    d1,
-    id,
-    `UPDATE deletion_requests SET status = 'approved', admin_approved_by_id = ?2, admin_approved_at = ?3,
-       scheduled_deletion_at = ?4, updated_at = ?3
-     WHERE id = ?1 AND status = 'pending' RETURNING id`,
-    [adminUserId, now, isoMillis(nowMs + GRACE_PERIOD_DAYS * DAY_MS)],
-    "Only a pending deletion request can be approved",
-  );
-}
-
-/** pending, or approved and not yet due → cancelled. */
-export function rejectDeletionRequest(d1: D1Database, id: string, nowMs = Date.now()): Promise<AdminDeletionJson> {
-  return transition(
-    d1,
-    id,
-    `UPDATE deletion_requests SET status = 'cancelled', cancelled_at = ?2, updated_at = ?2
-     WHERE id = ?1 AND ${cancellable("?2")} RETURNING id`,
-    [isoMillis(nowMs)],
-    "Only a pending, or approved and not yet due, deletion request can be rejected",
-  );
-}
+// The admin's side (review lists, approve, reject) is domain/admin/deletion-requests.ts.
 
 // ---- Completion: anonymising the account ----------------------------------------------------
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { entityBasename, TIMELINE_SPANS_SQL } from "../../src/domain/admin/timeline";
+import { TIMELINE_SPANS_SQL } from "../../src/db/admin-heartbeats";
+import { entityBasename } from "../../src/domain/admin/timeline";
 import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser } from "../helpers";
 
 const bearer = (key: string | null) => ({ Authorization: `Bearer ${key}` });

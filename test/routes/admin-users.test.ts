@@ -3,15 +3,19 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { canChangeTrustOf } from "../../src/domain/admin/trust";
 import {
-  calendarDate,
   heartbeatCountSql,
   heartbeatPageSql,
   heartbeatValuesSql,
   heartbeatWhere,
   INFO_STATS_SQL,
-  parseTimestamp,
-} from "../../src/domain/admin/users";
+  USERS_BY_IP_SQL,
+  USERS_BY_MACHINE_SQL,
+} from "../../src/db/admin-heartbeats";
+import { ADMIN_KEY_BY_HASH_SQL } from "../../src/db/admin-keys";
+import { USERS_WITH_TRUST_LEVEL_SQL } from "../../src/db/admin-users";
+import { LATEST_TRUST_CHANGES_SQL } from "../../src/db/audit-logs";
 import { PROJECT_STATS_SQL } from "../../src/domain/stats/projects";
+import { calendarDate, parseTimestamp } from "../../src/routes/admin/params";
 import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 
 const bearer = (key: string | null) => ({ Authorization: `Bearer ${key}` });
@@ -612,14 +616,14 @@ describe("trust rule and date parsing", () => {
   });
 });
 
-describe("query plans of the admin heartbeat reads", () => {
-  async function plan(sql: string, ...params: unknown[]): Promise<string> {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join("\n");
-  }
+async function plan(sql: string, ...params: unknown[]): Promise<string> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return results.map((r) => r.detail).join("\n");
+}
 
+describe("query plans of the admin heartbeat reads", () => {
   it("reads one user's heartbeats through the user indexes, never scanning the table", async () => {
     const ranged = heartbeatWhere(1, { start: 0, end: 10 });
     const unbounded = heartbeatWhere(1, { start: null, end: null }, { editor: "vscode" });
@@ -641,6 +645,26 @@ describe("query plans of the admin heartbeat reads", () => {
     expect(plans.page).not.toMatch(/TEMP B-TREE/);
     expect(plans.pageFiltered).not.toMatch(/TEMP B-TREE/);
     expect(plans.pageByProject).toMatch(/heartbeats_user_project_time/);
+  });
+});
+
+describe("query plans of the other admin reads", () => {
+  it("uses the index each lookup is written for", async () => {
+    const plans = {
+      byIp: await plan(USERS_BY_IP_SQL, "1.2.3.4", 10),
+      byMachine: await plan(USERS_BY_MACHINE_SQL, "m", 10),
+      banned: await plan(USERS_WITH_TRUST_LEVEL_SQL, 1, 10, 0),
+      trustLogs: await plan(LATEST_TRUST_CHANGES_SQL, 1, 25),
+      adminKey: await plan(ADMIN_KEY_BY_HASH_SQL, "x"),
+    };
+    expect(plans.byIp).toMatch(/SEARCH heartbeats USING INDEX heartbeats_ip_user \(ip_address=\?\)/);
+    expect(plans.byMachine).toMatch(/SEARCH heartbeats USING INDEX heartbeats_machine_user \(machine=\?\)/);
+    expect(plans.banned).toMatch(/SEARCH u USING INDEX users_trust_level \(trust_level=\?\)/);
+    expect(plans.trustLogs).toMatch(/SEARCH trust_level_audit_logs USING INDEX trust_level_audit_logs_user \(user_id=\?\)/);
+    expect(plans.adminKey).toMatch(/SEARCH k USING INDEX admin_api_keys_token_hash_unique/);
+    for (const [name, p] of Object.entries(plans)) expect(p, name).not.toMatch(/\bSCAN\b/);
+    // Each is read in index order: no sort of the matching rows.
+    for (const name of ["byMachine", "banned", "trustLogs"] as const) expect(plans[name], name).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
   });
 });
 
