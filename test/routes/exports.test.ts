@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { exportDownload, exportPageSql } from "../../src/domain/exports";
+import { exportPageSql, userExportById } from "../../src/db/exports";
+import { createExport, exportDownload } from "../../src/domain/exports";
 import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
 
 const EXPORT = "/my/heartbeats/export";
@@ -115,7 +116,7 @@ describe("POST /my/heartbeats/export and GET /my/heartbeats/exports/{id}", () =>
     const times = Array.from({ length: 23 }, (_, i) => T0 + i * 10 + (i % 2) / 8);
     await send(u, times.map((t) => cliHeartbeat(t)));
     await send(u, [cliHeartbeat(T0 + 50, { entity: "/same/time.ts" })]); // a tie on time, kept in id order
-    const exp = await env.DB.prepare("INSERT INTO heartbeat_exports (user_id, start_time, end_time, all_data) VALUES (?, 0, 253402300800, 1) RETURNING *").bind(u.id).first<any>();
+    const exp = (await userExportById(env.DB, u.id, await createExport(env.DB, u.id, { allData: true })))!;
     const dl = await exportDownload(env, { id: u.id, timezone: "UTC" }, exp, Date.now() / 1000, 5);
     const body = JSON.parse(await new Response(dl.stream).text());
     expect(body.export_info.total_heartbeats).toBe(24);
