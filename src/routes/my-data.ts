@@ -2,7 +2,7 @@
 // or ?api_key); restricted users (red trust or an active deletion) get 401 {"error":"Unauthorized"},
 // except on exports, where red users get 403.
 import { z } from "@hono/zod-openapi";
-import type { Context, Handler, MiddlewareHandler } from "hono";
+import type { Handler, MiddlewareHandler } from "hono";
 import type { H } from "hono/types";
 import { assertMayExport, createExport, exportDownload, findUserExport, parseExportRange } from "../domain/exports";
 import { importStatus, startImport } from "../domain/imports/requests";
@@ -27,6 +27,7 @@ import { errorResponse } from "../schemas/common";
 import { HeartbeatSchema } from "../schemas/heartbeat";
 import { jsonResponse, pathParam, queryParam } from "../schemas/params";
 import { userRoute } from "./factories";
+import { ownLocation } from "./location";
 
 const tags = ["My Data"];
 
@@ -281,12 +282,6 @@ export const downloadExportRoute = userRoute(
   ownData,
 );
 
-/** Keeps ?api_key on a redirect when the client authenticated with it (no header to re-send). */
-function withQueryKey(c: Context<AppEnv>, path: string): string {
-  const key = c.req.query("api_key");
-  return key && !c.req.header("authorization") ? `${path}?${new URLSearchParams({ api_key: key })}` : path;
-}
-
 // Import and export-download bodies are not validated by a schema: an upload is streamed
 // part by part (domain/imports/requests.ts), an export is streamed out. These two operations
 // are documented from their definitions and served with the same guards.
@@ -302,7 +297,7 @@ myDataRouter.post(
   IMPORTS_PATH,
   ...guarded(createImportRoute, async (c) => {
     const { id, status } = await startImport(c.env, c.var.user, c.req.raw);
-    const location = withQueryKey(c, `${IMPORTS_PATH}/${id}`);
+    const location = ownLocation(c, `${IMPORTS_PATH}/${id}`);
     return c.json({ import_id: String(id), status }, 202, { Location: location });
   }),
 );
@@ -315,7 +310,7 @@ myDataRouter.openapi(createExportRoute, async (c) => {
   assertMayExport(c.var.user);
   const range = parseExportRange(c.req.valid("query"), nowSeconds());
   const id = await createExport(c.env.DB, c.var.user.id, range);
-  const location = withQueryKey(c, `${EXPORTS_PATH}/${id}`);
+  const location = ownLocation(c, `${EXPORTS_PATH}/${id}`);
   return c.json({ export_id: String(id), url: location }, 302, { Location: location });
 });
 

@@ -11,6 +11,7 @@ import { nowSeconds } from "../lib/time";
 import { errorResponse } from "../schemas/common";
 import { jsonResponse, pathParam, queryParam } from "../schemas/params";
 import { userRoute } from "./factories";
+import { ownLocation } from "./location";
 
 const tags = ["My Projects"];
 const MAPPINGS_PATH = "/my/project_repo_mappings";
@@ -146,18 +147,9 @@ const archiveRoute = (archive: boolean) =>
 export const archiveMappingRoute = archiveRoute(true);
 export const unarchiveMappingRoute = archiveRoute(false);
 
-/**
- * The mapping's JSON location. A client authenticating with ?api_key (no Authorization
- * header) keeps it, so following the redirect stays authenticated.
- */
-function mappingLocation(c: Context<AppEnv>, projectName: string): string {
-  const path = `${MAPPINGS_PATH}/${encodeURIComponent(projectName)}`;
-  const key = c.req.query("api_key");
-  return key && !c.req.header("authorization") ? `${path}?${new URLSearchParams({ api_key: key })}` : path;
-}
-
+/** Answers with the mapping, redirecting to its own JSON. */
 const redirectTo = (c: Context<AppEnv>, mapping: MappingJson) =>
-  c.json({ project_repo_mapping: mapping }, 302, { Location: mappingLocation(c, mapping.project_name) });
+  c.json({ project_repo_mapping: mapping }, 302, { Location: ownLocation(c, `${MAPPINGS_PATH}/${encodeURIComponent(mapping.project_name)}`) });
 
 export const myProjectsRouter = createRouter();
 

@@ -2,7 +2,8 @@ import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { DELETION_CRON, deletionJobs, runDueDeletions } from "../../src/cron/deletions";
-import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL, anonymizeUser } from "../../src/domain/deletion";
+import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL } from "../../src/db/account-deletion";
+import { anonymizeUser } from "../../src/domain/deletion";
 import { rebuildUser } from "../../src/queues/rebuild-aggregates";
 import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser } from "../helpers";
 
