@@ -78,7 +78,7 @@ async function handleCommand(c: Context<AppEnv>, secret: string | undefined, han
 export const slackRouter = createRouter();
 
 // The payload is read raw (the signature covers the exact bytes), so these are documented from
-// their createRoute and served without body validation.
+// their definitions and served without body validation.
 slackRouter.openAPIRegistry.registerPath(sailorsLogCommandRoute);
 slackRouter.openAPIRegistry.registerPath(timedumpCommandRoute);
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { exportPageSql, userExportById } from "../../src/db/exports";
+import { EXPORT_STATS_SQL, exportPageSql, userExportById } from "../../src/db/exports";
 import { createExport, exportDownload } from "../../src/domain/exports";
 import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
 
@@ -127,6 +127,8 @@ describe("POST /my/heartbeats/export and GET /my/heartbeats/exports/{id}", () =>
     const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${exportPageSql(true)}`).bind(u.id, 0, 1, 5, 0, 0).all<any>()).results.map((r: any) => r.detail).join("\n");
     expect(plan).toMatch(/USING INDEX heartbeats_user_time/);
     expect(plan).not.toMatch(/USE TEMP B-TREE/);
+    const stats = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${EXPORT_STATS_SQL}`).bind(u.id, 0, 1).all<any>()).results.map((r: any) => r.detail).join("\n");
+    expect(stats).toMatch(/USING (COVERING )?INDEX heartbeats_user_time/);
   });
 
   it("round-trips: user A's export imported for user B gives B the same stats", async () => {
