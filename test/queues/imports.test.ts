@@ -12,7 +12,7 @@ import { POLL_INTERVAL_SECONDS } from "../../src/domain/imports/start";
 import { parseUserAgent } from "../../src/domain/user-agent";
 import { handleQueueBatch } from "../../src/queues";
 import { importQueueHandlers } from "../../src/queues/imports";
-import { CLI_USER_AGENT, createUser } from "../helpers";
+import { CLI_USER_AGENT, createUser, queryPlan } from "../helpers";
 
 const T0 = 1_735_725_600; // 2025-01-01T10:00:00Z
 const WAKA = "https://waka.fake.test/api/v1";
@@ -140,7 +140,7 @@ describe("import queue consumer: staged slices", () => {
   });
 
   it("looks up already-stored keys through the dedup index, never a scan", async () => {
-    const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${EXISTING_HASHES_SQL}`).bind(1, '["a","b"]').all<any>()).results.map((r: any) => r.detail).join("\n");
+    const plan = await queryPlan(EXISTING_HASHES_SQL, 1, '["a","b"]');
     expect(plan).toMatch(/SEARCH heartbeats USING (COVERING )?INDEX heartbeats_user_fields_hash \(user_id=\? AND fields_hash=\?\)/);
     expect(plan).not.toMatch(/SCAN heartbeats/);
   });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { EXPORT_STATS_SQL, exportPageSql, userExportById } from "../../src/db/exports";
 import { createExport, exportDownload } from "../../src/domain/exports";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, queryPlan } from "../helpers";
 
 const EXPORT = "/my/heartbeats/export";
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -124,10 +124,10 @@ describe("POST /my/heartbeats/export and GET /my/heartbeats/exports/{id}", () =>
     const sorted = [...body.heartbeats].sort((a: any, b: any) => Date.parse(a.time) - Date.parse(b.time) || a.id - b.id).map((h: any) => h.id);
     expect(ids).toEqual(sorted);
     expect(new Set(ids).size).toBe(24);
-    const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${exportPageSql(true)}`).bind(u.id, 0, 1, 5, 0, 0).all<any>()).results.map((r: any) => r.detail).join("\n");
+    const plan = await queryPlan(exportPageSql(true), u.id, 0, 1, 5, 0, 0);
     expect(plan).toMatch(/USING INDEX heartbeats_user_time/);
     expect(plan).not.toMatch(/USE TEMP B-TREE/);
-    const stats = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${EXPORT_STATS_SQL}`).bind(u.id, 0, 1).all<any>()).results.map((r: any) => r.detail).join("\n");
+    const stats = await queryPlan(EXPORT_STATS_SQL, u.id, 0, 1);
     expect(stats).toMatch(/USING (COVERING )?INDEX heartbeats_user_time/);
   });
 

@@ -14,7 +14,7 @@ import {
 } from "../../src/domain/slack/commands";
 import { CHANNEL_CANDIDATES_SQL, LANGUAGE_COUNTS_SQL } from "../../src/db/slack";
 import { slackSignature, verifySlackSignature } from "../../src/domain/slack/signature";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, queryPlan } from "../helpers";
 
 // The signing secrets are vitest.config.ts bindings; src/env.ts types them on the global Env.
 const secrets = env as unknown as Pick<Env, "SAILORS_LOG_SLACK_SIGNING_SECRET" | "SLACK_SIGNING_SECRET">;
@@ -258,22 +258,15 @@ describe("answering within Slack's 3 seconds", () => {
 });
 
 describe("query plans of the leaderboard reads", () => {
-  async function plan(sql: string, ...params: unknown[]): Promise<string> {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join("\n");
-  }
-
   it("finds a channel's candidates by the channel index and probes active days by key", async () => {
-    const p = await plan(CHANNEL_CANDIDATES_SQL, "C1", "2025-01-01", 500);
+    const p = await queryPlan(CHANNEL_CANDIDATES_SQL, "C1", "2025-01-01", 500);
     expect(p).toMatch(/USING INDEX sailors_log_preferences_channel/);
     expect(p).toMatch(/USING COVERING INDEX sqlite_autoindex_user_active_days_1 \(day=\? AND user_id=\?\)/);
     expect(p).not.toMatch(/SCAN (p|u|d|users|user_active_days)\b/);
   });
 
   it("counts languages through heartbeats_user_time, never a scan", async () => {
-    const p = await plan(LANGUAGE_COUNTS_SQL, "[1,2]", 0, 1);
+    const p = await queryPlan(LANGUAGE_COUNTS_SQL, "[1,2]", 0, 1);
     expect(p).toMatch(/USING INDEX heartbeats_user_time/);
     expect(p).not.toMatch(/SCAN heartbeats/);
   });

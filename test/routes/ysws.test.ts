@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLAIMED_COUNT_SQL, CLAIMED_LIST_SQL, CLAIM_UPDATE_SQL } from "../../src/db/ysws";
 import { YSWS_PROGRAMS } from "../../src/domain/ysws";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused, queryPlan } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const claim = async (body: unknown, headers: Record<string, string> = STATS, query = "") => {
@@ -139,20 +139,13 @@ describe("POST /api/v1/ysws_programs/claim", () => {
 });
 
 describe("query plans of the claim statements", () => {
-  async function plan(sql: string, ...params: unknown[]): Promise<string> {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join("\n");
-  }
-
   it("reads the user's time range through heartbeats_user_time, never a scan", async () => {
     for (const [sql, params] of [
       [CLAIMED_COUNT_SQL, [1, 0, 1, null]],
       [CLAIMED_LIST_SQL, [1, 0, 1, "p", 10]],
       [CLAIM_UPDATE_SQL, [1, 0, 1, null, 2]],
     ] as const) {
-      const p = await plan(sql, ...params);
+      const p = await queryPlan(sql, ...params);
       expect(p, sql).toMatch(/USING (COVERING )?INDEX heartbeats_user_time/);
       expect(p, sql).not.toMatch(/SCAN heartbeats/);
     }
