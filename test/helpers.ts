@@ -108,3 +108,11 @@ export const refused = {
   stats: (why: AuthFailure) => ({ error: STATS_KEY_MESSAGES[why] }),
   restricted: { error: "Unauthorized: this account is restricted (pending deletion or suspended)" },
 };
+
+/** SQLite's query plan for `sql` with `params`, one step per line (for index assertions). */
+export async function queryPlan(sql: string, ...params: unknown[]): Promise<string> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return results.map((r) => r.detail).join("\n");
+}

@@ -1,6 +1,5 @@
 // Account deletion (hackatime-behavior.md §8.5): a user's request, an admin's approval or
-// rejection (domain/admin/deletion-requests.ts), and the anonymisation the daily cron runs once
-// an approved request is due.
+// rejection, and the anonymisation the daily cron runs once an approved request is due.
 //
 //   pending ──approve──▶ approved ──(scheduled_deletion_at ≤ now, cron)──▶ completed
 //      │                    │
@@ -11,28 +10,25 @@
 // The anonymisation is idempotent and resumable: a run that stops half-way (row budget, error)
 // leaves the request approved, and the next run picks it up where it stopped.
 import { TRUST_LEVELS } from "../auth/levels";
-import type { DELETION_STATUSES } from "../db/schema";
+import { deleteLeaderboardRows, eraseIdentity, softDeleteHeartbeats } from "../db/account-deletion";
+import {
+  cancelUsersRequest,
+  convictedRedSince,
+  deletionRequestById,
+  dueRequests,
+  hasActiveRequest,
+  insertPendingUnlessActive,
+  latestRequestOf,
+  markCompleted,
+  type DeletionRequestRow,
+} from "../db/deletion-requests";
+import { userById } from "../db/users";
+import { userActivity } from "../durable/stub";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
-import { rebuildUser } from "../queues/rebuild-aggregates";
+import { safeTimeZone } from "../lib/time";
 
-export type DeletionStatus = (typeof DELETION_STATUSES)[number];
-
-/** A deletion_requests row as D1 returns it (requested_at is the created_at column). */
-export interface DeletionRequestRow {
-  id: number;
-  user_id: number;
-  status: DeletionStatus;
-  reason: string | null;
-  reason_details: string | null;
-  created_at: string;
-  scheduled_deletion_at: string | null;
-  admin_approved_by_id: number | null;
-  admin_approved_at: string | null;
-  cancelled_at: string | null;
-  completed_at: string | null;
-  updated_at: string;
-}
+export type { DeletionRequestRow };
 
 export const GRACE_PERIOD_DAYS = 30;
 export const RED_DELETION_BAN_DAYS = 365;
@@ -42,10 +38,6 @@ const DAY_MS = 86_400_000;
 
 /** Timestamps are stored as the schema's defaults write them: 2026-08-22T10:00:00.000Z. */
 export const isoMillis = (ms: number) => new Date(ms).toISOString();
-
-const ACTIVE = "status IN ('pending', 'approved')";
-/** Cancellable: pending, or approved and not yet due (a due one may be being anonymised). */
-const cancellable = (now: string) => `(status = 'pending' OR (status = 'approved' AND scheduled_deletion_at > ${now}))`;
 
 // ---- The user's side ------------------------------------------------------------------------
 
@@ -63,11 +55,7 @@ export function validateDeletionReason(reason: string | null | undefined, detail
 /** Red users may not request deletion within 365 days of the red audit log that convicted them. */
 async function bannedFromDeletion(d1: D1Database, user: { id: number; trustLevel: number }, nowMs: number): Promise<boolean> {
   if (user.trustLevel !== TRUST_LEVELS.red) return false;
-  const row = await d1
-    .prepare("SELECT 1 AS hit FROM trust_level_audit_logs WHERE user_id = ? AND new_trust_level = 'red' AND created_at > ? LIMIT 1")
-    .bind(user.id, isoMillis(nowMs - RED_DELETION_BAN_DAYS * DAY_MS))
-    .first<{ hit: number }>();
-  return row !== null;
+  return convictedRedSince(d1, user.id, isoMillis(nowMs - RED_DELETION_BAN_DAYS * DAY_MS));
 }
 
 /**
@@ -82,41 +70,23 @@ export async function createDeletionRequest(
   nowMs = Date.now(),
 ): Promise<DeletionRequestRow> {
   if (await bannedFromDeletion(d1, user, nowMs)) throw new AppError("invalid_parameter", "You can not request data deletion due to a recent ban");
-  const now = isoMillis(nowMs);
-  const row = await d1
-    .prepare(
-      `INSERT INTO deletion_requests (user_id, status, reason, reason_details, created_at, updated_at)
-       SELECT ?1, 'pending', ?2, ?3, ?4, ?4
-       WHERE NOT EXISTS (SELECT 1 FROM deletion_requests WHERE user_id = ?1 AND ${ACTIVE})
-       RETURNING *`,
-    )
-    .bind(user.id, reason.reason, reason.reasonDetails, now)
-    .first<DeletionRequestRow>();
-  if (!row) throw new AppError("invalid_parameter", "You already have an active deletion request");
-  return row;
+  const id = await insertPendingUnlessActive(d1, user.id, reason.reason, reason.reasonDetails, isoMillis(nowMs));
+  if (id === null) throw new AppError("invalid_parameter", "You already have an active deletion request");
+  return (await deletionRequestById(d1, id))!;
 }
 
-/** The user's active request, else their latest one; null if they never asked. */
-export function latestDeletionRequest(d1: D1Database, userId: number): Promise<DeletionRequestRow | null> {
-  return d1
-    .prepare(`SELECT * FROM deletion_requests WHERE user_id = ? ORDER BY (${ACTIVE}) DESC, id DESC LIMIT 1`)
-    .bind(userId)
-    .first<DeletionRequestRow>();
+/** The user's active request, else their latest one (404 if they never asked). */
+export async function latestDeletionRequest(d1: D1Database, userId: number): Promise<DeletionRequestRow> {
+  const row = await latestRequestOf(d1, userId);
+  if (!row) throw new AppError("not_found", "No deletion request");
+  return row;
 }
 
 /** The user cancels their pending or approved (not yet due) request. */
 export async function cancelDeletionRequest(d1: D1Database, userId: number, nowMs = Date.now()): Promise<DeletionRequestRow> {
-  const now = isoMillis(nowMs);
-  const row = await d1
-    .prepare(
-      `UPDATE deletion_requests SET status = 'cancelled', cancelled_at = ?2, updated_at = ?2
-       WHERE user_id = ?1 AND ${cancellable("?2")} RETURNING *`,
-    )
-    .bind(userId, now)
-    .first<DeletionRequestRow>();
+  const row = await cancelUsersRequest(d1, userId, isoMillis(nowMs));
   if (row) return row;
-  const active = await d1.prepare(`SELECT id FROM deletion_requests WHERE user_id = ? AND ${ACTIVE} LIMIT 1`).bind(userId).first();
-  if (active) throw new AppError("invalid_parameter", "Your account deletion is already being processed and can no longer be cancelled");
+  if (await hasActiveRequest(d1, userId)) throw new AppError("invalid_parameter", "Your account deletion is already being processed and can no longer be cancelled");
   throw new AppError("not_found", "No active deletion request");
 }
 
@@ -127,32 +97,30 @@ export function daysUntilDeletion(scheduledAt: string | null, nowMs = Date.now()
   return Math.max(day(Date.parse(scheduledAt)) - day(nowMs), 0);
 }
 
-export function canBeCancelled(r: Pick<DeletionRequestRow, "status" | "scheduled_deletion_at">, nowMs = Date.now()): boolean {
+export function canBeCancelled(r: Pick<DeletionRequestRow, "status" | "scheduledDeletionAt">, nowMs = Date.now()): boolean {
   if (r.status === "pending") return true;
-  return r.status === "approved" && r.scheduled_deletion_at !== null && Date.parse(r.scheduled_deletion_at) > nowMs;
+  return r.status === "approved" && r.scheduledDeletionAt !== null && Date.parse(r.scheduledDeletionAt) > nowMs;
 }
 
 /** What GET /deletion shows the user (Hackatime's deletion page props, machine-readable). */
 export function userDeletionJson(r: DeletionRequestRow, nowMs = Date.now()) {
   return {
     id: r.id,
-    user_id: r.user_id,
+    user_id: r.userId,
     status: r.status,
     status_label: r.status.charAt(0).toUpperCase() + r.status.slice(1),
     reason: r.reason,
-    reason_details: r.reason_details,
-    requested_at: r.created_at,
-    scheduled_deletion_at: r.scheduled_deletion_at,
-    days_until_deletion: daysUntilDeletion(r.scheduled_deletion_at, nowMs),
+    reason_details: r.reasonDetails,
+    requested_at: r.requestedAt,
+    scheduled_deletion_at: r.scheduledDeletionAt,
+    days_until_deletion: daysUntilDeletion(r.scheduledDeletionAt, nowMs),
     can_be_cancelled: canBeCancelled(r, nowMs),
-    cancelled_at: r.cancelled_at,
-    completed_at: r.completed_at,
-    created_at: r.created_at,
-    updated_at: r.updated_at,
+    cancelled_at: r.cancelledAt,
+    completed_at: r.completedAt,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
   };
 }
-
-// The admin's side (review lists, approve, reject) is domain/admin/deletion-requests.ts.
 
 // ---- Completion: anonymising the account ----------------------------------------------------
 
@@ -193,87 +161,31 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
   const batchSize = opts.batchSize ?? HEARTBEAT_DELETE_BATCH;
   const maxRows = opts.maxHeartbeatRows ?? Number.POSITIVE_INFINITY;
 
-  await d1.batch([
-    d1
-      .prepare(
-        `UPDATE users SET
-           username = CASE WHEN EXISTS (SELECT 1 FROM users o WHERE o.username = 'deleted_user_' || users.id AND o.id != users.id)
-                      THEN 'deleted_user_' || users.id || '_' || lower(hex(randomblob(4))) ELSE 'deleted_user_' || users.id END,
-           display_name_override = NULL, slack_uid = NULL, slack_username = NULL, slack_avatar_url = NULL,
-           github_uid = NULL, github_username = NULL, github_avatar_url = NULL, country_code = NULL,
-           allow_public_stats_lookup = 0, admin_level = 'default', updated_at = ?2
-         WHERE id = ?1`,
-      )
-      .bind(userId, now),
-    d1.prepare("DELETE FROM api_keys WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM revoked_api_keys WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM admin_api_keys WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM email_addresses WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM project_repo_mappings WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM sailors_log_preferences WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM heartbeat_exports WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT id FROM heartbeat_imports WHERE user_id = ?)").bind(userId),
-    d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
-  ]);
+  await eraseIdentity(d1, userId, now);
 
   let heartbeatsDeleted = 0;
   for (;;) {
     const limit = Math.min(batchSize, maxRows - heartbeatsDeleted);
     if (limit <= 0) return { done: false, heartbeatsDeleted };
-    const { meta } = await d1.prepare(SOFT_DELETE_HEARTBEATS_SQL).bind(userId, now, limit).run();
-    heartbeatsDeleted += meta.changes;
-    if (meta.changes < limit) break;
+    const changes = await softDeleteHeartbeats(d1, userId, now, limit);
+    heartbeatsDeleted += changes;
+    if (changes < limit) break;
   }
 
-  await rebuildUser(env, userId);
+  const user = await userById(d1, userId);
+  if (user) await userActivity(env, userId).rebuild(userId, safeTimeZone(user.timezone));
 
-  await d1.batch([
-    d1.prepare(DELETE_ACTIVE_DAYS_SQL).bind(userId),
-    d1.prepare(DELETE_LEADERBOARD_ENTRIES_SQL).bind(userId),
-  ]);
+  await deleteLeaderboardRows(d1, userId);
   return { done: true, heartbeatsDeleted };
 }
-
-/**
- * One batch of a user's live heartbeats. Ordering by fields_hash walks the partial dedup index
- * (user_id, fields_hash) WHERE deleted_at IS NULL, which holds only live rows: each batch reads
- * just the rows it deletes, never the ones earlier batches already marked.
- */
-export const SOFT_DELETE_HEARTBEATS_SQL = `UPDATE heartbeats SET deleted_at = ?2, updated_at = ?2
-  WHERE id IN (SELECT id FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL ORDER BY fields_hash LIMIT ?3)`;
-
-/**
- * user_active_days is keyed (day, user_id): probe each UTC day between the user's first and
- * last heartbeat (two index lookups) instead of scanning the table for the user. Times outside
- * the years 0000–9999 have no date() (so no active-day row) and are left out of the span.
- */
-const DATEABLE = "time >= -62167219200 AND time < 253402300800";
-export const DELETE_ACTIVE_DAYS_SQL = `WITH RECURSIVE span(day) AS (
-    SELECT date(MIN(time), 'unixepoch') FROM heartbeats WHERE user_id = ?1 AND ${DATEABLE}
-    UNION ALL
-    SELECT date(day, '+1 day') FROM span
-    WHERE day < (SELECT date(MAX(time), 'unixepoch') FROM heartbeats WHERE user_id = ?1 AND ${DATEABLE})
-  )
-  DELETE FROM user_active_days WHERE user_id = ?1 AND day IN (SELECT day FROM span)`;
-
-/** leaderboard_entries is keyed (leaderboard_id, user_id): one probe per board, no scan. */
-export const DELETE_LEADERBOARD_ENTRIES_SQL = "DELETE FROM leaderboard_entries WHERE leaderboard_id IN (SELECT id FROM leaderboards) AND user_id = ?";
 
 // ---- The cron's side ------------------------------------------------------------------------
 
 /** Approved requests due at `nowMs`, soonest first. */
-export async function dueDeletionRequests(d1: D1Database, nowMs: number, limit: number): Promise<Array<{ id: number; user_id: number }>> {
-  const { results } = await d1
-    .prepare("SELECT id, user_id FROM deletion_requests WHERE status = 'approved' AND scheduled_deletion_at <= ? ORDER BY scheduled_deletion_at, id LIMIT ?")
-    .bind(isoMillis(nowMs), limit)
-    .all<{ id: number; user_id: number }>();
-  return results;
+export function dueDeletionRequests(d1: D1Database, nowMs: number, limit: number): Promise<Array<{ id: number; userId: number }>> {
+  return dueRequests(d1, isoMillis(nowMs), limit);
 }
 
-export async function markDeletionCompleted(d1: D1Database, requestId: number, nowMs = Date.now()): Promise<void> {
-  const now = isoMillis(nowMs);
-  await d1
-    .prepare("UPDATE deletion_requests SET status = 'completed', completed_at = ?2, updated_at = ?2 WHERE id = ?1 AND status = 'approved'")
-    .bind(requestId, now)
-    .run();
+export function markDeletionCompleted(d1: D1Database, requestId: number, nowMs = Date.now()): Promise<void> {
+  return markCompleted(d1, requestId, isoMillis(nowMs));
 }

@@ -2,9 +2,10 @@ import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { DELETION_CRON, deletionJobs, runDueDeletions } from "../../src/cron/deletions";
-import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL, anonymizeUser } from "../../src/domain/deletion";
+import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL } from "../../src/db/account-deletion";
+import { anonymizeUser } from "../../src/domain/deletion";
 import { rebuildUser } from "../../src/queues/rebuild-aggregates";
-import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser, queryPlan } from "../helpers";
 
 const T = 1_735_725_600; // 2025-01-01T10:00:00Z
 const DAY = "2025-01-01";
@@ -253,24 +254,17 @@ describe("the daily deletion job", () => {
 });
 
 describe("query plans of the deletion statements", () => {
-  async function plan(sql: string, ...params: unknown[]): Promise<string> {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join("\n");
-  }
-
   it("soft-deletes through the live-rows dedup index, never re-reading deleted rows", async () => {
-    const p = await plan(SOFT_DELETE_HEARTBEATS_SQL, 1, "x", 10);
+    const p = await queryPlan(SOFT_DELETE_HEARTBEATS_SQL, 1, "x", 10);
     expect(p).toMatch(/USING (COVERING )?INDEX heartbeats_user_fields_hash/);
     expect(p).not.toMatch(/SCAN heartbeats/);
   });
 
   it("removes active days and leaderboard entries by primary-key probes, not table scans", async () => {
-    const days = await plan(DELETE_ACTIVE_DAYS_SQL, 1);
+    const days = await queryPlan(DELETE_ACTIVE_DAYS_SQL, 1);
     expect(days).toMatch(/SEARCH user_active_days USING (COVERING )?INDEX sqlite_autoindex_user_active_days_1/);
     expect(days).not.toMatch(/SCAN (heartbeats|user_active_days)/);
-    const entries = await plan(DELETE_LEADERBOARD_ENTRIES_SQL, 1);
+    const entries = await queryPlan(DELETE_LEADERBOARD_ENTRIES_SQL, 1);
     expect(entries).not.toMatch(/SCAN leaderboard_entries/);
   });
 });

@@ -312,7 +312,6 @@ describe("POST /my/heartbeat_imports (uploads) and GET /my/heartbeat_imports/{id
   it("looking at a run whose messages were lost (no progress for 10 minutes) resumes it", async () => {
     const u = await createUser();
     const created = await createImport(env.DB, u.id, { sourceKind: "dev_upload", state: "queued", message: "Queued import." });
-    if (!created.ok) throw new Error("no run");
     const staged = await stageHeartbeats(env.DB, created.id, new Blob([wakatimeDump(520)]).stream());
     await beginImporting(env.DB, created.id, staged.total, staged.slices); // staged, but no message was ever sent
     await env.DB.prepare("UPDATE heartbeat_imports SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-15 minutes') WHERE id = ?").bind(created.id).run();

@@ -12,8 +12,9 @@ import {
   timeDumpText,
   type SlackMessage,
 } from "../../src/domain/slack/commands";
+import { CHANNEL_CANDIDATES_SQL, LANGUAGE_COUNTS_SQL } from "../../src/db/slack";
 import { slackSignature, verifySlackSignature } from "../../src/domain/slack/signature";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, queryPlan } from "../helpers";
 
 // The signing secrets are vitest.config.ts bindings; src/env.ts types them on the global Env.
 const secrets = env as unknown as Pick<Env, "SAILORS_LOG_SLACK_SIGNING_SECRET" | "SLACK_SIGNING_SECRET">;
@@ -253,6 +254,21 @@ describe("answering within Slack's 3 seconds", () => {
     await answerWithin(later(20, placeholder), placeholder, { waitUntil: (p) => deferred.push(p), responseUrl: "https://evil.example/hook", budgetMs: 0, fetchFn });
     await Promise.all(deferred);
     expect(fetchFn).not.toHaveBeenCalled();
+  });
+});
+
+describe("query plans of the leaderboard reads", () => {
+  it("finds a channel's candidates by the channel index and probes active days by key", async () => {
+    const p = await queryPlan(CHANNEL_CANDIDATES_SQL, "C1", "2025-01-01", 500);
+    expect(p).toMatch(/USING INDEX sailors_log_preferences_channel/);
+    expect(p).toMatch(/USING COVERING INDEX sqlite_autoindex_user_active_days_1 \(day=\? AND user_id=\?\)/);
+    expect(p).not.toMatch(/SCAN (p|u|d|users|user_active_days)\b/);
+  });
+
+  it("counts languages through heartbeats_user_time, never a scan", async () => {
+    const p = await queryPlan(LANGUAGE_COUNTS_SQL, "[1,2]", 0, 1);
+    expect(p).toMatch(/USING INDEX heartbeats_user_time/);
+    expect(p).not.toMatch(/SCAN heartbeats/);
   });
 });
 

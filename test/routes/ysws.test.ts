@@ -1,7 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CLAIMED_COUNT_SQL, CLAIMED_LIST_SQL, CLAIM_UPDATE_SQL } from "../../src/db/ysws";
 import { YSWS_PROGRAMS } from "../../src/domain/ysws";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused, queryPlan } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const claim = async (body: unknown, headers: Record<string, string> = STATS, query = "") => {
@@ -134,6 +135,20 @@ describe("POST /api/v1/ysws_programs/claim", () => {
     expect(again.body.conflict_count).toBe(250);
     expect(again.body.conflicts).toHaveLength(250);
     expect(new Set(again.body.conflicts.map((c: [number, string]) => c[1]))).toEqual(new Set(["neighborhood"]));
+  });
+});
+
+describe("query plans of the claim statements", () => {
+  it("reads the user's time range through heartbeats_user_time, never a scan", async () => {
+    for (const [sql, params] of [
+      [CLAIMED_COUNT_SQL, [1, 0, 1, null]],
+      [CLAIMED_LIST_SQL, [1, 0, 1, "p", 10]],
+      [CLAIM_UPDATE_SQL, [1, 0, 1, null, 2]],
+    ] as const) {
+      const p = await queryPlan(sql, ...params);
+      expect(p, sql).toMatch(/USING (COVERING )?INDEX heartbeats_user_time/);
+      expect(p, sql).not.toMatch(/SCAN heartbeats/);
+    }
   });
 });
 

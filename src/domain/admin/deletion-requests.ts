@@ -3,7 +3,7 @@
 // out GRACE_PERIOD_DAYS later by the daily cron) and rejecting one that is not yet under way.
 import {
   approvePendingRequest,
-  cancelRequestById,
+  cancelRequest,
   deletionRequestExists,
   deletionRequestForReview,
   deletionRequestsForReview,
@@ -83,7 +83,7 @@ export function rejectDeletionRequest(d1: D1Database, id: number | null, nowMs =
   return transition(
     d1,
     id,
-    (n) => cancelRequestById(d1, n, new Date(nowMs).toISOString()),
+    (n) => cancelRequest(d1, n, new Date(nowMs).toISOString()),
     "Only a pending, or approved and not yet due, deletion request can be rejected",
   );
 }
