@@ -10,7 +10,7 @@ import { LATEST_FIELDS, latestHeartbeat } from "../domain/stats/recent";
 import { streakDays } from "../domain/stats/streak";
 import { parseDatePart } from "../lib/dates";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { isBlank } from "../lib/text";
 import { errorResponse } from "../schemas/common";
 import { heartbeatColumnSchemas, pickHeartbeatSchema } from "../schemas/heartbeat";

@@ -8,7 +8,7 @@ import { requireUser } from "../auth/user";
 import type { AppEnv } from "../env";
 import { cancelDeletionRequest, createDeletionRequest, latestDeletionRequest, userDeletionJson, validateDeletionReason } from "../domain/deletion";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
 
 const tags = ["My Settings"];

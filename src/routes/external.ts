@@ -6,7 +6,7 @@ import { requireStatsKey } from "../auth/stats";
 import { slackClient } from "../domain/slack/client";
 import { linkSlackAccount } from "../domain/slack/oauth";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse } from "../schemas/common";
 
 const tags = ["External Integrations"];

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireRevocationKey } from "../auth/internal";
 import { revokeToken } from "../domain/revocation";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
 
 const RevokedSchema = z

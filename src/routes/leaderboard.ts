@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { latestLeaderboard, type LeaderboardPeriod } from "../domain/leaderboards";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
 
 const tags = ["Leaderboard"];

@@ -8,7 +8,7 @@ import { requireUser } from "../auth/user";
 import { findMapping, mappingJson, myProjects, projectNameParam, projectsWindow, setArchived, setRepoUrl, validateRepoUrl, type MappingRow } from "../domain/projects-settings";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { nowSeconds } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
 

@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../auth/user";
 import { rotateApiKey } from "../domain/projects-settings";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
 
 const tags = ["My Settings"];

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { parseSlashCommand, sailorsLogCommand, timeDumpCommand, type CommandContext, type SlashCommand, type SlackMessage } from "../domain/slack/commands";
 import { verifySlackSignature } from "../domain/slack/signature";
 import type { AppEnv } from "../env";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { nowSeconds } from "../lib/time";
 import { errorResponse } from "../schemas/common";
 

@@ -13,7 +13,7 @@ import { profileSourceById } from "../db/users";
 import { displayName } from "../domain/users/profile";
 import { parseStrictDate, utcDayStart, yearsAgoRollingOver } from "../lib/dates";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { DAY_SECONDS, nowSeconds, safeTimeZone } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
 

@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { publicSummary, summaryWindow } from "../domain/stats/summaries";
 import { resolveStatsTarget } from "../domain/users/lookup";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
 

@@ -13,7 +13,7 @@ import { discoveryWindow, spansWindow, statsWindow } from "../domain/stats/windo
 import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
 import type { AppEnv } from "../env";
 import { AppError, notFound } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { isBlank } from "../lib/text";
 import { errorResponse, security } from "../schemas/common";
 

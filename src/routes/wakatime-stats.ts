@@ -7,7 +7,7 @@ import { requireUser } from "../auth/user";
 import { last7Days, slackUidOf } from "../domain/stats/last-7-days";
 import { dailySummaries, heartbeatsOfDay, parseSummariesQuery } from "../domain/stats/summaries";
 import { userProfile } from "../domain/users/profile";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
 import { HeartbeatSchema } from "../schemas/heartbeat";
 

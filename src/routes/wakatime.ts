@@ -11,7 +11,7 @@ import { buildStatusBar } from "../domain/statusbar";
 import { userActivity } from "../durable/stub";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { localDate, nowSeconds } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
 import { BulkResponseSchema, HeartbeatInputSchema, HeartbeatSchema, IngestErrorSchema } from "../schemas/heartbeat";

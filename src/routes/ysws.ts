@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireStatsKey } from "../auth/stats";
 import { claimHeartbeats, parseClaim, YSWS_PROGRAMS } from "../domain/ysws";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
 
 const tags = ["YSWS Programs"];

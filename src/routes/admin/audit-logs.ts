@@ -5,7 +5,7 @@ import { requireAdmin } from "../../auth/admin";
 import { trustLevelName } from "../../auth/levels";
 import { adminSummary, parseId, pickUser, searchIdentity, userSummary, userSummaryColumns } from "../../domain/admin/serializers";
 import { AppError } from "../../lib/errors";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { isBlank } from "../../lib/text";
 import { errorResponse, security } from "../../schemas/common";
 

@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/admin";
 import { approveDeletionRequest, findDeletionRequest, listDeletionRequests, rejectDeletionRequest, scheduleDateText } from "../../domain/deletion";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { errorResponse, security } from "../../schemas/common";
 
 const tags = ["Admin Resources"];

@@ -9,7 +9,7 @@ import { adminSummary, parseId, pickUser, userSummaryColumns } from "../../domai
 import { ADMIN_KEY_PREVIEW_LENGTH } from "../../domain/users/provision";
 import { newAdminApiKey, sha256Hex, toHex } from "../../lib/crypto";
 import { AppError } from "../../lib/errors";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { isBlank } from "../../lib/text";
 import { errorResponse, security } from "../../schemas/common";
 

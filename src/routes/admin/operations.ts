@@ -6,7 +6,7 @@ import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
 import { rebuildMessage } from "../../queues/rebuild-aggregates";
 import { AppError } from "../../lib/errors";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { errorResponse, security } from "../../schemas/common";
 
 export const rebuildAggregatesRoute = createRoute({

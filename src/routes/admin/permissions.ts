@@ -7,7 +7,7 @@ import { adminLevelChangeDenial, isAdminLevel } from "../../domain/admin/levels-
 import { parseId, searchIdentity, userSummaryColumns, type UserSummarySource } from "../../domain/admin/serializers";
 import { displayName } from "../../domain/users/profile";
 import { AppError } from "../../lib/errors";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { errorResponse, security } from "../../schemas/common";
 
 const tags = ["Admin Resources"];

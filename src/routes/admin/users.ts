@@ -22,7 +22,7 @@ import {
   usersByIp,
   usersByMachine,
 } from "../../domain/admin/users";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { errorResponse, security } from "../../schemas/common";
 import { HeartbeatJsonSchema, pickHeartbeatSchema } from "../../schemas/heartbeat";
 
