@@ -49,3 +49,11 @@ export const PROFILE_SOURCE_SQL = `SELECT u.id, u.username, u.display_name_overr
 export async function profileSourceById(d1: D1Database, userId: number): Promise<ProfileSource | null> {
   return d1.prepare(PROFILE_SOURCE_SQL).bind(userId).first<ProfileSource>();
 }
+
+export async function userBySlackUid(d1: D1Database, slackUid: string): Promise<UserRow | undefined> {
+  return getDb(d1).select().from(users).where(eq(users.slackUid, slackUid)).get();
+}
+
+export async function userByUsername(d1: D1Database, username: string): Promise<UserRow | undefined> {
+  return getDb(d1).select().from(users).where(eq(users.username, username)).get();
+}

@@ -1,8 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { referenceDurations } from "../../src/domain/durations/reference";
-import { SPANS_SQL } from "../../src/domain/stats/spans";
-import { PROJECT_STATS_SQL } from "../../src/domain/stats/projects";
+import { PROJECT_STATS_SQL, SPANS_SQL } from "../../src/db/heartbeat-reads";
 import { parseRailsTime, yearsAgo } from "../../src/lib/dates";
 import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, refused } from "../helpers";
 

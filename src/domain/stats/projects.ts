@@ -2,6 +2,7 @@
 // the names seen, and per project a row of totals. total_seconds comes from `durations` (the
 // projection's per-project chains: LAG partitioned by project); counts, first/last times,
 // languages, repo URL and archived state from one grouped D1 query over the window.
+import { projectNamesIn, projectStats } from "../../db/heartbeat-reads";
 import { isBlank } from "../../lib/text";
 import { isoSeconds } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
@@ -25,39 +26,12 @@ export function parseProjectList(raw: string | undefined): string[] {
   return [...new Set(raw.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
 }
 
-const LIVE_NAMED = "user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time <= ?3 AND project IS NOT NULL AND project != ''";
-
 /** Distinct non-empty project names with a heartbeat in the window (archived ones included), by name. */
 export async function projectNames(d1: D1Database, userId: number, window: TimeWindow): Promise<string[]> {
   const w = clampToValidTimes(window);
   if (!w) return [];
-  const { results } = await d1
-    .prepare(`SELECT DISTINCT project FROM heartbeats WHERE ${LIVE_NAMED} ORDER BY project`)
-    .bind(userId, w.start, w.end)
-    .all<{ project: string }>();
-  return results.map((r) => r.project);
+  return projectNamesIn(d1, userId, w);
 }
-
-export const PROJECT_STATS_SQL = (withNames: boolean) => `
-  SELECT g.project, g.n, g.first_time, g.last_time, g.langs, m.repo_url, m.archived_at
-  FROM (
-    SELECT project, COUNT(*) AS n, MIN(time) AS first_time, MAX(time) AS last_time,
-      json_group_array(DISTINCT language) FILTER (WHERE language IS NOT NULL AND language != '') AS langs
-    FROM heartbeats
-    WHERE ${LIVE_NAMED} ${withNames ? "AND project IN (SELECT value FROM json_each(?4))" : ""}
-    GROUP BY project
-  ) g
-  LEFT JOIN project_repo_mappings m ON m.user_id = ?1 AND m.project_name = g.project`;
-
-type StatsRow = {
-  project: string;
-  n: number;
-  first_time: number;
-  last_time: number;
-  langs: string;
-  repo_url: string | null;
-  archived_at: string | null;
-};
 
 export interface ProjectDetailsOptions {
   /** Only these projects (none: every project with data in the window). */
@@ -71,20 +45,16 @@ export async function projectDetails(env: Env, subject: DurationSubject, window:
   const w = clampToValidTimes(window);
   if (!w) return [];
   const names = opts.names?.length ? opts.names : undefined;
-  const params: unknown[] = [subject.id, w.start, w.end];
-  if (names) params.push(JSON.stringify(names));
   // One project: its own chain answers (the fast path with a one-project filter); otherwise
   // every project's chain. The window's end is inclusive; durations' end is exclusive.
   const filter = names?.length === 1 ? { projects: names } : undefined;
   const [stats, totals] = await Promise.all([
-    env.DB.prepare(PROJECT_STATS_SQL(names !== undefined))
-      .bind(...params)
-      .all<StatsRow>(),
+    projectStats(env.DB, subject.id, w, names),
     durations(env, subject, { start: w.start, end: w.end + 0.000001, breakdowns: ["project"], filter }),
   ]);
   const seconds = totals.groups.project ?? new Map<string | null, number>();
   const rows: ProjectRow[] = [];
-  for (const r of stats.results) {
+  for (const r of stats) {
     const archived = !isBlank(r.archived_at);
     if (archived && !opts.includeArchived) continue;
     const first = isoSeconds(r.first_time);
@@ -103,3 +73,6 @@ export async function projectDetails(env: Env, subject: DurationSubject, window:
   }
   return rows.sort((a, b) => b.total_seconds - a.total_seconds || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+// domain/admin/users.ts (another area) runs this statement itself; re-exported until it calls db/.
+export { PROJECT_STATS_SQL } from "../../db/heartbeat-reads";
