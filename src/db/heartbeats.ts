@@ -38,13 +38,15 @@ export async function insertHeartbeats(
   return new Map(selected.results.map((r) => [r.fields_hash, r]));
 }
 
-/** Latest real language/branch of a project (or of any project, when project is null). */
-export async function latestFieldValue(d1: D1Database, userId: number, field: "language" | "branch", project: string | null): Promise<string | null> {
-  const projectFilter = project === null ? "" : "AND project = ?2";
-  const sql = `SELECT ${field} AS v FROM heartbeats
-    WHERE user_id = ?1 ${projectFilter} AND deleted_at IS NULL
+/** The latest real value of `field`, of one project (?2) or of any. */
+export const latestFieldValueSql = (field: "language" | "branch", withProject: boolean) => `SELECT ${field} AS v FROM heartbeats
+    WHERE user_id = ?1 ${withProject ? "AND project = ?2" : ""} AND deleted_at IS NULL
       AND ${field} IS NOT NULL AND ${field} != '' AND ${field} NOT LIKE '<<LAST_%'
     ORDER BY time DESC LIMIT 1`;
+
+/** Latest real language/branch of a project (or of any project, when project is null). */
+export async function latestFieldValue(d1: D1Database, userId: number, field: "language" | "branch", project: string | null): Promise<string | null> {
+  const sql = latestFieldValueSql(field, project !== null);
   const stmt = project === null ? d1.prepare(sql).bind(userId) : d1.prepare(sql).bind(userId, project);
   const row = await stmt.first<{ v: string }>();
   return row?.v ?? null;
