@@ -3,6 +3,7 @@
 // subqueries and conditional single-statement counters that drizzle's builder would only wrap.
 import type { LeaderboardPeriod } from "./schema";
 import { NOW_ISO } from "./sql";
+import type { ProfileSource } from "./users";
 
 /** Records the UTC days of `times` (epoch seconds) as active for the user; duplicates are ignored. */
 export const RECORD_ACTIVE_DAYS_SQL = `INSERT OR IGNORE INTO user_active_days (day, user_id)
@@ -196,18 +197,8 @@ export interface ServedBoard {
   finished_generating_at: string;
 }
 
-/** An entry with what the user's display name and avatar are built from. */
-export type ServedEntry = {
-  user_id: number;
-  total_seconds: number;
-  username: string | null;
-  display_name_override: string | null;
-  slack_username: string | null;
-  slack_avatar_url: string | null;
-  github_username: string | null;
-  github_avatar_url: string | null;
-  email: string | null;
-};
+/** An entry with what the user's display name and avatar are built from (a profile's naming fields). */
+export type ServedEntry = { user_id: number; total_seconds: number } & Omit<ProfileSource, "id" | "timezone" | "created_at" | "updated_at">;
 
 /**
  * The latest finished board of `period` and its entries (shadowbanned users left out, most time
