@@ -2,10 +2,7 @@
 // §6.6). No caller authentication: credentials are accepted and ignored, so a user who hides
 // their stats is hidden here from everyone, themselves included.
 import { z } from "@hono/zod-openapi";
-import { publicSummary, summaryWindow } from "../domain/stats/summaries";
-import { resolveStatsTarget } from "../domain/users/lookup";
-import { AppError } from "../lib/errors";
-import { isBlank } from "../lib/text";
+import { summaryOf } from "../domain/stats/summaries";
 import { errorResponse, security } from "../schemas/common";
 import { jsonResponse, lastQueryParam } from "../schemas/params";
 import { publicRoute } from "./factories";
@@ -62,13 +59,4 @@ export const summaryRoute = publicRoute({
 
 export const summaryRouter = createRouter();
 
-summaryRouter.openapi(summaryRoute, async (c) => {
-  const q = c.req.valid("query");
-  const identifier = q.user_id ?? q.user;
-  if (isBlank(identifier)) throw new AppError("bad_request", "Missing required parameter: user_id");
-  const target = await resolveStatsTarget(c.env.DB, identifier!, null, "User has disabled public stats");
-  const window = summaryWindow(q);
-  if (!window) throw new AppError("bad_request", "Invalid date range");
-  const summary = await publicSummary(c.env, target.subject, window, isBlank(q.project) ? null : q.project!);
-  return c.json({ user_id: q.user ?? null, ...summary }, 200);
-});
+summaryRouter.openapi(summaryRoute, async (c) => c.json(await summaryOf(c.env, c.req.valid("query")), 200));

@@ -3,16 +3,14 @@
 // or a username; "my" is the caller (optional Bearer user key).
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { maskedTrustLevel } from "../auth/levels";
 import { optionalUser } from "../auth/user";
 import { userIdByEmail, userIdBySlackUid } from "../db/users";
-import { parseProjectList, projectDetails, projectNames } from "../domain/stats/projects";
+import { oneProject, parseProjectList, projectDetails, projectNames } from "../domain/stats/projects";
 import { heartbeatSpans, spanProjectFilter } from "../domain/stats/spans";
 import { discoveryWindow, spansWindow, statsWindow } from "../domain/stats/windows";
-import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
+import { publicTrustFactor, resolveStatsTarget } from "../domain/users/lookup";
 import type { AppEnv } from "../env";
-import { AppError, notFound } from "../lib/errors";
-import { isBlank } from "../lib/text";
+import { notFound } from "../lib/errors";
 import { errorResponse, security } from "../schemas/common";
 import { jsonResponse, pathParam, queryParam } from "../schemas/params";
 import { publicRoute, statsKeyRoute } from "./factories";
@@ -243,11 +241,7 @@ usersRouter.openapi(spansRoute, async (c) => {
   return c.json({ spans }, 200);
 });
 
-usersRouter.openapi(trustFactorRoute, async (c) => {
-  const user = await findUserByIdentifier(c.env.DB, c.req.valid("param").username);
-  if (!user) throw new AppError("not_found", "User not found");
-  return c.json(maskedTrustLevel(user.trustLevel), 200);
-});
+usersRouter.openapi(trustFactorRoute, async (c) => c.json(await publicTrustFactor(c.env.DB, c.req.valid("param").username), 200));
 
 usersRouter.openapi(projectsRoute, async (c) => {
   const { subject } = await statsTarget(c, c.req.valid("param").username);
@@ -257,10 +251,7 @@ usersRouter.openapi(projectsRoute, async (c) => {
 usersRouter.openapi(projectRoute, async (c) => {
   const { username, project_name } = c.req.valid("param");
   const { subject } = await statsTarget(c, username);
-  if (isBlank(project_name)) throw new AppError("bad_request", "whats the name?");
-  const [row] = await projectDetails(c.env, subject, statsWindow(c.req.valid("query")), { names: [project_name.trim()] });
-  if (!row) throw new AppError("not_found", "found nuthin");
-  return c.json(row, 200);
+  return c.json(await oneProject(c.env, subject, project_name, statsWindow(c.req.valid("query"))), 200);
 });
 
 usersRouter.openapi(projectDetailsRoute, async (c) => {

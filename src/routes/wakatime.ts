@@ -87,7 +87,7 @@ function refuseIfDeletionActive(c: Context<AppEnv>) {
 export const wakatimeRouter = createRouter();
 
 // Heartbeat bodies are parsed by hand (text/plain, wrapped forms, per-item errors), so these
-// two routes are documented from their createRoute and served without body validation.
+// two routes are documented from their route definitions and served without body validation.
 wakatimeRouter.openAPIRegistry.registerPath(pushHeartbeatRoute);
 wakatimeRouter.openAPIRegistry.registerPath(pushHeartbeatsBulkRoute);
 

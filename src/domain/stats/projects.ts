@@ -3,6 +3,7 @@
 // projection's per-project chains: LAG partitioned by project); counts, first/last times,
 // languages, repo URL and archived state from one grouped D1 query over the window.
 import { projectNamesIn, projectStats } from "../../db/heartbeat-reads";
+import { AppError } from "../../lib/errors";
 import { isBlank } from "../../lib/text";
 import { isoSeconds } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
@@ -72,6 +73,14 @@ export async function projectDetails(env: Env, subject: DurationSubject, window:
     });
   }
   return rows.sort((a, b) => b.total_seconds - a.total_seconds || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** /project/{name}: one non-archived project's row over the window; 400 for a blank name, 404 without activity. */
+export async function oneProject(env: Env, subject: DurationSubject, name: string, window: TimeWindow): Promise<ProjectRow> {
+  if (isBlank(name)) throw new AppError("bad_request", "whats the name?");
+  const [row] = await projectDetails(env, subject, window, { names: [name.trim()] });
+  if (!row) throw new AppError("not_found", "found nuthin");
+  return row;
 }
 
 // domain/admin/users.ts (another area) runs this statement itself; re-exported until it calls db/.

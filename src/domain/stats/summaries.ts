@@ -28,6 +28,7 @@ import {
 import { TIMEOUT_MICROS, microsToSeconds } from "../durations/dimensions";
 import { durations, type DurationSubject } from "../durations/query";
 import { heartbeatJson } from "../heartbeats/serialize";
+import { resolveStatsTarget } from "../users/lookup";
 import { displayName } from "./display-names";
 import { MAX_VALID_TIME } from "./windows";
 
@@ -313,4 +314,16 @@ export async function publicSummary(env: Env, subject: DurationSubject, window: 
     entities: {},
     labels: {},
   };
+}
+
+/** GET /api/summary: the user named by user_id (or the deprecated `user`, echoed back) over the window asked for. */
+export async function summaryOf(env: Env, q: PublicSummaryQuery & { user_id?: string; user?: string; project?: string }) {
+  const identifier = q.user_id ?? q.user;
+  if (isBlank(identifier)) throw new AppError("bad_request", "Missing required parameter: user_id");
+  // Credentials are ignored here, so a user who hides their stats is hidden from themselves too.
+  const target = await resolveStatsTarget(env.DB, identifier!, null, "User has disabled public stats");
+  const window = summaryWindow(q);
+  if (!window) throw new AppError("bad_request", "Invalid date range");
+  const summary = await publicSummary(env, target.subject, window, isBlank(q.project) ? null : q.project!);
+  return { user_id: q.user ?? null, ...summary };
 }

@@ -1,6 +1,7 @@
 // Finding the user a public request is about, and whether the caller may see them
 // (hackatime-behavior.md §6.4): numeric id, then slack uid, then username, all exact; "my" is
 // the caller; a user with public stats lookup off is visible only to themselves.
+import { maskedTrustLevel } from "../../auth/levels";
 import type { AuthUser } from "../../auth/user";
 import { isRestricted } from "../../auth/user";
 import type { UserRow } from "../../db/schema";
@@ -42,4 +43,11 @@ export async function resolveStatsTarget(
   const isOwner = owner?.id === user.id;
   if (!user.allowPublicStatsLookup && !isOwner) throw new AppError("forbidden", privateMessage);
   return { user, isOwner, subject: { id: user.id, timezone: safeTimeZone(user.timezone) } };
+}
+
+/** A user's public trust level (suspected shows as blue); no privacy check, 404 for nobody. */
+export async function publicTrustFactor(d1: D1Database, identifier: string) {
+  const user = await findUserByIdentifier(d1, identifier);
+  if (!user) throw new AppError("not_found", "User not found");
+  return maskedTrustLevel(user.trustLevel);
 }
