@@ -1,8 +1,8 @@
 // Builds the application: middleware, routers, the OpenAPI document and its UI, 404s, errors.
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
-import { rateLimit } from "./lib/rate-limit";
-import { createRouter } from "./lib/router";
+import { rateLimit } from "./routes/rate-limit";
+import { createRouter } from "./routes/router";
 import { adminAuditLogsRouter } from "./routes/admin/audit-logs";
 import { adminDeletionRequestsRouter } from "./routes/admin/deletion-requests";
 import { adminKeysRouter } from "./routes/admin/keys";

@@ -1,6 +1,7 @@
 // User-key authentication: the key is looked up by its SHA-256 hash (the plain key is never
 // stored), together with the user and whether an account deletion is active.
 import type { MiddlewareHandler } from "hono";
+import { isRevokedKeyHash, keyOwnerByHash, type KeyOwner } from "../db/api-keys";
 import type { AppEnv } from "../env";
 import { USER_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
 import { safeTimeZone } from "../lib/time";
@@ -8,33 +9,11 @@ import { extractUserKey, userKeyCandidate, type CredentialSource } from "./crede
 import { accountRestricted, userKeyRefused, type AuthFailure } from "./failures";
 import { TRUST_LEVELS } from "./levels";
 
-export interface AuthUser {
-  id: number;
-  username: string;
-  timezone: string; // always a valid IANA zone
-  adminLevel: string;
-  trustLevel: number;
-  allowPublicStatsLookup: boolean;
-  apiKeyId: number;
-  /** A pending or approved deletion request exists. */
-  deletionActive: boolean;
-}
-
-const LOOKUP_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup,
-    k.id AS api_key_id,
-    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active
-  FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
-
-type LookupRow = {
-  id: number;
-  username: string;
+/** The caller behind a user key. */
+export interface AuthUser extends KeyOwner {
+  /** Always a valid IANA zone. */
   timezone: string;
-  admin_level: string;
-  trust_level: number;
-  allow_public_stats_lookup: number;
-  api_key_id: number;
-  deletion_active: number;
-};
+}
 
 export async function findUserByApiKey(d1: D1Database, key: string): Promise<AuthUser | null> {
   const found = await authenticateUserKey(d1, key);
@@ -45,21 +24,9 @@ export async function findUserByApiKey(d1: D1Database, key: string): Promise<Aut
 export async function authenticateUserKey(d1: D1Database, key: string): Promise<AuthUser | AuthFailure> {
   if (!USER_API_KEY_PATTERN.test(key)) return "malformed_key";
   const hash = await sha256Hex(key);
-  const row = await d1.prepare(LOOKUP_SQL).bind(hash).first<LookupRow>();
-  if (!row) {
-    const revoked = await d1.prepare("SELECT 1 AS r FROM revoked_api_keys WHERE token_hash = ?").bind(hash).first();
-    return revoked ? "revoked_key" : "unknown_key";
-  }
-  return {
-    id: row.id,
-    username: row.username,
-    timezone: safeTimeZone(row.timezone),
-    adminLevel: row.admin_level,
-    trustLevel: row.trust_level,
-    allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
-    apiKeyId: row.api_key_id,
-    deletionActive: row.deletion_active === 1,
-  };
+  const owner = await keyOwnerByHash(d1, hash);
+  if (!owner) return (await isRevokedKeyHash(d1, hash)) ? "revoked_key" : "unknown_key";
+  return { ...owner, timezone: safeTimeZone(owner.timezone) };
 }
 
 /** Red users and users with an active deletion request are "restricted" outside the compat API. */

@@ -8,7 +8,7 @@
 import type { HeartbeatField, StoredHeartbeat } from "./heartbeat-fields";
 // The per-project statement is the stats area's (Hackatime ProjectStatsQuery); it still lives in
 // domain/stats/projects.ts until that area moves its statements here, to db/.
-import { PROJECT_STATS_SQL } from "../domain/stats/projects";
+import { PROJECT_STATS_SQL } from "./heartbeat-reads";
 
 /** Both ends inclusive, epoch seconds; a null end is open. */
 export interface OptionalRange {

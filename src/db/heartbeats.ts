@@ -1,7 +1,6 @@
-// Heartbeat storage statements. Bulk writes pass the whole batch as ONE JSON parameter and
-// expand it with json_each, which keeps D1's 100-bound-parameter limit out of the picture.
-import type { DimensionValues } from "../domain/durations/dimensions";
-import { NORMALIZED_FIELDS, pickFields, type NormalizedHeartbeat, type StoredHeartbeat } from "./heartbeat-fields";
+// Heartbeat storage statements, raw SQL: bulk writes pass the whole batch as ONE JSON parameter
+// and expand it with json_each, which keeps D1's 100-bound-parameter limit out of the picture.
+import { NORMALIZED_FIELDS, pickFields, type HeartbeatField, type NormalizedHeartbeat, type StoredHeartbeat } from "./heartbeat-fields";
 
 export type { StoredHeartbeat } from "./heartbeat-fields";
 
@@ -13,51 +12,56 @@ const INSERT_SQL = `INSERT INTO heartbeats (user_id, ${COLUMNS.join(", ")})
   FROM json_each(?2) WHERE true
   ON CONFLICT DO NOTHING`;
 
-// The UTC days a user was active on: whom a leaderboard build has to look at.
-const ACTIVE_DAYS_SQL = `INSERT OR IGNORE INTO user_active_days (day, user_id)
-  SELECT DISTINCT date(json_extract(value, '$.time'), 'unixepoch'), ?1 FROM json_each(?2)`;
-
-const SELECT_BY_HASH_SQL = `SELECT * FROM heartbeats
+export const SELECT_BY_HASH_SQL = `SELECT * FROM heartbeats
   WHERE user_id = ?1 AND deleted_at IS NULL AND fields_hash IN (SELECT value FROM json_each(?2))`;
 
 /**
  * Inserts a user's heartbeats, skipping those already stored (same fields hash), and returns
- * the live row for every hash: new rows and the existing rows duplicates map to.
+ * the live row for every hash: new rows and the existing rows duplicates map to. `alongside`
+ * runs in the same batch (one transaction) after the insert: upkeep other tables keep of
+ * heartbeats, which this module knows nothing about.
  */
-export async function insertHeartbeats(d1: D1Database, userId: number, batch: NormalizedHeartbeat[]): Promise<Map<string, StoredHeartbeat>> {
+export async function insertHeartbeats(
+  d1: D1Database,
+  userId: number,
+  batch: NormalizedHeartbeat[],
+  alongside: D1PreparedStatement[] = [],
+): Promise<Map<string, StoredHeartbeat>> {
   const rows = batch.map((h) => pickFields(h, COLUMNS));
   const hashes = JSON.stringify(batch.map((h) => h.fields_hash));
-  const [, , selected] = await d1.batch<StoredHeartbeat>([
+  const results = await d1.batch<StoredHeartbeat>([
     d1.prepare(INSERT_SQL).bind(userId, JSON.stringify(rows)),
-    d1.prepare(ACTIVE_DAYS_SQL).bind(userId, JSON.stringify(rows)),
+    ...alongside,
     d1.prepare(SELECT_BY_HASH_SQL).bind(userId, hashes),
   ]);
+  const selected = results[results.length - 1];
   return new Map(selected.results.map((r) => [r.fields_hash, r]));
 }
 
-/** Latest real language/branch of a project (or of any project, when project is null). */
-export async function latestFieldValue(d1: D1Database, userId: number, field: "language" | "branch", project: string | null): Promise<string | null> {
-  const projectFilter = project === null ? "" : "AND project = ?2";
-  const sql = `SELECT ${field} AS v FROM heartbeats
-    WHERE user_id = ?1 ${projectFilter} AND deleted_at IS NULL
+/** The latest real value of `field`, of one project (?2) or of any. */
+export const latestFieldValueSql = (field: "language" | "branch", withProject: boolean) => `SELECT ${field} AS v FROM heartbeats
+    WHERE user_id = ?1 ${withProject ? "AND project = ?2" : ""} AND deleted_at IS NULL
       AND ${field} IS NOT NULL AND ${field} != '' AND ${field} NOT LIKE '<<LAST_%'
     ORDER BY time DESC LIMIT 1`;
+
+/** Latest real language/branch of a project (or of any project, when project is null). */
+export async function latestFieldValue(d1: D1Database, userId: number, field: "language" | "branch", project: string | null): Promise<string | null> {
+  const sql = latestFieldValueSql(field, project !== null);
   const stmt = project === null ? d1.prepare(sql).bind(userId) : d1.prepare(sql).bind(userId, project);
   const row = await stmt.first<{ v: string }>();
   return row?.v ?? null;
 }
 
-export type ChainSource = { id: number; time: number } & DimensionValues;
+/** The columns the duration chains are built from (durable/user-activity.ts): the key and the grouping values. */
+export const CHAIN_FIELDS = ["id", "time", "category", "project", "language", "editor", "operating_system", "machine"] as const satisfies readonly HeartbeatField[];
+export type ChainSource = Pick<StoredHeartbeat, (typeof CHAIN_FIELDS)[number]>;
+
+export const CHAIN_PAGE_SQL = `SELECT ${CHAIN_FIELDS.join(", ")} FROM heartbeats
+  WHERE user_id = ?1 AND deleted_at IS NULL AND (time, id) > (?2, ?3)
+  ORDER BY time, id LIMIT ?4`;
 
 /** One page of a user's live heartbeats in (time, id) order, for rebuilding derived data. */
 export async function pageHeartbeatsForChains(d1: D1Database, userId: number, after: { time: number; id: number } | null, limit: number): Promise<ChainSource[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT id, time, category, project, language, editor, operating_system, machine FROM heartbeats
-       WHERE user_id = ?1 AND deleted_at IS NULL AND (time, id) > (?2, ?3)
-       ORDER BY time, id LIMIT ?4`,
-    )
-    .bind(userId, after?.time ?? -1, after?.id ?? -1, limit)
-    .all<ChainSource>();
+  const { results } = await d1.prepare(CHAIN_PAGE_SQL).bind(userId, after?.time ?? -1, after?.id ?? -1, limit).all<ChainSource>();
   return results;
 }

@@ -61,3 +61,11 @@ export async function userIdsAfter(d1: D1Database, afterId: number, limit: numbe
   const rows = await getDb(d1).select({ id: users.id }).from(users).where(gt(users.id, afterId)).orderBy(users.id).limit(limit).all();
   return rows.map((r) => r.id);
 }
+
+export async function userBySlackUid(d1: D1Database, slackUid: string): Promise<UserRow | undefined> {
+  return getDb(d1).select().from(users).where(eq(users.slackUid, slackUid)).get();
+}
+
+export async function userByUsername(d1: D1Database, username: string): Promise<UserRow | undefined> {
+  return getDb(d1).select().from(users).where(eq(users.username, username)).get();
+}

@@ -1,9 +1,11 @@
 // The status-bar answer: Hackatime's grand_total text ("1h 5m", "Start coding!") in the
 // shape wakatime-cli decodes type-strictly (integers where it wants integers).
+import { userActivity } from "../durable/stub";
 import type { DayTotal } from "../durable/user-activity";
 import { durationFields, percentOf, shortTimeSimple } from "../lib/format";
-import { isoSeconds, localDayBounds } from "../lib/time";
+import { isoSeconds, localDate, localDayBounds, nowSeconds } from "../lib/time";
 import { decodeKey, microsToSeconds, type GroupDimension } from "./durations/dimensions";
+import type { DurationSubject } from "./durations/query";
 
 function breakdown(totals: DayTotal[], dim: GroupDimension) {
   const byName = new Map<string, number>();
@@ -45,4 +47,11 @@ export function buildStatusBar(totals: DayTotal[], day: string, timezone: string
       range: { date: day, start: isoSeconds(start), end: isoSeconds(end - 1), text: "Today", timezone },
     },
   };
+}
+
+/** Today (the user's local day) from the user's per-day rollups: no heartbeat is read. */
+export async function statusBarToday(env: Env, user: DurationSubject) {
+  const day = localDate(nowSeconds(), user.timezone);
+  const totals = await userActivity(env, user.id).dayTotals(user.id, user.timezone, day);
+  return buildStatusBar(totals, day, user.timezone);
 }

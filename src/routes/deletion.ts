@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { cancelDeletionRequest, createDeletionRequest, latestDeletionRequest, userDeletionJson, validateDeletionReason } from "../domain/deletion";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse } from "../schemas/common";
 import { jsonResponse, nullableString } from "../schemas/params";
 import { userRoute } from "./factories";

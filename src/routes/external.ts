@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { slackClient } from "../domain/slack/client";
 import { linkSlackAccount } from "../domain/slack/oauth";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse } from "../schemas/common";
 import { jsonResponse } from "../schemas/params";
 import { statsKeyRoute } from "./factories";

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { revokeToken } from "../domain/revocation";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse } from "../schemas/common";
 import { jsonResponse } from "../schemas/params";
 import { internalRoute } from "./factories";

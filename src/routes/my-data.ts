@@ -21,7 +21,7 @@ import {
 import { daysAgoStartOfDay, endOfTodayUtc } from "../domain/stats/windows";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { nowSeconds, safeTimeZone } from "../lib/time";
 import { errorResponse } from "../schemas/common";
 import { HeartbeatSchema } from "../schemas/heartbeat";

@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { findMapping, myProjects, projectsWindow, setArchived, setRepoUrl, type MappingJson } from "../domain/projects-settings";
 import type { AppEnv } from "../env";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { nowSeconds } from "../lib/time";
 import { errorResponse } from "../schemas/common";
 import { jsonResponse, pathParam, queryParam } from "../schemas/params";

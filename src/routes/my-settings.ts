@@ -3,7 +3,7 @@
 // "Decisions"). Account deletion (/deletion) lives in routes/deletion.ts.
 import { z } from "@hono/zod-openapi";
 import { rotateApiKey } from "../domain/projects-settings";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { jsonResponse } from "../schemas/params";
 import { userRoute } from "./factories";
 

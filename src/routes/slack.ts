@@ -8,7 +8,7 @@ import { parseSlashCommand, sailorsLogCommand, timeDumpCommand, type CommandCont
 import { verifySlackSignature } from "../domain/slack/signature";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { nowSeconds } from "../lib/time";
 import { errorResponse } from "../schemas/common";
 import { jsonResponse } from "../schemas/params";

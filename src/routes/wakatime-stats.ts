@@ -1,26 +1,18 @@
 // WakaTime Compatibility, read side: the profile, daily summaries and last-7-days stats that
 // the browser extension and WakaTime dashboards read, and a one-day heartbeat listing
 // (Hackatime issue #1260). The {id} path segment is ignored: the key decides.
+import { z } from "@hono/zod-openapi";
 import { userKeyRefused } from "../auth/failures";
-import { createRoute, z } from "@hono/zod-openapi";
-import { requireUser } from "../auth/user";
-import { last7Days, slackUidOf } from "../domain/stats/last-7-days";
+import { last7DaysOf } from "../domain/stats/last-7-days";
 import { dailySummaries, heartbeatsOfDay, parseSummariesQuery } from "../domain/stats/summaries";
 import { userProfile } from "../domain/users/profile";
-import { createRouter } from "../lib/router";
-import { errorResponse, security } from "../schemas/common";
+import { errorResponse } from "../schemas/common";
 import { HeartbeatSchema } from "../schemas/heartbeat";
+import { jsonResponse, lastQueryParam, wakatimeUserIdParams } from "../schemas/params";
+import { userRoute } from "./factories";
+import { createRouter } from "./router";
 
 const tags = ["WakaTime Compatibility"];
-const userIdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, description: 'User ID or "current" (ignored: the key decides)', example: "current" }),
-});
-
-/** An optional query parameter; a repeated one counts by its last value (as Rails reads it), so no query string fails validation. */
-const queryParam = (description: string, example?: string) =>
-  z
-    .preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), z.string().optional())
-    .openapi({ description, example, type: "string" });
 
 const ProfileSchema = z
   .object({
@@ -134,73 +126,61 @@ const HeartbeatListSchema = z
   })
   .openapi("HeartbeatsOfDay");
 
-export const showUserRoute = createRoute({
+export const showUserRoute = userRoute({
   method: "get",
   path: "/api/hackatime/v1/users/{id}",
   tags,
   summary: "Get current user (WakaTime compatible)",
   description: "Profile of the user the API key belongs to (the browser extension's login check).",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
-  request: { params: userIdParam },
+  request: { params: wakatimeUserIdParams },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: ProfileSchema } } },
-    401: errorResponse("unauthorized"),
+    200: jsonResponse(ProfileSchema),
   },
 });
 
-export const summariesRoute = createRoute({
+export const summariesRoute = userRoute({
   method: "get",
   path: "/api/hackatime/v1/users/{id}/summaries",
   tags,
   summary: "Get daily summaries (WakaTime compatible)",
   description:
     "One entry per local day of an inclusive date range (at most 366 days), including empty days. Each heartbeat is credited min(gap to the next heartbeat of the same local day, 120 s) to its own project; only projects are filled.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   request: {
-    params: userIdParam,
+    params: wakatimeUserIdParams,
     query: z.object({
-      start: queryParam("Inclusive start date, YYYY-MM-DD", "2026-08-10"),
-      end: queryParam("Inclusive end date, YYYY-MM-DD; at most 366 days in all", "2026-08-11"),
-      project: queryParam("Only this project"),
-      timezone: queryParam("IANA zone the days are cut in; default the user's", "UTC"),
+      start: lastQueryParam("Inclusive start date, YYYY-MM-DD", "2026-08-10"),
+      end: lastQueryParam("Inclusive end date, YYYY-MM-DD; at most 366 days in all", "2026-08-11"),
+      project: lastQueryParam("Only this project"),
+      timezone: lastQueryParam("IANA zone the days are cut in; default the user's", "UTC"),
     }),
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: DailySummariesSchema } } },
+    200: jsonResponse(DailySummariesSchema),
     400: errorResponse("invalid dates, range over 366 days, or invalid timezone"),
-    401: errorResponse("unauthorized"),
   },
 });
 
-export const last7DaysRoute = createRoute({
+export const last7DaysRoute = userRoute({
   method: "get",
   path: "/api/hackatime/v1/users/current/stats/last_7_days",
   tags,
   summary: "Get last 7 days stats",
   description: "Returns coding statistics for the last 7 days. Used by some WakaTime dashboards.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: Last7DaysSchema } } },
-    401: errorResponse("unauthorized"),
+    200: jsonResponse(Last7DaysSchema),
   },
 });
 
-export const heartbeatsOfDayRoute = createRoute({
+export const heartbeatsOfDayRoute = userRoute({
   method: "get",
   path: "/api/hackatime/v1/users/{id}/heartbeats",
   tags,
   summary: "List one day's heartbeats (WakaTime compatible)",
   description: "The user's heartbeats of one local day (the user's time zone), in time order, as WakaTime's GET users/current/heartbeats answers them.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
-  request: { params: userIdParam, query: z.object({ date: queryParam("The local day, YYYY-MM-DD", "2026-08-10") }) },
+  request: { params: wakatimeUserIdParams, query: z.object({ date: lastQueryParam("The local day, YYYY-MM-DD", "2026-08-10") }) },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: HeartbeatListSchema } } },
+    200: jsonResponse(HeartbeatListSchema),
     400: errorResponse("missing or invalid date"),
-    401: errorResponse("unauthorized"),
   },
 });
 
@@ -219,8 +199,7 @@ wakatimeStatsRouter.openapi(summariesRoute, async (c) => {
 
 wakatimeStatsRouter.openapi(last7DaysRoute, async (c) => {
   const user = c.var.user;
-  const slackUid = await slackUidOf(c.env.DB, user.id);
-  return c.json(await last7Days(c.env, { id: user.id, timezone: user.timezone, username: user.username, slackUid }), 200);
+  return c.json(await last7DaysOf(c.env, { id: user.id, timezone: user.timezone, username: user.username }), 200);
 });
 
 wakatimeStatsRouter.openapi(heartbeatsOfDayRoute, async (c) => {

@@ -1,26 +1,23 @@
 // WakaTime Compatibility: what editor plugins (wakatime-cli) and the browser extension call.
 // The {id} path segment is ignored everywhere: the credential decides the user.
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireUser } from "../auth/user";
 import { ingestHeartbeats } from "../domain/heartbeats/ingest";
 import { FUTURE_TOLERANCE_SECONDS, MAX_BODY_BYTES, MAX_BULK_HEARTBEATS } from "../domain/heartbeats/limits";
 import { readBulkPayload, readSinglePayload } from "../domain/heartbeats/payload";
 import { heartbeatJson } from "../domain/heartbeats/serialize";
-import { buildStatusBar } from "../domain/statusbar";
-import { userActivity } from "../durable/stub";
+import { statusBarToday } from "../domain/statusbar";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
-import { localDate, nowSeconds } from "../lib/time";
-import { errorResponse, security } from "../schemas/common";
+import { errorResponse } from "../schemas/common";
 import { BulkResponseSchema, HeartbeatInputSchema, HeartbeatSchema, IngestErrorSchema } from "../schemas/heartbeat";
+import { jsonResponse, wakatimeUserIdParams } from "../schemas/params";
 import { StatusBarSchema } from "../schemas/statusbar";
+import { userRoute } from "./factories";
+import { createRouter } from "./router";
 
 const tags = ["WakaTime Compatibility"];
-const userIdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, description: 'User ID or "current" (ignored: the key decides)', example: "current" }),
-});
 const heartbeatBody = {
   description: `JSON, at most ${MAX_BODY_BYTES} bytes of UTF-8: application/json, text/plain (the browser extension) or no Content-Type. Rules: docs/ingest.md.`,
   content: {
@@ -29,7 +26,7 @@ const heartbeatBody = {
   },
 };
 
-export const pushHeartbeatRoute = createRoute({
+export const pushHeartbeatRoute = userRoute({
   method: "post",
   path: "/api/hackatime/v1/users/{id}/heartbeats",
   tags,
@@ -37,51 +34,42 @@ export const pushHeartbeatRoute = createRoute({
   description:
     "Stores one heartbeat (an object, or an array's first element). A heartbeat already stored answers with the existing row. `entity` and `time` are required; string fields have length caps; `time` may be at most " +
     `${FUTURE_TOLERANCE_SECONDS} seconds ahead of the server clock (docs/ingest.md).`,
-  security: security.userKey,
-  request: { params: userIdParam, body: heartbeatBody },
+  request: { params: wakatimeUserIdParams, body: heartbeatBody },
   responses: {
-    202: { description: "accepted", content: { "application/json": { schema: HeartbeatSchema } } },
+    202: jsonResponse(HeartbeatSchema, "accepted"),
     400: errorResponse("no data, malformed JSON or invalid UTF-8"),
-    401: errorResponse("unauthorized"),
     403: errorResponse("account pending deletion"),
     413: errorResponse(`body over ${MAX_BODY_BYTES} bytes`),
     415: errorResponse("Content-Type other than application/json, text/plain or none, or a charset other than UTF-8"),
-    422: { description: "invalid heartbeat (missing entity or time, a field over its cap, time out of range)", content: { "application/json": { schema: IngestErrorSchema } } },
+    422: jsonResponse(IngestErrorSchema, "invalid heartbeat (missing entity or time, a field over its cap, time out of range)"),
   },
 });
 
-export const pushHeartbeatsBulkRoute = createRoute({
+export const pushHeartbeatsBulkRoute = userRoute({
   method: "post",
   path: "/api/hackatime/v1/users/{id}/heartbeats.bulk",
   tags,
   summary: "Push heartbeats in bulk (wakatime-cli)",
   description:
     `Stores up to ${MAX_BULK_HEARTBEATS} heartbeats. Answers 201 with one [body, status] pair per item, in input order; an invalid item (missing entity or time, a field over its cap, time out of range) gets [{error,type},400] and the others are stored. Retried items map to their stored rows. Rules: docs/ingest.md.`,
-  security: security.userKey,
-  request: { params: userIdParam, body: heartbeatBody },
+  request: { params: wakatimeUserIdParams, body: heartbeatBody },
   responses: {
-    201: { description: "created", content: { "application/json": { schema: BulkResponseSchema } } },
+    201: jsonResponse(BulkResponseSchema, "created"),
     400: errorResponse(`no data, malformed JSON, invalid UTF-8, or more than ${MAX_BULK_HEARTBEATS} heartbeats`),
-    401: errorResponse("unauthorized"),
     403: errorResponse("account pending deletion"),
     413: errorResponse(`body over ${MAX_BODY_BYTES} bytes`),
     415: errorResponse("Content-Type other than application/json, text/plain or none, or a charset other than UTF-8"),
   },
 });
 
-export const statusBarTodayRoute = createRoute({
+export const statusBarTodayRoute = userRoute({
   method: "get",
   path: "/api/hackatime/v1/users/{id}/statusbar/today",
   tags,
   summary: "Get status bar today",
   description: "Today's coding time in the user's time zone, for the editor status bar.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
-  request: { params: userIdParam },
-  responses: {
-    200: { description: "successful", content: { "application/json": { schema: StatusBarSchema } } },
-    401: errorResponse("unauthorized"),
-  },
+  request: { params: wakatimeUserIdParams },
+  responses: { 200: jsonResponse(StatusBarSchema) },
 });
 
 function requestContext(c: Context<AppEnv>) {
@@ -99,7 +87,7 @@ function refuseIfDeletionActive(c: Context<AppEnv>) {
 export const wakatimeRouter = createRouter();
 
 // Heartbeat bodies are parsed by hand (text/plain, wrapped forms, per-item errors), so these
-// two routes are documented from their createRoute and served without body validation.
+// two routes are documented from their route definitions and served without body validation.
 wakatimeRouter.openAPIRegistry.registerPath(pushHeartbeatRoute);
 wakatimeRouter.openAPIRegistry.registerPath(pushHeartbeatsBulkRoute);
 
@@ -119,9 +107,4 @@ wakatimeRouter.post("/api/hackatime/v1/users/:id/heartbeats.bulk", requireUser()
   return c.json({ responses }, 201);
 });
 
-wakatimeRouter.openapi(statusBarTodayRoute, async (c) => {
-  const user = c.var.user;
-  const day = localDate(nowSeconds(), user.timezone);
-  const totals = await userActivity(c.env, user.id).dayTotals(user.id, user.timezone, day);
-  return c.json(buildStatusBar(totals, day, user.timezone), 200);
-});
+wakatimeRouter.openapi(statusBarTodayRoute, async (c) => c.json(await statusBarToday(c.env, c.var.user), 200));

@@ -2,7 +2,7 @@
 // user's heartbeats for a program (stats key: an admin key or STATS_API_KEY, Bearer or ?api_key).
 import { z } from "@hono/zod-openapi";
 import { claimHeartbeats, parseClaim, YSWS_PROGRAMS } from "../domain/ysws";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
 import { jsonResponse } from "../schemas/params";
 import { publicRoute, statsKeyRoute } from "./factories";

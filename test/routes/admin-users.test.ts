@@ -14,7 +14,7 @@ import {
 import { ADMIN_KEY_BY_HASH_SQL } from "../../src/db/admin-keys";
 import { USERS_WITH_TRUST_LEVEL_SQL } from "../../src/db/admin-users";
 import { LATEST_TRUST_CHANGES_SQL } from "../../src/db/audit-logs";
-import { PROJECT_STATS_SQL } from "../../src/domain/stats/projects";
+import { PROJECT_STATS_SQL } from "../../src/db/heartbeat-reads";
 import { calendarDate, parseTimestamp } from "../../src/routes/admin/params";
 import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 

@@ -1,14 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import {
-  decodeCursor,
-  distanceOfTimeInWords,
-  encodeCursor,
-  mostRecentSql,
-  pageHeartbeatsSql,
-  timeAgo,
-} from "../../src/domain/stats/recent";
+import { mostRecentSql, pageHeartbeatsSql } from "../../src/db/heartbeat-reads";
+import { decodeCursor, distanceOfTimeInWords, encodeCursor, timeAgo } from "../../src/domain/stats/recent";
 import { parseTimeParam } from "../../src/lib/dates";
 import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
 

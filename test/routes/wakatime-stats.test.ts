@@ -4,7 +4,6 @@ import { parse } from "yaml";
 import { referenceDurations } from "../../src/domain/durations/reference";
 import { capitalize, displayEditorName, displayOsName } from "../../src/domain/stats/display-names";
 import { statsBreakdown } from "../../src/domain/stats/last-7-days";
-import { dailySummarySql } from "../../src/domain/stats/summaries";
 import { displayName } from "../../src/domain/users/profile";
 import { sha256Hex } from "../../src/lib/crypto";
 import { decimalHours } from "../../src/lib/format";
@@ -277,16 +276,6 @@ describe("GET /api/hackatime/v1/users/{id}/summaries", () => {
     const { res, body } = await getJson(`${BASE}/current/summaries?start=2026-08-10&end=2026-08-10`, withKey(crypto.randomUUID()));
     expect(res.status).toBe(401);
     expect(body).toEqual(refused.user("unknown_key"));
-  });
-
-  it("reads the range from the (user_id, time) index, one slice per day", async () => {
-    for (const filtered of [false, true]) {
-      const params = [1, JSON.stringify([[0, 86400], [86400, 172800]]), 120e6, ...(filtered ? ["p"] : [])];
-      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${dailySummarySql(filtered)}`).bind(...params).all<{ detail: string }>();
-      const plan = results.map((r) => r.detail).join("\n");
-      expect(plan).toMatch(/SEARCH h USING INDEX heartbeats_user_(project_)?time/);
-      expect(plan).not.toMatch(/SCAN h\b/);
-    }
   });
 });
 

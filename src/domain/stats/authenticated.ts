@@ -2,6 +2,9 @@
 // profile, coding time over local dates, and the all-time project list.
 import { emailsOf, userById } from "../../db/users";
 import { maskedTrustLevel } from "../../auth/levels";
+import { parseDatePart } from "../../lib/dates";
+import { AppError } from "../../lib/errors";
+import { isBlank } from "../../lib/text";
 import { addDays, localDate, nowSeconds, startOfLocalDay } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
 import { parseProjectList, projectDetails } from "./projects";
@@ -40,6 +43,22 @@ export async function hoursBetween(env: Env, user: DurationSubject, startDate: s
 export function defaultHoursRange(timezone: string, now = nowSeconds()): { startDate: string; endDate: string } {
   const today = localDate(now, timezone);
   return { startDate: addDays(today, -7), endDate: today };
+}
+
+/** A local date parameter: the fallback when blank, 422 "Invalid <name>" when it does not parse. */
+function dateParam(value: string | undefined, name: string, fallback: string): string {
+  if (isBlank(value)) return fallback;
+  const d = parseDatePart(value);
+  if (d === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
+  return d;
+}
+
+/** The /hours body: start_date … end_date (default seven days ago … today) and the seconds between. */
+export async function hours(env: Env, user: DurationSubject, query: { start_date?: string; end_date?: string }) {
+  const defaults = defaultHoursRange(user.timezone);
+  const startDate = dateParam(query.start_date, "start_date", defaults.startDate);
+  const endDate = dateParam(query.end_date, "end_date", defaults.endDate);
+  return { start_date: startDate, end_date: endDate, total_seconds: await hoursBetween(env, user, startDate, endDate) };
 }
 
 // ---------------------------------------------------------------------------------------------

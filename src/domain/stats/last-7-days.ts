@@ -1,6 +1,7 @@
 // GET /api/hackatime/v1/users/current/stats/last_7_days (hackatime-behavior.md §6.3, §4.3):
 // the window is the user's local [today − 7 days 00:00, today 24:00) — eight calendar days —
 // with grouped durations (each value chained separately) from the projection's fast path.
+import { activeDayCount } from "../../db/heartbeat-reads";
 import { userById } from "../../db/users";
 import { isoSeconds, localDayNumber, localDayNumberBounds, nowSeconds, utcOffsetSeconds } from "../../lib/time";
 import type { GroupDimension } from "../durations/dimensions";
@@ -72,22 +73,6 @@ export function isoWithOffset(epochSeconds: number, tz: string): string {
   return `${wall}${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 3600)).padStart(2, "0")}:${String(Math.floor((abs % 3600) / 60)).padStart(2, "0")}`;
 }
 
-/**
- * Local days of the window with at least one heartbeat (Hackatime's days_covered): one D1 query,
- * an EXISTS probe of the (user_id, time) index per day.
- */
-export async function activeDayCount(d1: D1Database, userId: number, bounds: Array<{ start: number; end: number }>): Promise<number> {
-  const row = await d1
-    .prepare(
-      `SELECT COUNT(*) AS n FROM json_each(?2) AS d
-       WHERE EXISTS (SELECT 1 FROM heartbeats h WHERE h.user_id = ?1 AND h.deleted_at IS NULL
-                       AND h.time >= json_extract(d.value, '$[0]') AND h.time < json_extract(d.value, '$[1]'))`,
-    )
-    .bind(userId, JSON.stringify(bounds.map((b) => [b.start, b.end])))
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 export async function last7Days(env: Env, user: Last7DaysUser, now: number = nowSeconds()) {
   const tz = user.timezone;
   const today = localDayNumber(now, tz);
@@ -97,6 +82,7 @@ export async function last7Days(env: Env, user: Last7DaysUser, now: number = now
   const subject = { id: user.id, timezone: tz };
   const [result, daysCovered] = await Promise.all([
     durations(env, subject, { start, end, breakdowns: [...BREAKDOWNS] }),
+    // Local days with at least one heartbeat (Hackatime's days_covered): one EXISTS probe per day.
     activeDayCount(env.DB, user.id, bounds),
   ]);
   const total = result.total;
@@ -134,4 +120,9 @@ export async function last7Days(env: Env, user: Last7DaysUser, now: number = now
 /** The caller's Slack id, which this endpoint shows as username / user_id. */
 export async function slackUidOf(d1: D1Database, userId: number): Promise<string | null> {
   return (await userById(d1, userId))?.slackUid ?? null;
+}
+
+/** last7Days for a caller, with their Slack id read now. */
+export async function last7DaysOf(env: Env, user: Omit<Last7DaysUser, "slackUid">, now: number = nowSeconds()) {
+  return last7Days(env, { ...user, slackUid: await slackUidOf(env.DB, user.id) }, now);
 }

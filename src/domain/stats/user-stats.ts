@@ -2,6 +2,7 @@
 // summary, assembled from the duration fast path.
 import { maskedTrustLevel } from "../../auth/levels";
 import type { UserRow } from "../../db/schema";
+import { profileSourceById } from "../../db/users";
 import { parseUtcDateTime, utcDayStart, yearsAgoRollingOver } from "../../lib/dates";
 import { AppError } from "../../lib/errors";
 import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
@@ -10,6 +11,8 @@ import type { GroupDimension } from "../durations/dimensions";
 import { durations, uniqueCodingSeconds, type DurationSubject } from "../durations/query";
 import { referenceBoundaryAwareTotal, referenceUniqueCodingSeconds, type HeartbeatFilter } from "../durations/reference";
 import { languageColor } from "../languages";
+import type { StatsTarget } from "../users/lookup";
+import { displayName as profileDisplayName } from "../users/profile";
 import { streakDays } from "./streak";
 
 /** The breakdowns `features` may ask for: Hackatime's two, and the rest of WakaTime's. */
@@ -124,4 +127,10 @@ export async function userStats(env: Env, user: UserRow, displayName: string, su
   }
   data.streak = await streakDays(env, subject, now);
   return { data, trust_factor: maskedTrustLevel(user.trustLevel) };
+}
+
+/** The stats of a resolved target, named by their display name (the username if their profile vanished). */
+export async function targetUserStats(env: Env, target: StatsTarget, q: UserStatsQuery) {
+  const profile = await profileSourceById(env.DB, target.user.id);
+  return userStats(env, target.user, profile ? profileDisplayName(profile) : target.user.username, target.subject, q);
 }

@@ -3,7 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import type { TrustLevelName } from "../../auth/levels";
 import { AUDIT_LOG_LIST_LIMIT, listAuditLogs, showAuditLog } from "../../domain/admin/audit-logs";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { isBlank } from "../../lib/text";
 import { AuditLogDetailSchema, AuditLogSchema } from "../../schemas/admin";
 import { errorResponse } from "../../schemas/common";

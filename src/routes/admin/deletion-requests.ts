@@ -2,7 +2,7 @@
 // only — Hackatime's require_superadmin answers 401 "lmao no perms" to lower admins.
 import { z } from "@hono/zod-openapi";
 import { approveDeletionRequest, findDeletionRequest, listDeletionRequests, rejectDeletionRequest, scheduleDateText } from "../../domain/admin/deletion-requests";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { DeletionRequestSchema } from "../../schemas/admin";
 import { errorResponse } from "../../schemas/common";
 import { jsonResponse as json, pathParam } from "../../schemas/params";

@@ -2,7 +2,7 @@
 // creates and revokes their own keys; a superadmin (or ultraadmin) sees and revokes everyone's.
 import { z } from "@hono/zod-openapi";
 import { createAdminKey, listAdminKeys, revokeAdminKey, showAdminKey } from "../../domain/admin/keys";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { AdminApiKeySchema, CreateAdminApiKeyFailedSchema, CreatedAdminApiKeySchema, selfValidatedJsonBody } from "../../schemas/admin";
 import { errorResponse } from "../../schemas/common";
 import { jsonResponse as json, pathParam } from "../../schemas/params";

@@ -2,7 +2,7 @@
 // derived data.
 import { z } from "@hono/zod-openapi";
 import { queueAggregateRebuilds } from "../../domain/admin/operations";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { errorResponse } from "../../schemas/common";
 import { jsonResponse as json } from "../../schemas/params";
 import { adminRoute } from "../factories";

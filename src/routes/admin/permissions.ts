@@ -2,7 +2,7 @@
 // level, and changing it. Superadmin+ only; a lower admin gets Hackatime's 401 {"error":"lmao no perms"}.
 import { z } from "@hono/zod-openapi";
 import { changeAdminLevel, listPermissions } from "../../domain/admin/permissions";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { isBlank } from "../../lib/text";
 import { PermissionUpdatedSchema, PermissionUserSchema, selfValidatedJsonBody } from "../../schemas/admin";
 import { errorResponse } from "../../schemas/common";

@@ -2,7 +2,7 @@
 // shortlist for picking them (hackatime-behavior.md §10). Admin key of viewer+.
 import { z } from "@hono/zod-openapi";
 import { leaderboardUsers, searchTimelineUsers, timeline } from "../../domain/admin/timeline";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import { TimelineSchema, UserCardsSchema } from "../../schemas/admin";
 import { errorResponse } from "../../schemas/common";
 import { jsonResponse as json, queryParam as q } from "../../schemas/params";

@@ -20,7 +20,7 @@ import {
   userInfo,
 } from "../../domain/admin/users";
 import { AppError } from "../../lib/errors";
-import { createRouter } from "../../lib/router";
+import { createRouter } from "../router";
 import {
   AdminUserProjectsSchema,
   AdminUserStatsSchema,
