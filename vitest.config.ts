@@ -16,6 +16,7 @@ export default defineConfig(async () => {
   // the same for `npm start` and deploys) before the workerd pool reads wrangler.toml.
   execFileSync(path.join(import.meta.dirname, "node_modules", ".bin", "tsx"), ["scripts/build-assets.ts"], { cwd: import.meta.dirname, stdio: "inherit" });
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const shardMigrations = await readD1Migrations(path.join(import.meta.dirname, "migrations-shard"));
   // The vendored Hackatime contract: part of the repository, so a lone clone tests against it.
   const openapiSpec = await readFile(path.join(import.meta.dirname, "spec", "hackatime-openapi.yaml"), "utf8");
   return {
@@ -28,6 +29,7 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
+                  TEST_SHARD_MIGRATIONS: shardMigrations,
                   OPENAPI_SPEC_YAML: openapiSpec,
                   HKA_REVOCATION_KEY: "test-revocation-key",
                   STATS_API_KEY: "test-stats-key",

@@ -21,9 +21,10 @@ const { values, positionals } = parseArgs({
 const persistTo = values["persist-to"] as string | undefined;
 const say = (line: string) => process.stdout.write(`tally: ${line}\n`);
 
-const applied = applyLocalMigrations(persistTo);
 const where = persistTo ?? ".wrangler/state";
-say(applied.length ? `applied ${applied.length} D1 migration(s) to ${where}: ${applied.join(", ")}` : `local D1 in ${where} is up to date`);
+const migrated = applyLocalMigrations(persistTo).filter((m) => m.applied.length);
+for (const m of migrated) say(`${m.binding}: applied ${m.applied.length} D1 migration(s) in ${where}: ${m.applied.join(", ")}`);
+if (!migrated.length) say(`local D1 databases in ${where} are up to date`);
 
 const crons = unstable_readConfig({ config: `${projectRoot}/wrangler.toml` }).triggers?.crons ?? [];
 const child = wranglerSpawn([

@@ -2,6 +2,7 @@
 // project's Node (node_modules/.bin comes first on PATH under `npm run`), metrics off.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from "node:child_process";
 import path from "node:path";
+import { unstable_readConfig } from "wrangler";
 
 export const projectRoot = path.resolve(import.meta.dirname, "..");
 const bin = path.join(projectRoot, "node_modules", ".bin");
@@ -32,17 +33,26 @@ export function wranglerSpawn(args: string[], opts: { quiet?: boolean } = {}): C
 /** Local state flags shared by migrations, dev and d1 execute. */
 export const persistArgs = (persistTo?: string) => (persistTo ? ["--persist-to", persistTo] : []);
 
+/** The D1 bindings of wrangler.toml: the main database first, then the shards. */
+export function d1Bindings(): string[] {
+  const config = unstable_readConfig({ config: path.join(projectRoot, "wrangler.toml") });
+  return (config.d1_databases ?? []).map((d) => d.binding);
+}
+
 /**
- * Applies pending D1 migrations to the local state without wrangler's confirmation prompt and
- * tables (its output is shown only when it fails). Returns the names of those applied.
+ * Applies pending D1 migrations to the local state of every D1 binding (the main database and
+ * each shard) without wrangler's confirmation prompt and tables (its output is shown only when
+ * it fails). Returns the names of those applied, per binding that had any.
  */
-export function applyLocalMigrations(persistTo?: string): string[] {
-  const r = wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], { capture: true });
-  const out = `${r.stdout}${r.stderr}`;
-  if (r.status !== 0) {
-    process.stderr.write(out);
-    throw new Error("applying D1 migrations failed");
-  }
-  const listed = out.slice(out.indexOf("Migrations to be applied"), out.indexOf("About to apply"));
-  return /No migrations to apply/.test(out) ? [] : [...listed.matchAll(/│\s*(\S+\.sql)\s*│/g)].map((m) => m[1]);
+export function applyLocalMigrations(persistTo?: string): Array<{ binding: string; applied: string[] }> {
+  return d1Bindings().map((binding) => {
+    const r = wranglerSync(["d1", "migrations", "apply", binding, "--local", ...persistArgs(persistTo)], { capture: true });
+    const out = `${r.stdout}${r.stderr}`;
+    if (r.status !== 0) {
+      process.stderr.write(out);
+      throw new Error(`applying D1 migrations to ${binding} failed`);
+    }
+    const listed = out.slice(out.indexOf("Migrations to be applied"), out.indexOf("About to apply"));
+    return { binding, applied: /No migrations to apply/.test(out) ? [] : [...listed.matchAll(/│\s*(\S+\.sql)\s*│/g)].map((m) => m[1]) };
+  });
 }

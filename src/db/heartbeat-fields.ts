@@ -12,7 +12,7 @@
 // 100-bound-parameter limit out of the way), so D1 returns rows keyed by column name, and
 // Hackatime's API shows the same names. Camel-case copies would need a mapping on every read.
 import { getTableColumns } from "drizzle-orm";
-import { heartbeats } from "./schema";
+import { heartbeats } from "./shard-schema";
 
 type Columns = typeof heartbeats._.columns;
 type Key = keyof Columns;

@@ -1,16 +1,11 @@
-// The single source of the D1 tables. `npm run db:generate` turns changes here into a new
-// flat SQL file in migrations/ (applied by wrangler and by the test setup).
+// The main database's tables: what is shared across users (users, keys, admin keys, audit logs,
+// leaderboards, deletion requests, mappings, imports, exports, Slack). Per-user tables that grow
+// with heartbeats live in every shard database (shard-schema.ts). `npm run db:generate` turns
+// changes here into a new flat SQL file in migrations/ (applied by wrangler and the tests).
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-const createdAt = () =>
-  text("created_at")
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
-const updatedAt = () =>
-  text("updated_at")
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+import { createdAt, updatedAt } from "./columns";
 
 export const ADMIN_LEVELS = ["default", "viewer", "admin", "superadmin", "ultraadmin"] as const;
 export type AdminLevel = (typeof ADMIN_LEVELS)[number];
@@ -34,10 +29,12 @@ export const users = sqliteTable(
     allowPublicStatsLookup: integer("allow_public_stats_lookup", { mode: "boolean" }).notNull().default(true),
     leaderboardShadowbanned: integer("leaderboard_shadowbanned", { mode: "boolean" }).notNull().default(false),
     countryCode: text("country_code"),
+    // The shard database holding this user's heartbeats (src/db/shards.ts), chosen at creation.
+    shard: integer("shard").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("users_admin_level").on(t.adminLevel), index("users_trust_level").on(t.trustLevel)],
+  (t) => [index("users_admin_level").on(t.adminLevel), index("users_trust_level").on(t.trustLevel), index("users_shard").on(t.shard)],
 );
 
 export const emailAddresses = sqliteTable(
@@ -133,62 +130,6 @@ export const deletionRequests = sqliteTable(
   ],
 );
 
-export const SOURCE_TYPES = ["direct_entry", "wakapi_import", "test_entry"] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
-
-export const heartbeats = sqliteTable(
-  "heartbeats",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    userId: integer("user_id").notNull(),
-    time: real("time").notNull(),
-    entity: text("entity"),
-    type: text("type"),
-    category: text("category"),
-    project: text("project"),
-    branch: text("branch"),
-    language: text("language"),
-    editor: text("editor"),
-    operatingSystem: text("operating_system"),
-    machine: text("machine"),
-    userAgent: text("user_agent"),
-    dependencies: text("dependencies"), // JSON array of strings, or NULL
-    isWrite: integer("is_write", { mode: "boolean" }),
-    lineno: integer("lineno"),
-    cursorpos: integer("cursorpos"),
-    lines: integer("lines"),
-    lineAdditions: integer("line_additions"),
-    lineDeletions: integer("line_deletions"),
-    projectRootCount: integer("project_root_count"),
-    aiModel: text("ai_model"),
-    aiSession: text("ai_session"),
-    aiSubscriptionPlan: text("ai_subscription_plan"),
-    aiInputTokens: integer("ai_input_tokens"),
-    aiOutputTokens: integer("ai_output_tokens"),
-    aiPromptLength: integer("ai_prompt_length"),
-    aiLineChanges: integer("ai_line_changes"),
-    humanLineChanges: integer("human_line_changes"),
-    sourceType: text("source_type", { enum: SOURCE_TYPES }).notNull().default("direct_entry"),
-    ipAddress: text("ip_address"),
-    yswsProgram: integer("ysws_program").notNull().default(0),
-    fieldsHash: text("fields_hash").notNull(),
-    deletedAt: text("deleted_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
-  },
-  (t) => [
-    // Dedup: the same user sending the same normalised heartbeat maps to one live row.
-    uniqueIndex("heartbeats_user_fields_hash")
-      .on(t.userId, t.fieldsHash)
-      .where(sql`deleted_at IS NULL`),
-    index("heartbeats_user_time").on(t.userId, t.time, t.id),
-    index("heartbeats_user_project_time").on(t.userId, t.project, t.time),
-    // Admin lookups: which users share an IP address or a machine.
-    index("heartbeats_ip_user").on(t.ipAddress, t.userId),
-    index("heartbeats_machine_user").on(t.machine, t.userId),
-  ],
-);
-
 // A user's settings for one project: its repository URL and whether it is archived
 // (archived projects drop out of project lists).
 export const projectRepoMappings = sqliteTable(
@@ -267,16 +208,6 @@ export const leaderboardEntries = sqliteTable(
   ],
 );
 
-// UTC days on which a user sent heartbeats: who a leaderboard build has to look at.
-export const userActiveDays = sqliteTable(
-  "user_active_days",
-  {
-    day: text("day").notNull(),
-    userId: integer("user_id").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.day, t.userId] })],
-);
-
 export const IMPORT_STATES = ["queued", "requesting_dump", "waiting_for_dump", "downloading_dump", "importing", "completed", "failed"] as const;
 export const IMPORT_SOURCE_KINDS = ["dev_upload", "wakatime_dump", "hackatime_v1_dump", "wakatime_download_link"] as const;
 
@@ -309,20 +240,6 @@ export const heartbeatImports = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [index("heartbeat_imports_user_state").on(t.userId, t.state)],
-);
-
-// Staged import data: the heartbeats of one slice as a JSON array (bounded size).
-export const heartbeatImportSlices = sqliteTable(
-  "heartbeat_import_slices",
-  {
-    importId: integer("import_id")
-      .notNull()
-      .references(() => heartbeatImports.id),
-    seq: integer("seq").notNull(),
-    body: text("body").notNull(),
-    doneAt: text("done_at"),
-  },
-  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );
 
 // A requested export: the range it covers; the download is streamed from heartbeats.
@@ -358,8 +275,6 @@ export const sailorsLogPreferences = sqliteTable(
 );
 
 export type UserRow = typeof users.$inferSelect;
-export type HeartbeatRow = typeof heartbeats.$inferSelect;
-
 /** users.trust_level's stored values, by Hackatime's enum names (yellow is shown as blue in public). */
 export const TRUST_LEVELS = { blue: 0, red: 1, green: 2, yellow: 3 } as const;
 export type TrustLevelName = keyof typeof TRUST_LEVELS;

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "@hono/zod-openapi";
 import { HEARTBEAT_COLUMNS, NORMALIZED_FIELDS, SERVER_SET_FIELDS, type HeartbeatValues, type NormalizedHeartbeat, type StoredHeartbeat } from "../../src/db/heartbeat-fields";
-import { heartbeats } from "../../src/db/schema";
+import { heartbeats } from "../../src/db/shard-schema";
 import { fieldsHash, prepareHeartbeats } from "../../src/domain/heartbeats/normalize";
 import { heartbeatJson, type HeartbeatJson } from "../../src/domain/heartbeats/serialize";
 import { HeartbeatSchema } from "../../src/schemas/heartbeat";

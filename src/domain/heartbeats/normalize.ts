@@ -7,7 +7,7 @@ import { parseUserAgent } from "../user-agent";
 import { InvalidHeartbeatTime, refuseFutureTime, repairTime } from "./time";
 import { INVALID_HEARTBEAT, checkDependencies, checkEntity, checkLengths, type IngestError } from "./validate";
 import type { NormalizedField, NormalizedHeartbeat } from "../../db/heartbeat-fields";
-import type { SourceType } from "../../db/schema";
+import type { SourceType } from "../../db/shard-schema";
 
 export type { IngestError } from "./validate";
 export type { NormalizedHeartbeat } from "../../db/heartbeat-fields";

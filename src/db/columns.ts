@@ -1,0 +1,12 @@
+// Column builders every table uses: ISO-8601 text timestamps with milliseconds, set by SQLite.
+import { sql } from "drizzle-orm";
+import { text } from "drizzle-orm/sqlite-core";
+
+export const createdAt = () =>
+  text("created_at")
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+export const updatedAt = () =>
+  text("updated_at")
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);

@@ -1,0 +1,95 @@
+// The tables of every shard database: per-user data that grows with heartbeats. A user's rows
+// live in the shard recorded on the user (users.shard, main database); src/db/shards.ts picks
+// the binding. `npm run db:generate` writes these migrations to migrations-shard/.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt, updatedAt } from "./columns";
+
+export const SOURCE_TYPES = ["direct_entry", "wakapi_import", "test_entry"] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export const heartbeats = sqliteTable(
+  "heartbeats",
+  {
+    id: integer("id").primaryKey(), // allocated from id_sequences: unique across shards
+    userId: integer("user_id").notNull(),
+    time: real("time").notNull(),
+    entity: text("entity"),
+    type: text("type"),
+    category: text("category"),
+    project: text("project"),
+    branch: text("branch"),
+    language: text("language"),
+    editor: text("editor"),
+    operatingSystem: text("operating_system"),
+    machine: text("machine"),
+    userAgent: text("user_agent"),
+    dependencies: text("dependencies"), // JSON array of strings, or NULL
+    isWrite: integer("is_write", { mode: "boolean" }),
+    lineno: integer("lineno"),
+    cursorpos: integer("cursorpos"),
+    lines: integer("lines"),
+    lineAdditions: integer("line_additions"),
+    lineDeletions: integer("line_deletions"),
+    projectRootCount: integer("project_root_count"),
+    aiModel: text("ai_model"),
+    aiSession: text("ai_session"),
+    aiSubscriptionPlan: text("ai_subscription_plan"),
+    aiInputTokens: integer("ai_input_tokens"),
+    aiOutputTokens: integer("ai_output_tokens"),
+    aiPromptLength: integer("ai_prompt_length"),
+    aiLineChanges: integer("ai_line_changes"),
+    humanLineChanges: integer("human_line_changes"),
+    sourceType: text("source_type", { enum: SOURCE_TYPES }).notNull().default("direct_entry"),
+    ipAddress: text("ip_address"),
+    yswsProgram: integer("ysws_program").notNull().default(0),
+    fieldsHash: text("fields_hash").notNull(),
+    deletedAt: text("deleted_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // Dedup: the same user sending the same normalised heartbeat maps to one live row.
+    uniqueIndex("heartbeats_user_fields_hash")
+      .on(t.userId, t.fieldsHash)
+      .where(sql`deleted_at IS NULL`),
+    index("heartbeats_user_time").on(t.userId, t.time, t.id),
+    index("heartbeats_user_project_time").on(t.userId, t.project, t.time),
+    // Admin lookups: which users share an IP address or a machine.
+    index("heartbeats_ip_user").on(t.ipAddress, t.userId),
+    index("heartbeats_machine_user").on(t.machine, t.userId),
+  ],
+);
+
+// Heartbeat ids are unique across shards: shard k hands out k·2^40 + 1, k·2^40 + 2, … from this
+// counter (one row per sequence), never reusing one, so a user moved between shards keeps their
+// ids (YSWS claims and admin tools refer to them).
+export const idSequences = sqliteTable("id_sequences", {
+  name: text("name").primaryKey(),
+  last: integer("last").notNull(),
+});
+
+// UTC days on which a user sent heartbeats: who a leaderboard build has to look at.
+export const userActiveDays = sqliteTable(
+  "user_active_days",
+  {
+    day: text("day").notNull(),
+    userId: integer("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId] })],
+);
+
+// Staged import data: the heartbeats of one slice as a JSON array (bounded size).
+export const heartbeatImportSlices = sqliteTable(
+  "heartbeat_import_slices",
+  {
+    importId: integer("import_id").notNull(), // heartbeat_imports.id in the main database
+    seq: integer("seq").notNull(),
+    body: text("body").notNull(),
+    doneAt: text("done_at"),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+
+export type HeartbeatRow = typeof heartbeats.$inferSelect;
