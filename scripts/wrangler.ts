@@ -36,7 +36,7 @@ export const persistArgs = (persistTo?: string) => (persistTo ? ["--persist-to",
 /** The D1 bindings of wrangler.toml: the main database first, then the shards. */
 export function d1Bindings(): string[] {
   const config = unstable_readConfig({ config: path.join(projectRoot, "wrangler.toml") });
-  return (config.d1_databases ?? []).map((d) => d.binding);
+  return (config.d1_databases ?? []).map((d: { binding: string }) => d.binding);
 }
 
 /**
