@@ -1,16 +1,23 @@
 // Heartbeat storage statements, raw SQL: bulk writes pass the whole batch as ONE JSON parameter
 // and expand it with json_each, which keeps D1's 100-bound-parameter limit out of the picture.
 import { NORMALIZED_FIELDS, pickFields, type HeartbeatField, type NormalizedHeartbeat, type StoredHeartbeat } from "./heartbeat-fields";
+import { HEARTBEAT_ID_BLOCK, type Shard } from "./shards";
 
 export type { StoredHeartbeat } from "./heartbeat-fields";
 
 // Every column a normalised heartbeat carries (db/heartbeat-fields.ts), but user_id: bound once as ?1.
 const COLUMNS = NORMALIZED_FIELDS.filter((c) => c !== "user_id");
 
-const INSERT_SQL = `INSERT INTO heartbeats (user_id, ${COLUMNS.join(", ")})
-  SELECT ?1, ${COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(", ")}
+// Ids: shard k counts k·2^40 + 1, + 2, … in id_sequences (created at the shard's first insert),
+// so ids are unique across shards and never reused, even after a user moves away. Every item
+// takes the next id in order (json_each's key); a duplicate skipped by the dedup index leaves
+// its id unused. The statements run in one batch, i.e. one transaction.
+const RESERVE_IDS_SQL = "INSERT INTO id_sequences (name, last) VALUES ('heartbeats', ?1) ON CONFLICT (name) DO NOTHING";
+const INSERT_SQL = `INSERT INTO heartbeats (id, user_id, ${COLUMNS.join(", ")})
+  SELECT (SELECT last FROM id_sequences WHERE name = 'heartbeats') + key + 1, ?1, ${COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(", ")}
   FROM json_each(?2) WHERE true
   ON CONFLICT DO NOTHING`;
+const ADVANCE_IDS_SQL = "UPDATE id_sequences SET last = last + json_array_length(?1) WHERE name = 'heartbeats'";
 
 export const SELECT_BY_HASH_SQL = `SELECT * FROM heartbeats
   WHERE user_id = ?1 AND deleted_at IS NULL AND fields_hash IN (SELECT value FROM json_each(?2))`;
@@ -22,20 +29,22 @@ export const SELECT_BY_HASH_SQL = `SELECT * FROM heartbeats
  * heartbeats, which this module knows nothing about.
  */
 export async function insertHeartbeats(
-  d1: D1Database,
+  shard: Shard,
   userId: number,
   batch: NormalizedHeartbeat[],
   alongside: D1PreparedStatement[] = [],
 ): Promise<Map<string, StoredHeartbeat>> {
-  const rows = batch.map((h) => pickFields(h, COLUMNS));
+  const d1 = shard.db;
+  const rows = JSON.stringify(batch.map((h) => pickFields(h, COLUMNS)));
   const hashes = JSON.stringify(batch.map((h) => h.fields_hash));
   const results = await d1.batch<StoredHeartbeat>([
-    d1.prepare(INSERT_SQL).bind(userId, JSON.stringify(rows)),
+    d1.prepare(RESERVE_IDS_SQL).bind(shard.index * HEARTBEAT_ID_BLOCK),
+    d1.prepare(INSERT_SQL).bind(userId, rows),
+    d1.prepare(ADVANCE_IDS_SQL).bind(rows),
     ...alongside,
     d1.prepare(SELECT_BY_HASH_SQL).bind(userId, hashes),
   ]);
-  const selected = results[results.length - 1];
-  return new Map(selected.results.map((r) => [r.fields_hash, r]));
+  return new Map(results[results.length - 1].results.map((r) => [r.fields_hash, r]));
 }
 
 /** The latest real value of `field`, of one project (?2) or of any. */

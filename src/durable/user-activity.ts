@@ -21,6 +21,8 @@
 // scales out with users and keeps D1 (one query at a time) for what is truly shared.
 // Cross-user readers (leaderboards) get per-user totals from a D1 table the objects keep.
 import { DurableObject } from "cloudflare:workers";
+import { shardAt } from "../db/shards";
+import { userById } from "../db/users";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
 import { recordActiveDays } from "../db/leaderboards";
 import { GROUP_DIMENSIONS, cappedGap, chainKeys, isOverCap, toMicros, type Dimension } from "../domain/durations/dimensions";
@@ -46,6 +48,8 @@ export class UserActivity extends DurableObject<Env> {
   private ready: Promise<void> | null = null;
   private readyFor: string | null = null;
   private readonly tails = new Map<string, ChainEnd | null>();
+  /** The shard database holding this user's heartbeats (meta "shard"). */
+  private shard = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -81,7 +85,8 @@ export class UserActivity extends DurableObject<Env> {
     await this.ensureReady(userId, timezone);
     if (batch.length === 0) return [];
     // The leaderboards' user_active_days is kept in the same transaction as the insert.
-    const stored = await insertHeartbeats(this.env.DB, userId, batch, [recordActiveDays(this.env.DB, userId, batch.map((h) => h.time))]);
+    const shard = shardAt(this.env, this.shard);
+    const stored = await insertHeartbeats(shard, userId, batch, [recordActiveDays(shard.db, userId, batch.map((h) => h.time))]);
     const rows = batch.map((h) => {
       const row = stored.get(h.fields_hash);
       if (!row) throw new Error("stored heartbeat missing after insert");
@@ -144,21 +149,27 @@ export class UserActivity extends DurableObject<Env> {
   private async prepare(userId: number, timezone: string): Promise<void> {
     this.dayOf = dayKeyer(timezone);
     const meta = new Map(this.sql.exec<{ k: string; v: string }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
-    if (meta.get("user_id") === String(userId) && meta.get("timezone") === timezone) return;
+    if (meta.get("user_id") === String(userId) && meta.get("timezone") === timezone && meta.has("shard")) {
+      this.shard = Number(meta.get("shard"));
+      return;
+    }
+    // Which shard holds the user's heartbeats: read once from the main database, then kept here
+    // (a move between shards changes it through this object, the user's single writer).
+    this.shard = (await userById(this.env.DB, userId))?.shard ?? 0;
 
     // New object, or the user's zone changed (day keys move): rebuild from the source of truth.
     this.sql.exec("DELETE FROM hb; DELETE FROM chain; DELETE FROM rollup; DELETE FROM meta;");
     this.tails.clear();
     let after: { time: number; id: number } | null = null;
     for (;;) {
-      const page: ChainSource[] = await pageHeartbeatsForChains(this.env.DB, userId, after, REBUILD_PAGE);
+      const page: ChainSource[] = await pageHeartbeatsForChains(shardAt(this.env, this.shard).db, userId, after, REBUILD_PAGE);
       if (page.length === 0) break;
       this.applyAll(page);
       const last = page[page.length - 1];
       after = { time: last.time, id: last.id };
       if (page.length < REBUILD_PAGE) break;
     }
-    this.sql.exec("INSERT INTO meta (k, v) VALUES ('user_id', ?), ('timezone', ?)", String(userId), timezone);
+    this.sql.exec("INSERT INTO meta (k, v) VALUES ('user_id', ?), ('timezone', ?), ('shard', ?)", String(userId), timezone, String(this.shard));
   }
 
   /** Folds heartbeats into every chain they belong to, in one storage transaction. */
