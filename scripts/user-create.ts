@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import type { AdminLevel } from "../src/db/schema";
 import { inlineStatement, provisionUser } from "../src/domain/users/provision";
-import { persistArgs, wranglerSync } from "./wrangler";
+import { d1Bindings, persistArgs, wranglerSync } from "./wrangler";
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +50,7 @@ try {
     timezone: values.timezone,
     adminLevel: values["admin-level"] as AdminLevel | undefined,
     allowPublicStatsLookup: !values.private,
-  });
+  }, d1Bindings().filter((b) => /^SHARD_\d+$/.test(b)).length);
 } catch (e) {
   fail((e as Error).message);
 }
@@ -59,10 +59,11 @@ const target = values.remote ? ["--remote"] : ["--local", ...persistArgs(values[
 const sql = provisioned.statements.map(inlineStatement).join(";\n");
 const r = wranglerSync(["d1", "execute", "DB", ...target, "--json", "--command", sql], { capture: true });
 if (r.status !== 0) fail(explainFailure(`${r.stdout}${r.stderr}`));
-const results = JSON.parse(r.stdout) as Array<{ results: Array<{ id: number }> }>;
+const results = JSON.parse(r.stdout) as Array<{ results: Array<{ id: number; shard: number }> }>;
 const id = results[results.length - 1]?.results?.[0]?.id;
 if (typeof id !== "number") fail(`could not read the new user's id:\n${r.stdout}`);
 
-const out: Record<string, unknown> = { id, username: values.username, api_key: provisioned.apiKey };
+const shard = results[results.length - 1]?.results?.[0]?.shard;
+const out: Record<string, unknown> = { id, username: values.username, shard, api_key: provisioned.apiKey };
 if (provisioned.adminApiKey) out.admin_api_key = provisioned.adminApiKey;
 process.stdout.write(`${JSON.stringify(out)}\n`);

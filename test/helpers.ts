@@ -5,6 +5,7 @@ import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { parse } from "yaml";
 import { ADMIN_KEY_MESSAGES, STATS_KEY_MESSAGES, USER_KEY_MESSAGES, type AuthFailure } from "../src/auth/failures";
+import { shardAt, shards, type ShardDb } from "../src/db/shards";
 import { provisionUser, type NewUser } from "../src/domain/users/provision";
 
 let counter = 0;
@@ -15,14 +16,18 @@ export interface TestUser {
   username: string;
   apiKey: string;
   adminApiKey: string | null;
+  /** The shard database holding the user's heartbeats. */
+  shard: number;
+  /** The user as a duration query subject (UTC unless created with a time zone). */
+  timezone: string;
 }
 
 export async function createUser(opts: Partial<NewUser> = {}): Promise<TestUser> {
   const username = opts.username ?? uniqueName();
-  const p = await provisionUser({ ...opts, username });
+  const p = await provisionUser({ ...opts, username }, shards(env).length);
   const results = await env.DB.batch(p.statements.map((s) => env.DB.prepare(s.sql).bind(...s.params)));
-  const id = (results[results.length - 1].results[0] as { id: number }).id;
-  return { id, username, apiKey: p.apiKey, adminApiKey: p.adminApiKey };
+  const { id, shard } = results[results.length - 1].results[0] as { id: number; shard: number };
+  return { id, username, apiKey: p.apiKey, adminApiKey: p.adminApiKey, shard, timezone: opts.timezone ?? "UTC" };
 }
 
 export const CLI_USER_AGENT = "wakatime/v1.102.1 (linux-6.8.0-45-generic-x86_64) go1.23.4 vscode/1.95.3 vscode-wakatime/24.9.1";
@@ -110,9 +115,21 @@ export const refused = {
 };
 
 /** SQLite's query plan for `sql` with `params`, one step per line (for index assertions). */
+/** Tables of the shard databases: a statement naming one is explained on a shard, others on the main database. */
+const SHARD_TABLES = /\b(heartbeats|user_active_days|heartbeat_import_slices|id_sequences)\b/;
+
 export async function queryPlan(sql: string, ...params: unknown[]): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+  const db = SHARD_TABLES.test(sql) ? shardAt(env, 0).db : env.DB;
+  const { results } = await db.prepare(`EXPLAIN QUERY PLAN ${sql}`)
     .bind(...params)
     .all<{ detail: string }>();
   return results.map((r) => r.detail).join("\n");
+}
+
+/** The shard database holding a user's heartbeats (for tests that read or seed rows directly). */
+export async function heartbeatsDb(user: number | { shard: number }): Promise<ShardDb> {
+  if (typeof user !== "number") return shardAt(env, user.shard).db;
+  const row = await env.DB.prepare("SELECT shard FROM users WHERE id = ?").bind(user).first<{ shard: number }>();
+  if (!row) throw new Error(`no user ${user}`);
+  return shardAt(env, row.shard).db;
 }

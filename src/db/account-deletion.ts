@@ -3,11 +3,13 @@
 // statement itself, the heartbeat soft-delete runs in bounded batches over the partial dedup
 // index, and the derived rows are deleted by key probes instead of scans (each statement's
 // index is noted where it is defined; test/cron/deletions.test.ts EXPLAINs them).
+import type { ShardDb } from "./shards";
 
 /**
- * One transaction: identity fields nulled, username "deleted_user_<id>" (suffixed when that
- * name is taken), stats private, admin level reset; API keys (and retired ones), admin keys,
- * email addresses, project mappings, Slack preferences, exports and imports deleted.
+ * One transaction in the main database: identity fields nulled, username "deleted_user_<id>"
+ * (suffixed when that name is taken), stats private, admin level reset; API keys (and retired
+ * ones), admin keys, email addresses, project mappings, Slack preferences, exports and imports
+ * deleted. The imports' staged slices live in the user's shard: deleteImportSlices, first.
  */
 export async function eraseIdentity(d1: D1Database, userId: number, now: string): Promise<void> {
   await d1.batch([
@@ -29,7 +31,6 @@ export async function eraseIdentity(d1: D1Database, userId: number, now: string)
     d1.prepare("DELETE FROM project_repo_mappings WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM sailors_log_preferences WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM heartbeat_exports WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT id FROM heartbeat_imports WHERE user_id = ?)").bind(userId),
     d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
   ]);
 }
@@ -43,7 +44,7 @@ export const SOFT_DELETE_HEARTBEATS_SQL = `UPDATE heartbeats SET deleted_at = ?2
   WHERE id IN (SELECT id FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL ORDER BY fields_hash LIMIT ?3)`;
 
 /** Soft-deletes up to `limit` live heartbeats of the user; how many it did. */
-export async function softDeleteHeartbeats(d1: D1Database, userId: number, now: string, limit: number): Promise<number> {
+export async function softDeleteHeartbeats(d1: ShardDb, userId: number, now: string, limit: number): Promise<number> {
   const { meta } = await d1.prepare(SOFT_DELETE_HEARTBEATS_SQL).bind(userId, now, limit).run();
   return meta.changes;
 }
@@ -66,7 +67,17 @@ export const DELETE_ACTIVE_DAYS_SQL = `WITH RECURSIVE span(day) AS (
 /** leaderboard_entries is keyed (leaderboard_id, user_id): one probe per board, no scan. */
 export const DELETE_LEADERBOARD_ENTRIES_SQL = "DELETE FROM leaderboard_entries WHERE leaderboard_id IN (SELECT id FROM leaderboards) AND user_id = ?";
 
-/** The user's rows in the leaderboard inputs and outputs (user_active_days, leaderboard_entries). */
-export async function deleteLeaderboardRows(d1: D1Database, userId: number): Promise<void> {
-  await d1.batch([d1.prepare(DELETE_ACTIVE_DAYS_SQL).bind(userId), d1.prepare(DELETE_LEADERBOARD_ENTRIES_SQL).bind(userId)]);
+/** The user's leaderboard input in their shard (user_active_days). */
+export async function deleteActiveDays(d1: ShardDb, userId: number): Promise<void> {
+  await d1.prepare(DELETE_ACTIVE_DAYS_SQL).bind(userId).run();
+}
+
+/** The user's leaderboard output in the main database (leaderboard_entries). */
+export async function deleteLeaderboardEntries(d1: D1Database, userId: number): Promise<void> {
+  await d1.prepare(DELETE_LEADERBOARD_ENTRIES_SQL).bind(userId).run();
+}
+
+/** The staged slices of these imports (heartbeat_import_slices, in the importing user's shard). */
+export async function deleteImportSlices(d1: ShardDb, importIds: number[]): Promise<void> {
+  await d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(importIds)).run();
 }

@@ -5,6 +5,7 @@
 // Every per-user read is keyed by the user and served by heartbeats_user_time (user_id, time, id)
 // or heartbeats_user_project_time; the cross-user lookups by heartbeats_ip_user and
 // heartbeats_machine_user.
+import type { ShardDb } from "./shards";
 import type { HeartbeatField, StoredHeartbeat } from "./heartbeat-fields";
 // The per-project statement is the stats area's (Hackatime ProjectStatsQuery); it still lives in
 // domain/stats/projects.ts until that area moves its statements here, to db/.
@@ -46,7 +47,7 @@ export const HEARTBEAT_FILTERS = ["project", "language", "entity", "editor", "ma
 export type HeartbeatFilters = Partial<Record<(typeof HEARTBEAT_FILTERS)[number], string>>;
 
 /** One page of a user's heartbeats in (time, id) order, with the filtered total (one batch). */
-export async function heartbeatPage(d1: D1Database, userId: number, range: OptionalRange, filters: HeartbeatFilters, limit: number, offset: number) {
+export async function heartbeatPage(d1: ShardDb, userId: number, range: OptionalRange, filters: HeartbeatFilters, limit: number, offset: number) {
   const { where, params } = heartbeatWhere(userId, range, filters);
   const [count, page] = (await d1.batch([
     d1.prepare(heartbeatCountSql(where)).bind(...params),
@@ -69,7 +70,7 @@ export const HEARTBEAT_VALUE_COLUMNS: Readonly<Record<string, HeartbeatField>> =
 };
 
 /** Distinct non-null values of one column (a value of HEARTBEAT_VALUE_COLUMNS), sorted, at most `limit`. */
-export async function distinctHeartbeatValues(d1: D1Database, userId: number, column: string, range: OptionalRange, limit: number): Promise<string[]> {
+export async function distinctHeartbeatValues(d1: ShardDb, userId: number, column: string, range: OptionalRange, limit: number): Promise<string[]> {
   const { where, params } = heartbeatWhere(userId, range);
   const { results } = await d1
     .prepare(heartbeatValuesSql(column, where))
@@ -84,7 +85,7 @@ export const INFO_STATS_SQL = `SELECT COUNT(*) AS n, MAX(time) AS last_time, COU
   FROM heartbeats WHERE user_id = ?1 AND time >= ?2 AND time <= ?3 AND deleted_at IS NULL`;
 
 /** Count, latest time, distinct languages / projects / UTC days of a user's heartbeats in [from, to]. */
-export async function heartbeatInfoStats(d1: D1Database, userId: number, from: number, to: number) {
+export async function heartbeatInfoStats(d1: ShardDb, userId: number, from: number, to: number) {
   const a = await d1.prepare(INFO_STATS_SQL).bind(userId, from, to).first<{ n: number; last_time: number | null; languages: number; projects: number; days: number }>();
   return {
     count: Number(a?.n ?? 0),
@@ -98,7 +99,7 @@ export async function heartbeatInfoStats(d1: D1Database, userId: number, from: n
 export type ProjectStatsRow = { project: string; n: number; first_time: number; last_time: number; langs: string; repo_url: string | null; archived_at: string | null };
 
 /** Per non-empty project in [start, end]: count, first/last time, languages (JSON array), repo mapping. */
-export async function userProjectStats(d1: D1Database, userId: number, start: number, end: number): Promise<ProjectStatsRow[]> {
+export async function userProjectStats(d1: ShardDb, userId: number, start: number, end: number): Promise<ProjectStatsRow[]> {
   const { results } = await d1.prepare(PROJECT_STATS_SQL(false)).bind(userId, start, end).all<ProjectStatsRow>();
   return results;
 }
@@ -114,7 +115,7 @@ export const USERS_BY_IP_SQL = `SELECT DISTINCT user_id, ip_address, machine, us
 /** Served by heartbeats_machine_user (machine, user_id). */
 export const USERS_BY_MACHINE_SQL = "SELECT DISTINCT user_id, machine FROM heartbeats WHERE machine = ?1 AND deleted_at IS NULL ORDER BY user_id LIMIT ?2";
 
-export async function usersByIp(d1: D1Database, ip: string) {
+export async function usersByIp(d1: ShardDb, ip: string) {
   const { results } = await d1
     .prepare(USERS_BY_IP_SQL)
     .bind(ip, LOOKUP_LIMIT)
@@ -122,7 +123,7 @@ export async function usersByIp(d1: D1Database, ip: string) {
   return results;
 }
 
-export async function usersByMachine(d1: D1Database, machine: string) {
+export async function usersByMachine(d1: ShardDb, machine: string) {
   const { results } = await d1.prepare(USERS_BY_MACHINE_SQL).bind(machine, LOOKUP_LIMIT).all<{ user_id: number; machine: string }>();
   return results;
 }
@@ -159,7 +160,7 @@ export const TIMELINE_SPANS_SQL = `
 export type SpanRow = { span: number; kind: "s" | "f" | "p" | "e" | "l"; value: string | null; a: number; b: number | null };
 
 /** The span rows of each [start, end) user day, in one batch. */
-export async function timelineSpans(d1: D1Database, days: Array<{ userId: number; start: number; end: number }>, timeoutSeconds: number): Promise<SpanRow[][]> {
+export async function timelineSpans(d1: ShardDb, days: Array<{ userId: number; start: number; end: number }>, timeoutSeconds: number): Promise<SpanRow[][]> {
   if (days.length === 0) return [];
   const results = await d1.batch<SpanRow>(days.map((d) => d1.prepare(TIMELINE_SPANS_SQL).bind(d.userId, d.start, d.end, timeoutSeconds)));
   return results.map((r) => r.results);

@@ -26,10 +26,11 @@ export type AdminProfile = Pick<
   | "admin_level"
   | "created_at"
   | "updated_at"
+  | "shard"
 > & { email: string | null };
 
 const PROFILES_SQL = `SELECT u.id, u.username, u.display_name_override, u.slack_uid, u.slack_username, u.slack_avatar_url, u.github_username,
-    u.github_avatar_url, u.timezone, u.country_code, u.trust_level, u.admin_level, u.created_at, u.updated_at,
+    u.github_avatar_url, u.timezone, u.country_code, u.trust_level, u.admin_level, u.created_at, u.updated_at, u.shard,
     ${firstEmailOf("u")} AS email
   FROM users u WHERE u.id IN (SELECT value FROM json_each(?1)) ORDER BY u.id`;
 

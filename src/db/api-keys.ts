@@ -42,7 +42,7 @@ export async function revokeAdminKeyByHash(d1: D1Database, hash: string, suffix:
 }
 
 /** The key's user, with whether an account deletion is pending or approved: one api_keys_token_hash_unique probe. */
-export const USER_BY_KEY_HASH_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup,
+export const USER_BY_KEY_HASH_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup, u.shard,
     k.id AS api_key_id,
     EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active
   FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
@@ -60,6 +60,8 @@ export interface KeyOwner {
   apiKeyId: number;
   /** A pending or approved deletion request exists. */
   deletionActive: boolean;
+  /** The shard database holding the user's heartbeats. */
+  shard: number;
 }
 
 type KeyOwnerRow = {
@@ -71,6 +73,7 @@ type KeyOwnerRow = {
   allow_public_stats_lookup: number;
   api_key_id: number;
   deletion_active: number;
+  shard: number;
 };
 
 export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise<KeyOwner | null> {
@@ -85,6 +88,7 @@ export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise
     allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
     apiKeyId: row.api_key_id,
     deletionActive: row.deletion_active === 1,
+    shard: row.shard,
   };
 }
 

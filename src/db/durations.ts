@@ -3,6 +3,7 @@
 // partitioned by the grouping column or by user) that drizzle's builder cannot express. Every
 // per-user statement reads one slice of heartbeats_user_time (or heartbeats_user_project_time
 // under a project filter). The cap is bound (?4 or the next free number): this module knows no rule.
+import type { ShardDb } from "./shards";
 import type { HeartbeatField } from "./heartbeat-fields";
 
 /** Which heartbeats count. Lists are matched exactly; excluded categories also drop NULL ones (SQL NOT IN). */
@@ -45,7 +46,7 @@ export interface Range {
 
 /** Capped-gap microseconds per group value (or one total under NULL). */
 export async function referenceDurationRows(
-  d1: D1Database,
+  d1: ShardDb,
   userId: number,
   range: Range,
   capMicros: number,
@@ -73,7 +74,7 @@ export const boundaryAwareTotalSql = (filterSql: string) => `WITH picked AS (
          FROM (SELECT id, time, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM picked)
        ) WHERE time >= ?2`;
 
-export async function boundaryAwareTotalMicros(d1: D1Database, userId: number, range: Range, capMicros: number, filter: HeartbeatFilter = {}): Promise<number> {
+export async function boundaryAwareTotalMicros(d1: ShardDb, userId: number, range: Range, capMicros: number, filter: HeartbeatFilter = {}): Promise<number> {
   const { clause, params } = filterClause(filter, 5);
   const row = await d1
     .prepare(boundaryAwareTotalSql(clause))
@@ -89,7 +90,7 @@ export const UNIQUE_CODING_SQL = `SELECT SUM(CASE WHEN gap > 0 AND gap <= ?5 THE
            WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3 AND category = 'coding'
              AND project IN (SELECT value FROM json_each(?4))))`;
 
-export async function uniqueCodingMicros(d1: D1Database, userId: number, range: Range, projects: string[], capMicros: number): Promise<number> {
+export async function uniqueCodingMicros(d1: ShardDb, userId: number, range: Range, projects: string[], capMicros: number): Promise<number> {
   const row = await d1.prepare(UNIQUE_CODING_SQL).bind(userId, range.start, range.end, JSON.stringify(projects), capMicros).first<{ micros: number | null }>();
   return row?.micros ?? 0;
 }
@@ -103,7 +104,7 @@ export const ALL_USERS_TOTAL_SQL = `SELECT SUM(gap) AS micros FROM (
            SELECT id, user_id, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM heartbeats
            WHERE deleted_at IS NULL AND time >= ?1 AND time < ?2))`;
 
-export async function allUsersTotalMicros(d1: D1Database, range: Range, capMicros: number): Promise<number> {
+export async function allUsersTotalMicros(d1: ShardDb, range: Range, capMicros: number): Promise<number> {
   const row = await d1.prepare(ALL_USERS_TOTAL_SQL).bind(range.start, range.end, capMicros).first<{ micros: number | null }>();
   return row?.micros ?? 0;
 }

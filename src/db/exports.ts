@@ -2,6 +2,7 @@
 // download streams from heartbeats. Those are raw SQL: the page walks (time, id) with a
 // row-value keyset, and its rows go straight into the export JSON, whose names are the
 // columns' (snake_case), so they are not mapped to schema.ts's field names and back.
+import type { ShardDb } from "./shards";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "./client";
 import type { HeartbeatField, StoredHeartbeat } from "./heartbeat-fields";
@@ -30,7 +31,7 @@ export async function userExportById(d1: D1Database, userId: number, id: number)
 export const EXPORT_STATS_SQL =
   "SELECT count(*) AS n, min(time) AS first, max(time) AS last FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3";
 
-export async function exportStats(d1: D1Database, userId: number, start: number, end: number): Promise<{ n: number; first: number | null; last: number | null }> {
+export async function exportStats(d1: ShardDb, userId: number, start: number, end: number): Promise<{ n: number; first: number | null; last: number | null }> {
   const row = await d1.prepare(EXPORT_STATS_SQL).bind(userId, start, end).first<{ n: number; first: number | null; last: number | null }>();
   return row ?? { n: 0, first: null, last: null };
 }
@@ -81,7 +82,7 @@ export const exportPageSql = (withCursor: boolean) =>
 export type ExportedHeartbeatRow = Pick<StoredHeartbeat, (typeof EXPORT_FIELDS)[number]>;
 
 export async function exportPage(
-  d1: D1Database,
+  d1: ShardDb,
   userId: number,
   range: { start: number; end: number },
   after: { time: number; id: number } | null,

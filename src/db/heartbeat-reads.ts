@@ -4,6 +4,7 @@
 // by column name (db/heartbeat-fields.ts). Every statement is keyed by user and reads a slice of
 // heartbeats_user_time (user_id, time, id) or, under a project filter, heartbeats_user_project_time.
 // Soft-deleted rows never show.
+import type { ShardDb } from "./shards";
 import type { HeartbeatField, StoredHeartbeat } from "./heartbeat-fields";
 
 /** [start, end] in epoch seconds, both inclusive. */
@@ -20,7 +21,7 @@ const LIVE_NAMED = "user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time 
 export const PROJECT_NAMES_SQL = `SELECT DISTINCT project FROM heartbeats WHERE ${LIVE_NAMED} ORDER BY project`;
 
 /** Distinct non-empty project names with a heartbeat in [start, end], by name. */
-export async function projectNamesIn(d1: D1Database, userId: number, range: InclusiveRange): Promise<string[]> {
+export async function projectNamesIn(d1: ShardDb, userId: number, range: InclusiveRange): Promise<string[]> {
   const { results } = await d1.prepare(PROJECT_NAMES_SQL).bind(userId, range.start, range.end).all<{ project: string }>();
   return results.map((r) => r.project);
 }
@@ -49,7 +50,7 @@ export type ProjectStatsRow = {
 };
 
 /** One row per non-empty project with heartbeats in [start, end] (only `names`, when given). */
-export async function projectStats(d1: D1Database, userId: number, range: InclusiveRange, names?: string[]): Promise<ProjectStatsRow[]> {
+export async function projectStats(d1: ShardDb, userId: number, range: InclusiveRange, names?: string[]): Promise<ProjectStatsRow[]> {
   const params: unknown[] = [userId, range.start, range.end];
   if (names) params.push(JSON.stringify(names));
   const { results } = await d1
@@ -93,7 +94,7 @@ export const SPANS_SQL = (withProjects: boolean) => `
 /** A span's first and last heartbeat time, whether more activity follows, its one project (or null). */
 export type SpanRow = { first_time: number; last_time: number; padded: number; project: string | null };
 
-export async function spanRows(d1: D1Database, userId: number, range: InclusiveRange, gapSeconds: number, projects?: string[]): Promise<SpanRow[]> {
+export async function spanRows(d1: ShardDb, userId: number, range: InclusiveRange, gapSeconds: number, projects?: string[]): Promise<SpanRow[]> {
   const params: unknown[] = [userId, range.start, range.end, gapSeconds];
   if (projects) params.push(JSON.stringify(projects));
   const { results } = await d1
@@ -114,7 +115,7 @@ export const pageHeartbeatsSql = (withCursor: boolean) =>
 
 /** Up to `limit` live heartbeats with from ≤ time ≤ end, in (time, id) order, after `after`'s row. */
 export async function heartbeatPage(
-  d1: D1Database,
+  d1: ShardDb,
   userId: number,
   range: InclusiveRange,
   after: { time: number; id: number } | null,
@@ -151,9 +152,9 @@ export function mostRecentSql(userId: number, filter: RecentFilter, columns = "*
 }
 
 /** The newest matching heartbeat, every column or only `fields`. */
-export async function mostRecent(d1: D1Database, userId: number, filter: RecentFilter): Promise<StoredHeartbeat | null>;
-export async function mostRecent<F extends HeartbeatField>(d1: D1Database, userId: number, filter: RecentFilter, fields: readonly F[]): Promise<Pick<StoredHeartbeat, F> | null>;
-export async function mostRecent(d1: D1Database, userId: number, filter: RecentFilter, fields?: readonly HeartbeatField[]) {
+export async function mostRecent(d1: ShardDb, userId: number, filter: RecentFilter): Promise<StoredHeartbeat | null>;
+export async function mostRecent<F extends HeartbeatField>(d1: ShardDb, userId: number, filter: RecentFilter, fields: readonly F[]): Promise<Pick<StoredHeartbeat, F> | null>;
+export async function mostRecent(d1: ShardDb, userId: number, filter: RecentFilter, fields?: readonly HeartbeatField[]) {
   const { sql, params } = mostRecentSql(userId, filter, fields ? fields.join(", ") : "*");
   return d1.prepare(sql).bind(...params).first();
 }
@@ -161,7 +162,7 @@ export async function mostRecent(d1: D1Database, userId: number, filter: RecentF
 /** One local day's live heartbeats, start ≤ time < end, in (time, id) order. */
 export const HEARTBEATS_BETWEEN_SQL = "SELECT * FROM heartbeats WHERE user_id = ?1 AND time >= ?2 AND time < ?3 AND deleted_at IS NULL ORDER BY time, id";
 
-export async function heartbeatsBetween(d1: D1Database, userId: number, start: number, end: number): Promise<StoredHeartbeat[]> {
+export async function heartbeatsBetween(d1: ShardDb, userId: number, start: number, end: number): Promise<StoredHeartbeat[]> {
   const { results } = await d1.prepare(HEARTBEATS_BETWEEN_SQL).bind(userId, start, end).all<StoredHeartbeat>();
   return results;
 }
@@ -210,7 +211,7 @@ export interface DaySummaryRow {
 }
 
 export async function daySummaryRows(
-  d1: D1Database,
+  d1: ShardDb,
   userId: number,
   days: Array<{ start: number; end: number }>,
   opts: { capMicros: number; maxTime: number; project: string | null },
@@ -229,7 +230,7 @@ export const ACTIVE_DAY_COUNT_SQL = `SELECT COUNT(*) AS n FROM json_each(?2) AS 
        WHERE EXISTS (SELECT 1 FROM heartbeats h WHERE h.user_id = ?1 AND h.deleted_at IS NULL
                        AND h.time >= json_extract(d.value, '$[0]') AND h.time < json_extract(d.value, '$[1]'))`;
 
-export async function activeDayCount(d1: D1Database, userId: number, bounds: Array<{ start: number; end: number }>): Promise<number> {
+export async function activeDayCount(d1: ShardDb, userId: number, bounds: Array<{ start: number; end: number }>): Promise<number> {
   const row = await d1
     .prepare(ACTIVE_DAY_COUNT_SQL)
     .bind(userId, JSON.stringify(bounds.map((b) => [b.start, b.end])))

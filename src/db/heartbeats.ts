@@ -1,7 +1,7 @@
 // Heartbeat storage statements, raw SQL: bulk writes pass the whole batch as ONE JSON parameter
 // and expand it with json_each, which keeps D1's 100-bound-parameter limit out of the picture.
 import { NORMALIZED_FIELDS, pickFields, type HeartbeatField, type NormalizedHeartbeat, type StoredHeartbeat } from "./heartbeat-fields";
-import { HEARTBEAT_ID_BLOCK, type Shard } from "./shards";
+import { HEARTBEAT_ID_BLOCK, type Shard, type ShardDb } from "./shards";
 
 export type { StoredHeartbeat } from "./heartbeat-fields";
 
@@ -54,7 +54,7 @@ export const latestFieldValueSql = (field: "language" | "branch", withProject: b
     ORDER BY time DESC LIMIT 1`;
 
 /** Latest real language/branch of a project (or of any project, when project is null). */
-export async function latestFieldValue(d1: D1Database, userId: number, field: "language" | "branch", project: string | null): Promise<string | null> {
+export async function latestFieldValue(d1: ShardDb, userId: number, field: "language" | "branch", project: string | null): Promise<string | null> {
   const sql = latestFieldValueSql(field, project !== null);
   const stmt = project === null ? d1.prepare(sql).bind(userId) : d1.prepare(sql).bind(userId, project);
   const row = await stmt.first<{ v: string }>();
@@ -70,7 +70,7 @@ export const CHAIN_PAGE_SQL = `SELECT ${CHAIN_FIELDS.join(", ")} FROM heartbeats
   ORDER BY time, id LIMIT ?4`;
 
 /** One page of a user's live heartbeats in (time, id) order, for rebuilding derived data. */
-export async function pageHeartbeatsForChains(d1: D1Database, userId: number, after: { time: number; id: number } | null, limit: number): Promise<ChainSource[]> {
+export async function pageHeartbeatsForChains(d1: ShardDb, userId: number, after: { time: number; id: number } | null, limit: number): Promise<ChainSource[]> {
   const { results } = await d1.prepare(CHAIN_PAGE_SQL).bind(userId, after?.time ?? -1, after?.id ?? -1, limit).all<ChainSource>();
   return results;
 }

@@ -4,9 +4,11 @@
 // user" is an INSERT … SELECT … WHERE NOT EXISTS; a slice is counted once by an UPDATE guarded
 // on the slice's done_at in the same transaction that marks it, and the last slice completes
 // the run. EXISTING_HASHES_SQL reads heartbeats with json_each (one parameter per batch).
+import type { ShardDb } from "./shards";
 import { and, desc, eq, gte, inArray, max, sql } from "drizzle-orm";
 import { getDb } from "./client";
-import { heartbeatImports, heartbeatImportSlices, IMPORT_SOURCE_KINDS, IMPORT_STATES } from "./schema";
+import { heartbeatImports, IMPORT_SOURCE_KINDS, IMPORT_STATES } from "./schema";
+import { heartbeatImportSlices } from "./shard-schema";
 import { NOW_ISO } from "./sql";
 
 export type ImportRow = typeof heartbeatImports.$inferSelect;
@@ -192,19 +194,19 @@ export async function claimImportingRun(d1: D1Database, id: number, updatedAt: s
 
 export const CREDENTIAL_SEQ = -1;
 
-export async function insertSlice(d1: D1Database, importId: number, seq: number, body: string): Promise<void> {
+export async function insertSlice(d1: ShardDb, importId: number, seq: number, body: string): Promise<void> {
   await getDb(d1).insert(heartbeatImportSlices).values({ importId, seq, body }).run();
 }
 
 /** Drops the heartbeat slices of a run (not its credential), before staging it again. */
-export async function deleteHeartbeatSlices(d1: D1Database, importId: number): Promise<void> {
+export async function deleteHeartbeatSlices(d1: ShardDb, importId: number): Promise<void> {
   await getDb(d1)
     .delete(heartbeatImportSlices)
     .where(and(eq(heartbeatImportSlices.importId, importId), gte(heartbeatImportSlices.seq, 0)))
     .run();
 }
 
-export async function sliceOf(d1: D1Database, importId: number, seq: number): Promise<{ body: string; doneAt: string | null } | undefined> {
+export async function sliceOf(d1: ShardDb, importId: number, seq: number): Promise<{ body: string; doneAt: string | null } | undefined> {
   return getDb(d1)
     .select({ body: heartbeatImportSlices.body, doneAt: heartbeatImportSlices.doneAt })
     .from(heartbeatImportSlices)
@@ -213,7 +215,7 @@ export async function sliceOf(d1: D1Database, importId: number, seq: number): Pr
 }
 
 /** The seqs of a run's heartbeat slices not yet imported, in order (the primary key). */
-export async function openSliceSeqs(d1: D1Database, importId: number, limit: number): Promise<number[]> {
+export async function openSliceSeqs(d1: ShardDb, importId: number, limit: number): Promise<number[]> {
   const rows = await getDb(d1)
     .select({ seq: heartbeatImportSlices.seq })
     .from(heartbeatImportSlices)
@@ -225,15 +227,15 @@ export async function openSliceSeqs(d1: D1Database, importId: number, limit: num
 }
 
 /** Keeps a remote run's credential (stored done, so no slice message ever picks it up). */
-export async function putCredential(d1: D1Database, importId: number, body: string): Promise<void> {
+export async function putCredential(d1: ShardDb, importId: number, body: string): Promise<void> {
   await getDb(d1).insert(heartbeatImportSlices).values({ importId, seq: CREDENTIAL_SEQ, body, doneAt: now }).run();
 }
 
-export async function credentialOf(d1: D1Database, importId: number): Promise<string | null> {
+export async function credentialOf(d1: ShardDb, importId: number): Promise<string | null> {
   return (await sliceOf(d1, importId, CREDENTIAL_SEQ))?.body ?? null;
 }
 
-export async function dropCredential(d1: D1Database, importId: number): Promise<void> {
+export async function dropCredential(d1: ShardDb, importId: number): Promise<void> {
   await getDb(d1)
     .delete(heartbeatImportSlices)
     .where(and(eq(heartbeatImportSlices.importId, importId), eq(heartbeatImportSlices.seq, CREDENTIAL_SEQ)))
@@ -246,8 +248,23 @@ export async function dropCredential(d1: D1Database, importId: number): Promise<
 export const EXISTING_HASHES_SQL =
   "SELECT fields_hash FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL AND fields_hash IN (SELECT value FROM json_each(?2))";
 
-export async function existingFieldsHashes(d1: D1Database, userId: number, hashes: string[]): Promise<Set<string>> {
+export async function existingFieldsHashes(d1: ShardDb, userId: number, hashes: string[]): Promise<Set<string>> {
   if (!hashes.length) return new Set();
   const { results } = await d1.prepare(EXISTING_HASHES_SQL).bind(userId, JSON.stringify(hashes)).all<{ fields_hash: string }>();
   return new Set(results.map((r) => r.fields_hash));
+}
+
+/** The ids of every import run of the user (for deleting their staged slices with the account). */
+export async function importIdsOf(d1: D1Database, userId: number): Promise<number[]> {
+  const rows = await getDb(d1).select({ id: heartbeatImports.id }).from(heartbeatImports).where(eq(heartbeatImports.userId, userId)).all();
+  return rows.map((r) => r.id);
+}
+
+/** The shard of the user an import run belongs to (its staged slices live there), or null when the run is gone. */
+export async function importOwnerShard(d1: D1Database, importId: number): Promise<number | null> {
+  const row = await d1
+    .prepare("SELECT u.shard FROM heartbeat_imports i JOIN users u ON u.id = i.user_id WHERE i.id = ?")
+    .bind(importId)
+    .first<{ shard: number }>();
+  return row?.shard ?? null;
 }

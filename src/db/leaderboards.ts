@@ -1,6 +1,7 @@
 // Leaderboard tables: snapshots, their entries, and user_active_days (the UTC days each user
 // sent heartbeats on: whom a build has to look at). Raw SQL: json_each batching, correlated
 // subqueries and conditional single-statement counters that drizzle's builder would only wrap.
+import type { ShardDb } from "./shards";
 import type { LeaderboardPeriod } from "./schema";
 import { NOW_ISO } from "./sql";
 import type { ProfileSource } from "./users";
@@ -13,7 +14,7 @@ export const RECORD_ACTIVE_DAYS_SQL = `INSERT OR IGNORE INTO user_active_days (d
  * The statement that keeps user_active_days up to date with newly sent heartbeats. The ingest
  * path runs it in the same D1 batch (one transaction) as the heartbeat insert.
  */
-export function recordActiveDays(d1: D1Database, userId: number, times: number[]): D1PreparedStatement {
+export function recordActiveDays(d1: ShardDb, userId: number, times: number[]): D1PreparedStatement {
   return d1.prepare(RECORD_ACTIVE_DAYS_SQL).bind(userId, JSON.stringify(times));
 }
 
@@ -56,8 +57,7 @@ export async function boardState(d1: D1Database, boardId: number): Promise<Board
 }
 
 /**
- * Candidate ids after ?1, ascending, at most ?2, over the days in ?3 (JSON), with whether each
- * may be ranked (the user exists and their trust level is not ?4). A step reads at most
+ * Candidate ids in one shard after ?1, ascending, at most ?2, over the days in ?3 (JSON). A step reads at most
  * days × limit index rows however many users were active: `bound` is the smallest of each day's
  * limit-th id after the cursor (one day alone has `limit` ids up to it, so the `limit` smallest
  * ids over all days are ≤ it), and each day's (day, user_id) primary-key range is read only up to there.
@@ -70,13 +70,19 @@ export const CANDIDATES_SQL = `WITH bound AS (
     SELECT DISTINCT user_id FROM user_active_days
     WHERE day IN (SELECT value FROM json_each(?3)) AND user_id > ?1 AND user_id <= (SELECT u FROM bound)
     ORDER BY user_id LIMIT ?2)
-  SELECT c.user_id AS id, (u.id IS NOT NULL AND u.trust_level != ?4) AS eligible
-  FROM c LEFT JOIN users u ON u.id = c.user_id
-  ORDER BY c.user_id`;
+  SELECT user_id AS id FROM c ORDER BY user_id`;
 
-export async function candidates(d1: D1Database, days: string[], after: number, limit: number, excludedTrustLevel: number) {
-  const { results } = await d1.prepare(CANDIDATES_SQL).bind(after, limit, JSON.stringify(days), excludedTrustLevel).all<{ id: number; eligible: number }>();
-  return results;
+export async function candidatesInShard(d1: ShardDb, days: string[], after: number, limit: number): Promise<number[]> {
+  const { results } = await d1.prepare(CANDIDATES_SQL).bind(after, limit, JSON.stringify(days)).all<{ id: number }>();
+  return results.map((r) => r.id);
+}
+
+/** Of these user ids, those that exist and may be ranked (trust level not ?2). */
+export const RANKABLE_SQL = "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) AND trust_level != ?2";
+
+export async function rankable(d1: D1Database, ids: number[], excludedTrustLevel: number): Promise<Set<number>> {
+  const { results } = await d1.prepare(RANKABLE_SQL).bind(JSON.stringify(ids), excludedTrustLevel).all<{ id: number }>();
+  return new Set(results.map((r) => r.id));
 }
 
 /** pages_total += delta (a fan-out step counts its pages before sending them; a failed send takes them back). */
@@ -99,9 +105,9 @@ export async function endFanOut(d1: D1Database, boardId: number): Promise<void> 
 /** The users of a page message, with what scoring them needs. */
 export async function pageUsers(d1: D1Database, userIds: number[]) {
   const { results } = await d1
-    .prepare("SELECT id, timezone, trust_level FROM users WHERE id IN (SELECT value FROM json_each(?))")
+    .prepare("SELECT id, timezone, trust_level, shard FROM users WHERE id IN (SELECT value FROM json_each(?))")
     .bind(JSON.stringify(userIds))
-    .all<{ id: number; timezone: string; trust_level: number }>();
+    .all<{ id: number; timezone: string; trust_level: number; shard: number }>();
   return results;
 }
 

@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { sailorsLogPreferences, users } from "./schema";
+import { leastFilledShardSql, type ShardDb } from "./shards";
 import { NOW_ISO } from "./sql";
 import { userIdBySlackUid } from "./users";
 
@@ -18,10 +19,20 @@ export interface LinkedUser {
   slackUsername: string | null;
   displayNameOverride: string | null;
   githubUsername: string | null;
+  shard: number;
 }
 
-const LINKED_COLUMNS = "u.id, u.username, u.timezone, u.slack_uid, u.slack_username, u.display_name_override, u.github_username";
-type LinkedRow = { id: number; username: string; timezone: string; slack_uid: string; slack_username: string | null; display_name_override: string | null; github_username: string | null };
+const LINKED_COLUMNS = "u.id, u.username, u.timezone, u.slack_uid, u.slack_username, u.display_name_override, u.github_username, u.shard";
+type LinkedRow = {
+  id: number;
+  username: string;
+  timezone: string;
+  slack_uid: string;
+  slack_username: string | null;
+  display_name_override: string | null;
+  github_username: string | null;
+  shard: number;
+};
 const linked = (r: LinkedRow): LinkedUser => ({
   id: r.id,
   username: r.username,
@@ -30,6 +41,7 @@ const linked = (r: LinkedRow): LinkedUser => ({
   slackUsername: r.slack_username,
   displayNameOverride: r.display_name_override,
   githubUsername: r.github_username,
+  shard: r.shard,
 });
 
 /** The account linked to a Slack UID (unique index on users.slack_uid). */
@@ -48,18 +60,24 @@ export async function upsertSailorsLogPreference(d1: D1Database, userId: number,
 }
 
 /**
- * The channel's opted-in, Slack-linked users active on UTC `day` (?2), by id, at most ?3.
- * Index sailors_log_preferences_channel for the channel, then the user_active_days primary
- * key (day, user_id) per candidate.
+ * The channel's opted-in, Slack-linked users, by id, at most ?2 (index
+ * sailors_log_preferences_channel for the channel, then the users primary key).
  */
-export const CHANNEL_CANDIDATES_SQL = `SELECT ${LINKED_COLUMNS} FROM sailors_log_preferences p JOIN users u ON u.id = p.user_id
+export const CHANNEL_MEMBERS_SQL = `SELECT ${LINKED_COLUMNS} FROM sailors_log_preferences p JOIN users u ON u.id = p.user_id
   WHERE p.slack_channel_id = ?1 AND p.enabled = 1 AND u.slack_uid IS NOT NULL
-    AND EXISTS (SELECT 1 FROM user_active_days d WHERE d.day = ?2 AND d.user_id = u.id)
-  ORDER BY u.id LIMIT ?3`;
+  ORDER BY u.id LIMIT ?2`;
 
-export async function channelCandidates(d1: D1Database, channelId: string, day: string, limit: number): Promise<LinkedUser[]> {
-  const { results } = await d1.prepare(CHANNEL_CANDIDATES_SQL).bind(channelId, day, limit).all<LinkedRow>();
+export async function channelMembers(d1: D1Database, channelId: string, limit: number): Promise<LinkedUser[]> {
+  const { results } = await d1.prepare(CHANNEL_MEMBERS_SQL).bind(channelId, limit).all<LinkedRow>();
   return results.map(linked);
+}
+
+/** Of these users (in one shard), those active on UTC `day`: the user_active_days primary key (day, user_id). */
+export const ACTIVE_ON_DAY_SQL = "SELECT user_id FROM user_active_days WHERE day = ?1 AND user_id IN (SELECT value FROM json_each(?2))";
+
+export async function activeOnDay(d1: ShardDb, day: string, userIds: number[]): Promise<Set<number>> {
+  const { results } = await d1.prepare(ACTIVE_ON_DAY_SQL).bind(day, JSON.stringify(userIds)).all<{ user_id: number }>();
+  return new Set(results.map((r) => r.user_id));
 }
 
 /**
@@ -71,7 +89,7 @@ export const LANGUAGE_COUNTS_SQL = `SELECT user_id, project, language, COUNT(*) 
     AND language IS NOT NULL AND language != ''
   GROUP BY user_id, project, language`;
 
-export async function languageCounts(d1: D1Database, userIds: number[], start: number, end: number): Promise<Array<{ userId: number; project: string | null; language: string; n: number }>> {
+export async function languageCounts(d1: ShardDb, userIds: number[], start: number, end: number): Promise<Array<{ userId: number; project: string | null; language: string; n: number }>> {
   const { results } = await d1
     .prepare(LANGUAGE_COUNTS_SQL)
     .bind(JSON.stringify(userIds), start, end)
@@ -85,8 +103,12 @@ export async function languageCounts(d1: D1Database, userIds: number[], start: n
  * Inserts an account named `username` for a Slack UID unless the name or the UID is taken (a
  * concurrent link of the same UID); the UID's account id, or null when only the name was taken.
  */
-export async function insertSlackUser(d1: D1Database, username: string, slackUid: string): Promise<number | null> {
-  await getDb(d1).insert(users).values({ username, slackUid, timezone: "UTC" }).onConflictDoNothing().run();
+export async function insertSlackUser(d1: D1Database, username: string, slackUid: string, shardCount: number): Promise<number | null> {
+  await getDb(d1)
+    .insert(users)
+    .values({ username, slackUid, timezone: "UTC", shard: sql.raw(leastFilledShardSql(shardCount)) })
+    .onConflictDoNothing()
+    .run();
   return userIdBySlackUid(d1, slackUid);
 }
 

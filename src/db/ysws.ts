@@ -2,6 +2,7 @@
 // batch (a transaction), so the conflict check and the update see the same rows; every
 // statement filters on CLAIM_SCOPE (index heartbeats_user_time: user_id, then the time range)
 // with a fixed, small number of parameters however many rows it touches.
+import type { ShardDb } from "./shards";
 import { NOW_ISO } from "./sql";
 
 /** ?1 user, ?2..?3 the time range (inclusive), ?4 a project or NULL for every project. */
@@ -27,7 +28,7 @@ export interface ClaimScope {
  * stamped, or the conflict: how many are claimed and the first `listLimit` of them.
  */
 export async function stampUnclaimed(
-  d1: D1Database,
+  d1: ShardDb,
   scope: ClaimScope,
   programId: number,
   listLimit: number,

@@ -10,7 +10,9 @@
 // The anonymisation is idempotent and resumable: a run that stops half-way (row budget, error)
 // leaves the request approved, and the next run picks it up where it stopped.
 import { TRUST_LEVELS } from "../auth/levels";
-import { deleteLeaderboardRows, eraseIdentity, softDeleteHeartbeats } from "../db/account-deletion";
+import { deleteActiveDays, deleteImportSlices, deleteLeaderboardEntries, eraseIdentity, softDeleteHeartbeats } from "../db/account-deletion";
+import { importIdsOf } from "../db/imports";
+import { shardAt } from "../db/shards";
 import {
   cancelUsersRequest,
   convictedRedSince,
@@ -161,21 +163,24 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
   const batchSize = opts.batchSize ?? HEARTBEAT_DELETE_BATCH;
   const maxRows = opts.maxHeartbeatRows ?? Number.POSITIVE_INFINITY;
 
+  const owner = await userById(d1, userId);
+  const shard = shardAt(env, owner?.shard ?? 0).db;
+  await deleteImportSlices(shard, await importIdsOf(d1, userId));
   await eraseIdentity(d1, userId, now);
 
   let heartbeatsDeleted = 0;
   for (;;) {
     const limit = Math.min(batchSize, maxRows - heartbeatsDeleted);
     if (limit <= 0) return { done: false, heartbeatsDeleted };
-    const changes = await softDeleteHeartbeats(d1, userId, now, limit);
+    const changes = await softDeleteHeartbeats(shard, userId, now, limit);
     heartbeatsDeleted += changes;
     if (changes < limit) break;
   }
 
-  const user = await userById(d1, userId);
-  if (user) await userActivity(env, userId).rebuild(userId, safeTimeZone(user.timezone));
+  if (owner) await userActivity(env, userId).rebuild(userId, safeTimeZone(owner.timezone));
 
-  await deleteLeaderboardRows(d1, userId);
+  await deleteActiveDays(shard, userId);
+  await deleteLeaderboardEntries(d1, userId);
   return { done: true, heartbeatsDeleted };
 }
 

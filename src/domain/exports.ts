@@ -1,6 +1,7 @@
 // Heartbeat exports (hackatime-behavior.md §9.2): a requested export is a row (its range); the
 // download streams Hackatime's export JSON straight from D1, a page of rows at a time in
 // (time, id) keyset order, so no export ever holds all of a user's heartbeats.
+import { shardFor } from "../db/shards";
 import { accountRestricted } from "../auth/failures";
 import { TRUST_LEVELS } from "../auth/levels";
 import { EXPORT_FIELDS, exportPage, exportStats, insertExport, userExportById, type ExportedHeartbeatRow, type ExportRow } from "../db/exports";
@@ -8,7 +9,7 @@ import { pickFields } from "../db/heartbeat-fields";
 import { userById } from "../db/users";
 import { AppError } from "../lib/errors";
 import { addDays, parseIsoDate } from "../lib/time";
-import { durations } from "./durations/query";
+import { durations, type DurationSubject } from "./durations/query";
 import { isoTimeExact } from "./imports/normalize";
 
 export const EXPORT_PAGE = 1000;
@@ -76,10 +77,11 @@ export interface ExportDownload {
 }
 
 /** Builds the export's header from indexes and the duration projection, then streams the rows. */
-export async function exportDownload(env: Env, user: { id: number; timezone: string }, exp: ExportRow, nowSeconds: number, pageSize = EXPORT_PAGE): Promise<ExportDownload> {
+export async function exportDownload(env: Env, user: DurationSubject, exp: ExportRow, nowSeconds: number, pageSize = EXPORT_PAGE): Promise<ExportDownload> {
   const d1 = env.DB;
+  const heartbeats = shardFor(env, user).db;
   const range = { start: exp.startTime, end: exp.endTime };
-  const [stats, owner] = await Promise.all([exportStats(d1, user.id, range.start, range.end), userById(d1, user.id)]);
+  const [stats, owner] = await Promise.all([exportStats(heartbeats, user.id, range.start, range.end), userById(d1, user.id)]);
   let startDate: string;
   let endDate: string;
   if (exp.allData) {
@@ -115,7 +117,7 @@ export async function exportDownload(env: Env, user: { id: number; timezone: str
         }
         return;
       }
-      const results = await exportPage(d1, user.id, range, after, pageSize);
+      const results = await exportPage(heartbeats, user.id, range, after, pageSize);
       if (results.length) {
         let chunk = "";
         for (const r of results) {

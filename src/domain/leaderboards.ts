@@ -23,11 +23,14 @@
 // run makes a new snapshot (so readers never see a half-built board); once a newer snapshot
 // of the same (period, date) is finished the older one is pruned, a bounded number of rows per
 // cron run. Every date's last snapshot is kept.
+import { shardDatabases } from "../db/shards";
+import { subjectOf } from "./durations/query";
 import { TRUST_LEVELS } from "../auth/levels";
 import {
   addToPagesTotal,
   boardState,
-  candidates,
+  candidatesInShard,
+  rankable,
   deleteEmptyBoards,
   deleteEntriesOf,
   doomedBoards,
@@ -154,9 +157,12 @@ export async function continueFanOut(env: Env, boardId: number, afterUserId: num
 async function fanOutStep(env: Env, boardId: number, days: string[], after: number): Promise<{ pages: number; more: boolean }> {
   // Candidate ids after `after`, ascending, with whether each may be ranked (db/leaderboards.ts
   // CANDIDATES_SQL: at most days × FANOUT_LIMIT index rows read, however many users were active).
-  const rows = await candidates(env.DB, days, after, FANOUT_LIMIT, RED);
+  // Every shard's candidates after the cursor (each bounded), merged: the FANOUT_LIMIT smallest ids.
+  const perShard = await Promise.all(shardDatabases(env).map((db) => candidatesInShard(db, days, after, FANOUT_LIMIT)));
+  const rows = [...new Set(perShard.flat())].sort((a, b) => a - b).slice(0, FANOUT_LIMIT);
   const more = rows.length === FANOUT_LIMIT;
-  const ids = rows.filter((r) => r.eligible).map((r) => r.id);
+  const allowed = rows.length ? await rankable(env.DB, rows, RED) : new Set<number>();
+  const ids = rows.filter((id) => allowed.has(id));
   const pages: PageMessage[] = [];
   for (let i = 0; i < ids.length; i += PAGE_SIZE) pages.push({ kind: LEADERBOARD_PAGE, leaderboard_id: boardId, user_ids: ids.slice(i, i + PAGE_SIZE) });
 
@@ -171,7 +177,7 @@ async function fanOutStep(env: Env, boardId: number, days: string[], after: numb
     }
   }
   if (more) {
-    const next: FanoutMessage = { kind: LEADERBOARD_FANOUT, leaderboard_id: boardId, after_user_id: rows[rows.length - 1].id };
+    const next: FanoutMessage = { kind: LEADERBOARD_FANOUT, leaderboard_id: boardId, after_user_id: rows[rows.length - 1] };
     await env.IMPORTS.send(next);
   } else {
     // The fan-out is over: drop its placeholder; finish now if every page already landed.
@@ -214,7 +220,7 @@ export async function buildPage(env: Env, boardId: number, userIds: number[]): P
     users.filter((u) => u.trust_level !== RED),
     PAGE_CONCURRENCY,
     async (u): Promise<[number, number, number] | null> => {
-      const subject = { id: u.id, timezone: safeTimeZone(u.timezone) };
+      const subject = subjectOf(u);
       const totals = await userActivity(env, u.id).rangeTotals(u.id, subject.timezone, board.window_start, board.window_end, [{ dim: LEADERBOARD }]);
       const seconds = microsToSeconds(totals.reduce((s, t) => s + t.micros, 0));
       if (seconds <= MIN_SECONDS) return null;

@@ -7,6 +7,7 @@
 //   - a project's mapping: its repository URL, archived or not (archived projects drop out of
 //     the public project lists: domain/stats/projects.ts reads archived_at);
 //   - rotating the API key: every key of the user is replaced by one new key.
+import { subjectOf, type DurationSubject } from "./durations/query";
 import { replaceUserKeys } from "../db/api-keys";
 import { mappingOf, mappingsOf, upsertArchived, upsertRepoUrl, type MappingRow } from "../db/project-settings";
 import { durations } from "./durations/query";
@@ -219,9 +220,9 @@ function withPercents(projects: MyProject[]): MyProject[] {
 }
 
 /** The user's projects with time in the window (most time first), active and archived apart. */
-export async function myProjects(env: Env, user: { id: number; timezone: string }, w: ProjectsWindow) {
+export async function myProjects(env: Env, user: DurationSubject, w: ProjectsWindow) {
   const [result, mappings] = await Promise.all([
-    durations(env, { id: user.id, timezone: safeTimeZone(user.timezone) }, { start: w.start, end: w.end, breakdowns: ["project"] }),
+    durations(env, subjectOf(user), { start: w.start, end: w.end, breakdowns: ["project"] }),
     mappingsOf(env.DB, user.id),
   ]);
   const byName = new Map(mappings.map((m) => [m.projectName, m]));

@@ -2,8 +2,9 @@
 // YswsProgramsController, removed in a0c86857, rebuilt because the spec lists it). A claim
 // stamps heartbeats.ysws_program on a user's live heartbeats in a time range (optionally one
 // project), unless any of them is already claimed by a program.
+import { shardFor } from "../db/shards";
 import { stampUnclaimed } from "../db/ysws";
-import { userById, userIdBySlackUid } from "../db/users";
+import { userById, userBySlackUid } from "../db/users";
 import { parseRailsTime } from "../lib/dates";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
@@ -135,12 +136,14 @@ export function parseClaim(p: Params): ClaimRequest {
  * same rows. Every statement has a fixed, small number of parameters. Returns how many were
  * claimed; a conflict throws (conflict, with the claimed ids and their programs).
  */
-export async function claimHeartbeats(d1: D1Database, claim: ClaimRequest): Promise<number> {
+export async function claimHeartbeats(env: Env, claim: ClaimRequest): Promise<number> {
   // Hackatime: User.find_by(id:) || User.find_by(slack_uid:); no user → nothing matches.
+  const d1 = env.DB;
   const id = /^\d{1,15}$/.test(claim.userIdentifier) ? Number(claim.userIdentifier) : null;
-  const userId = (id !== null ? (await userById(d1, id))?.id : undefined) ?? (await userIdBySlackUid(d1, claim.userIdentifier));
-  if (userId === null) return 0;
-  const result = await stampUnclaimed(d1, { userId, start: claim.start, end: claim.end, project: claim.project }, claim.programId, MAX_CONFLICTS_LISTED);
+  const user = (id !== null ? await userById(d1, id) : undefined) ?? (await userBySlackUid(d1, claim.userIdentifier));
+  if (!user) return 0;
+  const userId = user.id;
+  const result = await stampUnclaimed(shardFor(env, user).db, { userId, start: claim.start, end: claim.end, project: claim.project }, claim.programId, MAX_CONFLICTS_LISTED);
   if ("claimed" in result) return result.claimed;
   const conflicts = result.conflicts.map((r): [number, string] => [r.id, yswsProgramName(r.program)]);
   throw new AppError("conflict", "Some heartbeats are already claimed", { conflicts, conflict_count: result.conflictCount });

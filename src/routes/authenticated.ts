@@ -2,6 +2,7 @@
 // heartbeat. Hackatime serves these to OAuth tokens only; we accept the user API key (Bearer,
 // Basic or ?api_key, docs/architecture.md "Decisions"). Restricted users (red trust or an active deletion)
 // get 401 {"error":"Unauthorized"} everywhere except /me, which refuses only an active deletion.
+import { shardFor } from "../db/shards";
 import { accountRestricted, userKeyRefused } from "../auth/failures";
 import { z } from "@hono/zod-openapi";
 import { userKeyCandidate } from "../auth/credentials";
@@ -181,6 +182,6 @@ authenticatedRouter.openapi(apiKeysRoute, async (c) => {
 });
 
 authenticatedRouter.openapi(latestHeartbeatRoute, async (c) => {
-  const hb = await latestHeartbeat(c.env.DB, c.var.user.id);
+  const hb = await latestHeartbeat(shardFor(c.env, c.var.user).db, c.var.user.id);
   return c.json(hb ?? { heartbeat: null }, 200);
 });

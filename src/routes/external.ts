@@ -50,6 +50,6 @@ externalRouter.openapi(slackOauthRoute, async (c) => {
   const form = c.req.valid("form") as z.infer<typeof SlackOauthBody>;
   const token = (json.token ?? form.token ?? "").trim();
   if (token === "") throw new AppError("bad_request", "Token is required");
-  const result = await linkSlackAccount(c.env.DB, slackClient(c.env.SLACK_API_BASE_URL), token);
+  const result = await linkSlackAccount(c.env, slackClient(c.env.SLACK_API_BASE_URL), token);
   return c.json(result, 200);
 });

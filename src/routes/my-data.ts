@@ -1,6 +1,8 @@
 // Tag "My Data": the caller's raw heartbeats, imports and exports. User API key (Bearer, Basic
 // or ?api_key); restricted users (red trust or an active deletion) get 401 {"error":"Unauthorized"},
 // except on exports, where red users get 403.
+import { shardFor } from "../db/shards";
+import { subjectOf } from "../domain/durations/query";
 import { z } from "@hono/zod-openapi";
 import type { Handler, MiddlewareHandler } from "hono";
 import type { H } from "hono/types";
@@ -126,7 +128,7 @@ myDataRouter.openapi(myHeartbeatsRoute, async (c) => {
   }
   const limit = query.limit ?? PAGE_DEFAULT_LIMIT;
   const [page, total] = await Promise.all([
-    pageHeartbeats(c.env.DB, user.id, { start, end }, after, limit),
+    pageHeartbeats(shardFor(c.env, user).db, user.id, { start, end }, after, limit),
     durations(c.env, user, { start, end: end + MICROSECOND }),
   ]);
   return c.json(
@@ -145,7 +147,7 @@ myDataRouter.openapi(myHeartbeatsRoute, async (c) => {
 
 myDataRouter.openapi(mostRecentRoute, async (c) => {
   const { source_type, editor } = c.req.valid("query");
-  const hb = await mostRecentHeartbeat(c.env.DB, c.var.user.id, { sourceType: source_type?.trim() ? source_type : undefined, editor: editor?.trim() ? editor : undefined });
+  const hb = await mostRecentHeartbeat(shardFor(c.env, c.var.user).db, c.var.user.id, { sourceType: source_type?.trim() ? source_type : undefined, editor: editor?.trim() ? editor : undefined });
   return c.json(
     {
       has_heartbeat: hb !== null,
@@ -320,7 +322,7 @@ myDataRouter.get(
     const user = c.var.user;
     assertMayExport(user);
     const exp = await findUserExport(c.env.DB, user.id, c.req.param("id") ?? "");
-    const download = await exportDownload(c.env, { id: user.id, timezone: safeTimeZone(user.timezone) }, exp, nowSeconds());
+    const download = await exportDownload(c.env, subjectOf(user), exp, nowSeconds());
     return new Response(download.stream, {
       status: 200,
       headers: {

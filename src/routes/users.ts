@@ -1,6 +1,7 @@
 // Users: public per-user activity (spans, projects, trust factor) and the stats-key lookups
 // (hackatime-behavior.md §6.5, §6.10, §11, §2.5). "{username}" is a numeric id, a Slack UID
 // or a username; "my" is the caller (optional Bearer user key).
+import { shardFor } from "../db/shards";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { optionalUser } from "../auth/user";
@@ -237,7 +238,7 @@ usersRouter.openapi(spansRoute, async (c) => {
   const query = c.req.valid("query");
   const { subject } = await statsTarget(c, c.req.valid("param").username);
   const window = spansWindow(query);
-  const spans = await heartbeatSpans(c.env.DB, subject.id, window, spanProjectFilter(query.project, query.filter_by_project));
+  const spans = await heartbeatSpans(shardFor(c.env, subject).db, subject.id, window, spanProjectFilter(query.project, query.filter_by_project));
   return c.json({ spans }, 200);
 });
 
@@ -245,7 +246,7 @@ usersRouter.openapi(trustFactorRoute, async (c) => c.json(await publicTrustFacto
 
 usersRouter.openapi(projectsRoute, async (c) => {
   const { subject } = await statsTarget(c, c.req.valid("param").username);
-  return c.json({ projects: await projectNames(c.env.DB, subject.id, discoveryWindow(c.req.valid("query"))) }, 200);
+  return c.json({ projects: await projectNames(shardFor(c.env, subject).db, subject.id, discoveryWindow(c.req.valid("query"))) }, 200);
 });
 
 usersRouter.openapi(projectRoute, async (c) => {

@@ -1,6 +1,7 @@
 // WakaTime Compatibility, read side: the profile, daily summaries and last-7-days stats that
 // the browser extension and WakaTime dashboards read, and a one-day heartbeat listing
 // (Hackatime issue #1260). The {id} path segment is ignored: the key decides.
+import { shardFor } from "../db/shards";
 import { z } from "@hono/zod-openapi";
 import { userKeyRefused } from "../auth/failures";
 import { last7DaysOf } from "../domain/stats/last-7-days";
@@ -194,17 +195,17 @@ wakatimeStatsRouter.openapi(showUserRoute, async (c) => {
 
 wakatimeStatsRouter.openapi(summariesRoute, async (c) => {
   const req = parseSummariesQuery(c.req.valid("query"), c.var.user.timezone);
-  return c.json(await dailySummaries(c.env.DB, c.var.user.id, req), 200);
+  return c.json(await dailySummaries(shardFor(c.env, c.var.user).db, c.var.user.id, req), 200);
 });
 
 wakatimeStatsRouter.openapi(last7DaysRoute, async (c) => {
   const user = c.var.user;
-  return c.json(await last7DaysOf(c.env, { id: user.id, timezone: user.timezone, username: user.username }), 200);
+  return c.json(await last7DaysOf(c.env, { id: user.id, timezone: user.timezone, username: user.username, shard: user.shard }), 200);
 });
 
 wakatimeStatsRouter.openapi(heartbeatsOfDayRoute, async (c) => {
   const user = c.var.user;
-  const listing = await heartbeatsOfDay(c.env.DB, user.id, c.req.valid("query").date, user.timezone);
+  const listing = await heartbeatsOfDay(shardFor(c.env, user).db, user.id, c.req.valid("query").date, user.timezone);
   // Rows come from SELECT * through heartbeatJson (the same serialisation as ingest answers).
   return c.json(listing, 200);
 });

@@ -70,6 +70,6 @@ yswsRouter.openapi(listProgramsRoute, (c) => c.json([...YSWS_PROGRAMS], 200));
 yswsRouter.openapi(claimRoute, async (c) => {
   // Rails merges query and body params; so do we (the body wins).
   const params = { ...c.req.query(), ...(c.req.valid("form") as object), ...(c.req.valid("json") as object) };
-  const claimed = await claimHeartbeats(c.env.DB, parseClaim(params));
+  const claimed = await claimHeartbeats(c.env, parseClaim(params));
   return c.json({ message: `Successfully claimed ${claimed} heartbeats`, claimed_count: claimed }, 200);
 });

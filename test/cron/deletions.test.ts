@@ -1,11 +1,12 @@
 import { createScheduledController, env } from "cloudflare:test";
+import { sliceDb } from "../../src/domain/imports/start";
 import { describe, expect, it } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { DELETION_CRON, deletionJobs, runDueDeletions } from "../../src/cron/deletions";
 import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL } from "../../src/db/account-deletion";
 import { anonymizeUser } from "../../src/domain/deletion";
 import { rebuildUser } from "../../src/queues/rebuild-aggregates";
-import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser, queryPlan } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser, queryPlan, heartbeatsDb } from "../helpers";
 
 const T = 1_735_725_600; // 2025-01-01T10:00:00Z
 const DAY = "2025-01-01";
@@ -13,7 +14,10 @@ const STATS_KEY = { Authorization: "Bearer test-stats-key" };
 
 const runCron = (scheduledTime = Date.now()) => handleScheduled(createScheduledController({ cron: DELETION_CRON, scheduledTime }), env);
 
-const one = async <T>(sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<T>())!;
+// Statements on a shard table run in the user's shard (the first parameter is the user id).
+const SHARD_TABLES = /\b(heartbeats|user_active_days|heartbeat_import_slices)\b/;
+const dbFor = async (sql: string, params: unknown[]) => (SHARD_TABLES.test(sql) ? heartbeatsDb(params[0] as number) : env.DB);
+const one = async <T>(sql: string, ...params: unknown[]) => (await (await dbFor(sql, params)).prepare(sql).bind(...params).first<T>())!;
 const count = async (sql: string, ...params: unknown[]) => (await one<{ n: number }>(sql, ...params)).n;
 
 /** Sum of the "all" chain's own total on `day` in the user's UserActivity projection. */
@@ -34,14 +38,15 @@ async function approvedDueRequest(userId: number, secondsAgo = 60): Promise<numb
 
 /** n heartbeats written straight to D1, 30 s apart from T (fast seeding for batch tests). */
 async function seedHeartbeats(userId: number, n: number) {
-  await env.DB.prepare(
+  const db = await heartbeatsDb(userId);
+  await db.prepare(
     `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ?2 - 1)
      INSERT INTO heartbeats (user_id, time, entity, type, category, project, language, fields_hash)
      SELECT ?1, ?3 + i * 30, 'main.ts', 'file', 'coding', 'p', 'TypeScript', 'seed-' || ?1 || '-' || i FROM k`,
   )
     .bind(userId, n, T)
     .run();
-  await env.DB.prepare("INSERT OR IGNORE INTO user_active_days (day, user_id) VALUES (?, ?)").bind(DAY, userId).run();
+  await db.prepare("INSERT OR IGNORE INTO user_active_days (day, user_id) VALUES (?, ?)").bind(DAY, userId).run();
 }
 
 const liveHeartbeats = (userId: number) => count("SELECT count(*) AS n FROM heartbeats WHERE user_id = ? AND deleted_at IS NULL", userId);
@@ -65,7 +70,7 @@ describe("the daily deletion job", () => {
     await env.DB.prepare("INSERT INTO sailors_log_preferences (user_id, slack_channel_id) VALUES (?, 'C1')").bind(user.id).run();
     await env.DB.prepare("INSERT INTO heartbeat_exports (user_id, start_time, end_time) VALUES (?, 0, 1)").bind(user.id).run();
     const imp = await env.DB.prepare("INSERT INTO heartbeat_imports (user_id, source_kind) VALUES (?, 'dev_upload') RETURNING id").bind(user.id).first<{ id: number }>();
-    await env.DB.prepare("INSERT INTO heartbeat_import_slices (import_id, seq, body) VALUES (?, 0, '[]')").bind(imp!.id).run();
+    await (await sliceDb(env, imp!.id)).prepare("INSERT INTO heartbeat_import_slices (import_id, seq, body) VALUES (?, 0, '[]')").bind(imp!.id).run();
 
     // Three heartbeats (180 s) plus one from the other user, on 2025-01-01.
     expect((await postBulk(user.apiKey, [cliHeartbeat(T), cliHeartbeat(T + 60), cliHeartbeat(T + 180)])).status).toBe(201);

@@ -1,4 +1,5 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
+import { shardAt } from "../../src/db/shards";
 import { describe, expect, it, vi } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { FANOUT_LIMIT, LEADERBOARD_FANOUT, LEADERBOARD_PAGE, PAGE_SIZE } from "../../src/domain/leaderboards";
@@ -55,11 +56,11 @@ async function activeUsers(prefix: string, n: number, day: string): Promise<numb
   )
     .bind(prefix, n)
     .run();
-  await env.DB.prepare("INSERT INTO user_active_days (day, user_id) SELECT ?2, id FROM users WHERE substr(username, 1, length(?1)) = ?1")
-    .bind(prefix, day)
-    .run();
   const { results } = await env.DB.prepare("SELECT id FROM users WHERE substr(username, 1, length(?1)) = ?1 ORDER BY id").bind(prefix).all<{ id: number }>();
-  return results.map((r) => r.id);
+  const ids = results.map((r) => r.id);
+  // Users created by SQL land in shard 0 (users.shard's default): mark them active there.
+  await shardAt(env, 0).db.prepare("INSERT INTO user_active_days (day, user_id) SELECT ?1, value FROM json_each(?2)").bind(day, JSON.stringify(ids)).run();
+  return ids;
 }
 
 describe("leaderboard cron and queue pages", () => {
@@ -98,7 +99,7 @@ describe("leaderboard cron and queue pages", () => {
     const ids = await activeUsers("paged_", 250, "2026-03-05");
     const red = ids.filter((_, i) => i % 10 === 0);
     await env.DB.prepare("UPDATE users SET trust_level = 1 WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(red)).run();
-    await env.DB.prepare("INSERT INTO user_active_days (day, user_id) VALUES ('2026-03-05', 99999999)").run(); // no such user
+    await shardAt(env, 1).db.prepare("INSERT INTO user_active_days (day, user_id) VALUES ('2026-03-05', 99999999)").run(); // no such user, another shard
 
     const sent = await fire("* * * * *", at("2026-03-05T18:00:00Z"));
     expect(sent.map((m) => m.user_ids.length)).toEqual([100, 100, 25]);

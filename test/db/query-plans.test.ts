@@ -5,6 +5,7 @@
 // An unindexed rewrite of any of these statements fails here.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { queryPlan } from "../helpers";
 import { REVOKED_KEY_HASH_SQL, USER_BY_KEY_HASH_SQL } from "../../src/db/api-keys";
 import { UNIQUE_CODING_SQL, boundaryAwareTotalSql, filterClause, referenceDurationsSql } from "../../src/db/durations";
 import {
@@ -21,12 +22,7 @@ import { CHAIN_PAGE_SQL, SELECT_BY_HASH_SQL, latestFieldValueSql } from "../../s
 import { CANDIDATES_SQL, DOOMED_BOARDS_SQL, SERVE_BOARD_SQL, SERVE_ENTRIES_SQL, START_BUILD_SQL } from "../../src/db/leaderboards";
 import { PROFILE_SOURCE_SQL } from "../../src/db/users";
 
-async function plan(sql: string, params: unknown[]): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-    .bind(...params)
-    .all<{ detail: string }>();
-  return results.map((r) => r.detail).join("\n");
-}
+const plan = (sql: string, params: unknown[]) => queryPlan(sql, ...params);
 
 interface Case {
   sql: string;

@@ -7,7 +7,7 @@ import { GROUP_DIMENSIONS, type GroupDimension } from "../../src/domain/duration
 import { durations, uniqueCodingSeconds, type DurationRequest } from "../../src/domain/durations/query";
 import { referenceDurations, referenceUniqueCodingSeconds } from "../../src/domain/durations/reference";
 import { localDate, startOfLocalDay } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, heartbeatsDb } from "../helpers";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -43,14 +43,14 @@ async function seedUser(tz: string, seed: number) {
     expect((await postBulk(u.apiKey, batch)).status).toBe(201);
     if (rand() < 0.3) await postBulk(u.apiKey, batch.slice(0, 40)); // a retry
   }
-  return { user: { id: u.id, timezone: tz }, first: beats[0].time as number, last: beats[beats.length - 1].time as number, rand };
+  return { user: { id: u.id, timezone: tz, shard: u.shard }, first: beats[0].time as number, last: beats[beats.length - 1].time as number, rand };
 }
 
 async function reference(userId: number, req: DurationRequest) {
   const range = { start: req.start, end: req.end };
-  const total = (await referenceDurations(env.DB, userId, range, undefined, req.filter)).get(null) ?? 0;
+  const total = (await referenceDurations(await heartbeatsDb(userId), userId, range, undefined, req.filter)).get(null) ?? 0;
   const groups: Record<string, Map<string | null, number>> = {};
-  for (const d of req.breakdowns ?? []) groups[d] = await referenceDurations(env.DB, userId, range, d, req.filter);
+  for (const d of req.breakdowns ?? []) groups[d] = await referenceDurations(await heartbeatsDb(userId), userId, range, d, req.filter);
   return { total, groups };
 }
 
@@ -89,7 +89,7 @@ describe("durations: projection == reference", () => {
         const range = { start: a, end: a + rand() * span };
         const project = ["alpha", "beta", "gamma", ""][i % 4];
         expect(await uniqueCodingSeconds(env, user, range, project), `unique ${project} ${JSON.stringify(range)}`).toBe(
-          await referenceUniqueCodingSeconds(env.DB, user.id, range, [project]),
+          await referenceUniqueCodingSeconds(await heartbeatsDb(user.id), user.id, range, [project]),
         );
       }
       for (const req of cases) {

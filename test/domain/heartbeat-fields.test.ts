@@ -6,7 +6,7 @@ import { heartbeats } from "../../src/db/shard-schema";
 import { fieldsHash, prepareHeartbeats } from "../../src/domain/heartbeats/normalize";
 import { heartbeatJson, type HeartbeatJson } from "../../src/domain/heartbeats/serialize";
 import { HeartbeatSchema } from "../../src/schemas/heartbeat";
-import { cliHeaders, cliHeartbeat, createUser, postBulk } from "../helpers";
+import { cliHeaders, cliHeartbeat, createUser, postBulk, heartbeatsDb } from "../helpers";
 
 // The dedup key of stored heartbeats: the same heartbeat must keep the same fields_hash forever
 // (a changed key would let a retried heartbeat be stored twice next to its old row). The pinned
@@ -111,7 +111,7 @@ describe("heartbeat fields", () => {
     const answer = ((await res.json()) as { responses: [unknown, number][] }).responses[0][0];
     const [p] = await prepareHeartbeats([sent], { userId: u.id, userAgentHeader: cliHeaders(u.apiKey)["User-Agent"], machineHeader: "dev+laptop", ipAddress: "198.18.0.7" }, async () => null);
     if (!p.ok) throw new Error(p.error.error);
-    const row = await env.DB.prepare("SELECT * FROM heartbeats WHERE user_id = ?1").bind(u.id).first<StoredHeartbeat>();
+    const row = await (await heartbeatsDb(u.id)).prepare("SELECT * FROM heartbeats WHERE user_id = ?1").bind(u.id).first<StoredHeartbeat>();
     for (const f of NORMALIZED_FIELDS) {
       const expected = f === "is_write" ? 1 : p.heartbeat[f];
       expect(row![f], f).toEqual(expected);

@@ -1,4 +1,5 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { sliceDb } from "../../src/domain/imports/start";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { IMPORT_REMOTE, IMPORT_SLICE, remoteMessage, sliceMessage } from "../../src/domain/imports/messages";
 import { MultipartReader, multipartBoundary } from "../../src/domain/imports/multipart";
@@ -12,7 +13,7 @@ import { POLL_INTERVAL_SECONDS } from "../../src/domain/imports/start";
 import { parseUserAgent } from "../../src/domain/user-agent";
 import { handleQueueBatch } from "../../src/queues";
 import { importQueueHandlers } from "../../src/queues/imports";
-import { CLI_USER_AGENT, createUser, queryPlan } from "../helpers";
+import { CLI_USER_AGENT, createUser, queryPlan, heartbeatsDb } from "../helpers";
 
 const T0 = 1_735_725_600; // 2025-01-01T10:00:00Z
 const WAKA = "https://waka.fake.test/api/v1";
@@ -54,15 +55,15 @@ const streamOf = (text: string, chunk = 4096) => {
 /** A run in `importing` with its file staged (as the upload route leaves it). */
 async function stagedRun(userId: number, file: string) {
   const created = await createImport(env.DB, userId, { sourceKind: "dev_upload", state: "queued", message: "Queued import." });
-  const staged = await stageHeartbeats(env.DB, created.id, streamOf(file));
+  const staged = await stageHeartbeats(await sliceDb(env, created.id), created.id, streamOf(file));
   await beginImporting(env.DB, created.id, staged.total, staged.slices);
   return { id: created.id, ...staged };
 }
 
 /** The run as stored (its columns by name). */
 const getImport = (d1: D1Database, id: number) => d1.prepare("SELECT * FROM heartbeat_imports WHERE id = ?").bind(id).first<any>();
-const count = async (userId: number) => (await env.DB.prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(userId).first<any>()).n as number;
-const slicesLeft = async (id: number) => (await env.DB.prepare("SELECT count(*) AS n FROM heartbeat_import_slices WHERE import_id = ?").bind(id).first<any>()).n as number;
+const count = async (userId: number) => (await (await heartbeatsDb(userId)).prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(userId).first<any>()).n as number;
+const slicesLeft = async (id: number) => (await (await sliceDb(env, id)).prepare("SELECT count(*) AS n FROM heartbeat_import_slices WHERE import_id = ?").bind(id).first<any>()).n as number;
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -104,7 +105,7 @@ describe("import queue consumer: staged slices", () => {
   it("retries a poisoned slice; its dead-letter delivery fails the run with a message", async () => {
     const u = await createUser();
     const run = await stagedRun(u.id, JSON.stringify({ heartbeats: beats(SLICE_HEARTBEATS + 5) }));
-    await env.DB.prepare("UPDATE heartbeat_import_slices SET body = '[{\"time\": ' WHERE import_id = ? AND seq = 1").bind(run.id).run();
+    await (await sliceDb(env, run.id)).prepare("UPDATE heartbeat_import_slices SET body = '[{\"time\": ' WHERE import_id = ? AND seq = 1").bind(run.id).run();
     await deliver([sliceMessage(run.id, 0)]);
 
     const poisoned = await deliver([sliceMessage(run.id, 1)], "tally-imports", 2);
@@ -166,7 +167,7 @@ describe("import queue consumer: remote dumps (faked WakaTime / Hackatime v1)", 
   }
   async function remoteRun(userId: number, kind: "wakatime_dump" | "hackatime_v1_dump", apiKey = "secret-key") {
     const created = await createImport(env.DB, userId, { sourceKind: kind, state: "queued", message: "Queued import." });
-    await env.DB.prepare("INSERT INTO heartbeat_import_slices (import_id, seq, body) VALUES (?, -1, ?)").bind(created.id, JSON.stringify({ api_key: apiKey })).run();
+    await (await sliceDb(env, created.id)).prepare("INSERT INTO heartbeat_import_slices (import_id, seq, body) VALUES (?, -1, ?)").bind(created.id, JSON.stringify({ api_key: apiKey })).run();
     return created.id;
   }
   const dump = (over: Record<string, unknown> = {}) => ({ id: "d1", status: "Pending…", percent_complete: 0, is_processing: true, download_url: null, type: "heartbeats", has_failed: false, is_stuck: false, ...over });
@@ -201,11 +202,11 @@ describe("import queue consumer: remote dumps (faked WakaTime / Hackatime v1)", 
     expect(step.sent.map((m) => m.body)).toEqual([sliceMessage(id, 0)]);
     expect(await getImport(env.DB, id)).toMatchObject({ state: "importing", total_count: 3, slices_total: 1 });
     // The API key is dropped once the dump is downloaded.
-    expect((await env.DB.prepare("SELECT seq FROM heartbeat_import_slices WHERE import_id = ?").bind(id).all<any>()).results).toEqual([{ seq: 0 }]);
+    expect((await (await sliceDb(env, id)).prepare("SELECT seq FROM heartbeat_import_slices WHERE import_id = ?").bind(id).all<any>()).results).toEqual([{ seq: 0 }]);
 
     await deliver([sliceMessage(id, 0)]);
     expect(await getImport(env.DB, id)).toMatchObject({ state: "completed", imported_count: 3 });
-    const row = await env.DB.prepare("SELECT editor, operating_system, machine, user_agent FROM heartbeats WHERE user_id = ? LIMIT 1").bind(u.id).first<any>();
+    const row = await (await heartbeatsDb(u.id)).prepare("SELECT editor, operating_system, machine, user_agent FROM heartbeats WHERE user_id = ? LIMIT 1").bind(u.id).first<any>();
     // No editor/OS in the body or the list: the parsed user agent answers.
     const parsed = parseUserAgent(row.user_agent, "coding");
     expect(row).toEqual({ editor: parsed.editor, operating_system: parsed.os, machine: "mach-1", user_agent: expect.stringContaining("IntelliJ-wakatime") });
@@ -314,8 +315,8 @@ describe("streaming pieces", () => {
     const created = await createImport(env.DB, u.id, { sourceKind: "dev_upload", state: "queued", message: "" });
     const text = JSON.stringify({ heartbeats: beats(1234) });
     const gz = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
-    expect(await stageHeartbeats(env.DB, created.id, gz)).toEqual({ total: 1234, slices: 3 });
-    const { results } = await env.DB.prepare("SELECT seq, body FROM heartbeat_import_slices WHERE import_id = ? ORDER BY seq").bind(created.id).all<any>();
+    expect(await stageHeartbeats(await sliceDb(env, created.id), created.id, gz)).toEqual({ total: 1234, slices: 3 });
+    const { results } = await (await sliceDb(env, created.id)).prepare("SELECT seq, body FROM heartbeat_import_slices WHERE import_id = ? ORDER BY seq").bind(created.id).all<any>();
     expect(results.map((r: any) => JSON.parse(r.body).length)).toEqual([500, 500, 234]);
     expect(JSON.parse(results[2].body)[233].time).toBe(T0 + 1233 * 30);
   });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { addDays, isoSeconds, localDate, startOfLocalDay } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused, heartbeatsDb } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const get = (path: string, headers: Record<string, string> = {}) => request(path, { headers });
@@ -298,7 +298,7 @@ describe("GET /api/v1/authenticated/heartbeats/latest", () => {
       cliHeartbeat(t, { project: "newest", language: "Go", entity: "/src/main.go", category: "debugging" }),
       cliHeartbeat(t + 50, { entity: "test.txt", project: "setup" }), // a test entry: skipped
     ]);
-    const row = (await env.DB.prepare("SELECT id, created_at FROM heartbeats WHERE user_id = ? AND project = 'newest'").bind(u.id).first<{ id: number; created_at: string }>())!;
+    const row = (await (await heartbeatsDb(u.id)).prepare("SELECT id, created_at FROM heartbeats WHERE user_id = ? AND project = 'newest'").bind(u.id).first<{ id: number; created_at: string }>())!;
     const { body } = await getJson("/api/v1/authenticated/heartbeats/latest", u.apiKey);
     expect(body).toEqual({
       id: row.id,
@@ -321,7 +321,7 @@ describe("GET /api/v1/authenticated/heartbeats/latest", () => {
     await send(u, [cliHeartbeat(t, { entity: "test.txt" })]);
     expect((await getJson("/api/v1/authenticated/heartbeats/latest", u.apiKey)).body).toEqual({ heartbeat: null });
     await send(u, [cliHeartbeat(t - 10, { project: "kept" }), cliHeartbeat(t - 5, { project: "deleted" })]);
-    await env.DB.prepare("UPDATE heartbeats SET deleted_at = '2024-05-04T00:00:00Z' WHERE user_id = ? AND project = 'deleted'").bind(u.id).run();
+    await (await heartbeatsDb(u.id)).prepare("UPDATE heartbeats SET deleted_at = '2024-05-04T00:00:00Z' WHERE user_id = ? AND project = 'deleted'").bind(u.id).run();
     expect((await getJson("/api/v1/authenticated/heartbeats/latest", u.apiKey)).body.project).toBe("kept");
   });
 });

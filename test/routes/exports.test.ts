@@ -117,7 +117,7 @@ describe("POST /my/heartbeats/export and GET /my/heartbeats/exports/{id}", () =>
     await send(u, times.map((t) => cliHeartbeat(t)));
     await send(u, [cliHeartbeat(T0 + 50, { entity: "/same/time.ts" })]); // a tie on time, kept in id order
     const exp = (await userExportById(env.DB, u.id, await createExport(env.DB, u.id, { allData: true })))!;
-    const dl = await exportDownload(env, { id: u.id, timezone: "UTC" }, exp, Date.now() / 1000, 5);
+    const dl = await exportDownload(env, { id: u.id, timezone: "UTC", shard: u.shard }, exp, Date.now() / 1000, 5);
     const body = JSON.parse(await new Response(dl.stream).text());
     expect(body.export_info.total_heartbeats).toBe(24);
     const ids = body.heartbeats.map((h: any) => h.id);

@@ -390,7 +390,7 @@ describe("imports", () => {
   it("apply the same per-item rules, counting refused items as errors", async () => {
     const u = await createUser();
     const { entity: _e, ...noEntity } = cliHeartbeat(T0 + 10);
-    const counts = await importHeartbeatBatch(env, { id: u.id, timezone: "UTC" }, [
+    const counts = await importHeartbeatBatch(env, { id: u.id, timezone: "UTC", shard: u.shard }, [
       cliHeartbeat(T0),
       noEntity,
       cliHeartbeat(T0 + 20, { branch: "b".repeat(FIELD_CAPS.branch + 1) }),

@@ -1,12 +1,12 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLI_USER_AGENT, cliHeaders, cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { CLI_USER_AGENT, cliHeaders, cliHeartbeat, createUser, postBulk, request, type TestUser, heartbeatsDb } from "../helpers";
 
 const T0 = 1_764_000_000; // 2025-11-24T16:00:00Z
 const SINGLE = "/api/hackatime/v1/users/current/heartbeats";
 
 async function storedCount(userId: number) {
-  return (await env.DB.prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
+  return (await (await heartbeatsDb(userId)).prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
 }
 
 describe("POST heartbeats.bulk", () => {

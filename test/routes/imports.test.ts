@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
+import { sliceDb } from "../../src/domain/imports/start";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { beginImporting, createImport } from "../../src/domain/imports/runs";
 import { stageHeartbeats } from "../../src/domain/imports/stage";
-import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk, request, type TestUser, refused } from "../helpers";
+import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk, request, type TestUser, refused, heartbeatsDb } from "../helpers";
 
 const IMPORTS = "/my/heartbeat_imports";
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -72,7 +73,7 @@ async function gzip(text: string): Promise<Uint8Array> {
 }
 
 const stored = async (userId: number) =>
-  (await env.DB.prepare("SELECT * FROM heartbeats WHERE user_id = ? AND deleted_at IS NULL ORDER BY time, id").bind(userId).all<any>()).results;
+  (await (await heartbeatsDb(userId)).prepare("SELECT * FROM heartbeats WHERE user_id = ? AND deleted_at IS NULL ORDER BY time, id").bind(userId).all<any>()).results;
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -121,7 +122,7 @@ describe("POST /my/heartbeat_imports (uploads) and GET /my/heartbeat_imports/{id
     expect(rows[1].is_write).toBe(0);
     expect(rows[0].is_write).toBe(1);
     // The staged data is gone once the run completes.
-    const left = await env.DB.prepare("SELECT count(*) AS n FROM heartbeat_import_slices WHERE import_id = ?").bind(Number(accepted.import_id)).first<any>();
+    const left = await (await sliceDb(env, Number(accepted.import_id))).prepare("SELECT count(*) AS n FROM heartbeat_import_slices WHERE import_id = ?").bind(Number(accepted.import_id)).first<any>();
     expect(left.n).toBe(0);
   });
 
@@ -300,7 +301,7 @@ describe("POST /my/heartbeat_imports (uploads) and GET /my/heartbeat_imports/{id
     // user_agent_id resolved through /users/current/user_agents; the list's editor/OS are body values.
     expect(rows[0]).toMatchObject({ user_agent: CLI_USER_AGENT, editor: "vscode", operating_system: "linux", source_type: "wakapi_import" });
     // The API key was dropped with the staged data.
-    const left = await env.DB.prepare("SELECT count(*) AS n FROM heartbeat_import_slices WHERE import_id = ?").bind(Number(import_id)).first<any>();
+    const left = await (await sliceDb(env, Number(import_id))).prepare("SELECT count(*) AS n FROM heartbeat_import_slices WHERE import_id = ?").bind(Number(import_id)).first<any>();
     expect(left.n).toBe(0);
     // Remote dumps: once per 8 minutes.
     const again = await request(IMPORTS, { method: "POST", headers: { ...bearer(u.apiKey), "Content-Type": "application/json" }, body: JSON.stringify({ provider: "wakatime_dump", api_key: "waka_secret" }) });
@@ -312,7 +313,7 @@ describe("POST /my/heartbeat_imports (uploads) and GET /my/heartbeat_imports/{id
   it("looking at a run whose messages were lost (no progress for 10 minutes) resumes it", async () => {
     const u = await createUser();
     const created = await createImport(env.DB, u.id, { sourceKind: "dev_upload", state: "queued", message: "Queued import." });
-    const staged = await stageHeartbeats(env.DB, created.id, new Blob([wakatimeDump(520)]).stream());
+    const staged = await stageHeartbeats(await sliceDb(env, created.id), created.id, new Blob([wakatimeDump(520)]).stream());
     await beginImporting(env.DB, created.id, staged.total, staged.slices); // staged, but no message was ever sent
     await env.DB.prepare("UPDATE heartbeat_imports SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-15 minutes') WHERE id = ?").bind(created.id).run();
     const done = await finished(u.apiKey, String(created.id));

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { mostRecentSql, pageHeartbeatsSql } from "../../src/db/heartbeat-reads";
 import { decodeCursor, distanceOfTimeInWords, encodeCursor, timeAgo } from "../../src/domain/stats/recent";
 import { parseTimeParam } from "../../src/lib/dates";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused, heartbeatsDb } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 async function getJson(path: string, key: string) {
@@ -276,7 +276,7 @@ describe("GET /api/v1/my/heartbeats", () => {
     expect(pages).toBe(7); // 6 × 40 + 10
     expect(seen).toHaveLength(250);
     expect(new Set(seen).size).toBe(250);
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(u.id).first<{ n: number }>();
+    const count = await (await heartbeatsDb(u.id)).prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(u.id).first<{ n: number }>();
     expect(count!.n).toBe(250);
 
     // A single page of everything, and the maximum page size.
@@ -313,7 +313,7 @@ describe("GET /api/v1/my/heartbeats", () => {
   it("leaves soft-deleted heartbeats out", async () => {
     const u = await createUser();
     await send(u, [cliHeartbeat(T), cliHeartbeat(T + 60, { project: "gone" }), cliHeartbeat(T + 120)]);
-    await env.DB.prepare("UPDATE heartbeats SET deleted_at = '2024-06-01T00:00:00Z' WHERE user_id = ? AND project = 'gone'").bind(u.id).run();
+    await (await heartbeatsDb(u.id)).prepare("UPDATE heartbeats SET deleted_at = '2024-06-01T00:00:00Z' WHERE user_id = ? AND project = 'gone'").bind(u.id).run();
     const { body } = await getJson(`/api/v1/my/heartbeats?${q({ start_time: iso(T), end_time: iso(T + 120) })}`, u.apiKey);
     expect(body.heartbeats.map((h: { time: number }) => h.time)).toEqual([T, T + 120]);
   });
@@ -363,9 +363,9 @@ describe("GET /api/v1/my/heartbeats/most_recent", () => {
     const now = Math.floor(Date.now() / 1000);
     await send(u, [cliHeartbeat(now - 300, { project: "vs" }), cliHeartbeat(now - 120, { entity: "test.txt", project: "setup" })]);
     await send(u, [cliHeartbeat(now - 600, { project: "nv", user_agent: NEOVIM_UA })], { "User-Agent": NEOVIM_UA });
-    const nvEditor = (await env.DB.prepare("SELECT editor FROM heartbeats WHERE user_id = ? AND project = 'nv'").bind(u.id).first<{ editor: string }>())!.editor;
+    const nvEditor = (await (await heartbeatsDb(u.id)).prepare("SELECT editor FROM heartbeats WHERE user_id = ? AND project = 'nv'").bind(u.id).first<{ editor: string }>())!.editor;
     expect(nvEditor).not.toBe("vscode");
-    const vsId = (await env.DB.prepare("SELECT id FROM heartbeats WHERE user_id = ? AND project = 'vs'").bind(u.id).first<{ id: number }>())!.id;
+    const vsId = (await (await heartbeatsDb(u.id)).prepare("SELECT id FROM heartbeats WHERE user_id = ? AND project = 'vs'").bind(u.id).first<{ id: number }>())!.id;
 
     const latest = await getJson("/api/v1/my/heartbeats/most_recent", u.apiKey);
     expect(latest.body).toMatchObject({ has_heartbeat: true, editor: "vscode", time_ago: "5 minutes ago" });
@@ -395,7 +395,7 @@ describe("GET /api/v1/my/heartbeats/most_recent", () => {
     const now = Math.floor(Date.now() / 1000);
     await send(u, [cliHeartbeat(now - 3600, { project: "mine" }), cliHeartbeat(now - 60, { project: "deleted" })]);
     await send(other, [cliHeartbeat(now - 1, { project: "theirs" })]);
-    await env.DB.prepare("UPDATE heartbeats SET deleted_at = '2024-06-01T00:00:00Z' WHERE user_id = ? AND project = 'deleted'").bind(u.id).run();
+    await (await heartbeatsDb(u.id)).prepare("UPDATE heartbeats SET deleted_at = '2024-06-01T00:00:00Z' WHERE user_id = ? AND project = 'deleted'").bind(u.id).run();
     const { body } = await getJson("/api/v1/my/heartbeats/most_recent", u.apiKey);
     expect(body.heartbeat.project).toBe("mine");
     expect(body.time_ago).toBe("about 1 hour ago");

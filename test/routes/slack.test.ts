@@ -12,7 +12,7 @@ import {
   timeDumpText,
   type SlackMessage,
 } from "../../src/domain/slack/commands";
-import { CHANNEL_CANDIDATES_SQL, LANGUAGE_COUNTS_SQL } from "../../src/db/slack";
+import { ACTIVE_ON_DAY_SQL, CHANNEL_MEMBERS_SQL, LANGUAGE_COUNTS_SQL } from "../../src/db/slack";
 import { slackSignature, verifySlackSignature } from "../../src/domain/slack/signature";
 import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, queryPlan } from "../helpers";
 
@@ -208,7 +208,7 @@ describe("POST /timedump/slack/commands", () => {
       cliHeartbeat(ny(12, 10), { project: "t" }),
       cliHeartbeat(ny(12, 10) + 90, { project: "t" }),
     ]);
-    const d = await timeDump(env, { id: u.id, timezone: "America/New_York" }, ny(12, 15));
+    const d = await timeDump(env, { id: u.id, timezone: "America/New_York", shard: u.shard }, ny(12, 15));
     // The week chains w's last heartbeat to t's first: capped at 120 s.
     expect(d).toEqual({
       today: { date: "2025-03-12", seconds: 90, projects: [["t", 90]] },
@@ -258,11 +258,13 @@ describe("answering within Slack's 3 seconds", () => {
 });
 
 describe("query plans of the leaderboard reads", () => {
-  it("finds a channel's candidates by the channel index and probes active days by key", async () => {
-    const p = await queryPlan(CHANNEL_CANDIDATES_SQL, "C1", "2025-01-01", 500);
-    expect(p).toMatch(/USING INDEX sailors_log_preferences_channel/);
-    expect(p).toMatch(/USING COVERING INDEX sqlite_autoindex_user_active_days_1 \(day=\? AND user_id=\?\)/);
-    expect(p).not.toMatch(/SCAN (p|u|d|users|user_active_days)\b/);
+  it("finds a channel's members by the channel index, and their activity in a shard by key", async () => {
+    const members = await queryPlan(CHANNEL_MEMBERS_SQL, "C1", 500);
+    expect(members).toMatch(/USING INDEX sailors_log_preferences_channel/);
+    expect(members).not.toMatch(/SCAN (p|u|users)\b/);
+    const active = await queryPlan(ACTIVE_ON_DAY_SQL, "2025-01-01", "[1,2]");
+    expect(active).toMatch(/USING COVERING INDEX sqlite_autoindex_user_active_days_1 \(day=\? AND user_id=\?\)/);
+    expect(active).not.toMatch(/SCAN user_active_days\b/);
   });
 
   it("counts languages through heartbeats_user_time, never a scan", async () => {

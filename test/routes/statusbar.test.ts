@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { referenceDurations } from "../../src/domain/durations/reference";
 import { FUTURE_TOLERANCE_SECONDS } from "../../src/domain/heartbeats/limits";
 import { localDate, localDayBounds } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, statusBar } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, statusBar, heartbeatsDb } from "../helpers";
 
 function todayBounds(tz: string) {
   return localDayBounds(localDate(Date.now() / 1000, tz), tz);
@@ -113,16 +113,16 @@ describe("GET statusbar/today", () => {
 
       const { body } = await statusBar(u.apiKey);
       const range = { start, end };
-      const total = (await referenceDurations(env.DB, u.id, range)).get(null) ?? 0;
+      const total = (await referenceDurations(await heartbeatsDb(u.id), u.id, range)).get(null) ?? 0;
       expect(body.data.grand_total.total_seconds).toBe(total);
-      const byProject = await referenceDurations(env.DB, u.id, range, "project");
+      const byProject = await referenceDurations(await heartbeatsDb(u.id), u.id, range, "project");
       const shown = Object.fromEntries(body.data.projects.map((p: { name: string; total_seconds: number }) => [p.name, p.total_seconds]));
       expect(shown).toEqual(Object.fromEntries([...byProject].filter(([, s]) => s > 0)));
-      const byCategory = await referenceDurations(env.DB, u.id, range, "category");
+      const byCategory = await referenceDurations(await heartbeatsDb(u.id), u.id, range, "category");
       expect(Object.fromEntries(body.data.categories.map((c: { name: string; total_seconds: number }) => [c.name, c.total_seconds]))).toEqual(
         Object.fromEntries([...byCategory].filter(([, s]) => s > 0)),
       );
-      const count = await env.DB.prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(u.id).first<{ n: number }>();
+      const count = await (await heartbeatsDb(u.id)).prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(u.id).first<{ n: number }>();
       expect(count!.n).toBe(new Set(beats.map((b) => b.time)).size);
     });
   }
@@ -135,7 +135,7 @@ describe("time-zone changes", () => {
     const midnight = todayBounds("Pacific/Kiritimati").start;
     await postBulk(u.apiKey, Array.from({ length: 11 }, (_, i) => cliHeartbeat(midnight - 300 + i * 60)));
     const inUtc = (await statusBar(u.apiKey)).body.data.grand_total.total_seconds;
-    expect(inUtc).toBe((await referenceDurations(env.DB, u.id, todayBounds("UTC"))).get(null) ?? 0);
+    expect(inUtc).toBe((await referenceDurations(await heartbeatsDb(u.id), u.id, todayBounds("UTC"))).get(null) ?? 0);
     await env.DB.prepare("UPDATE users SET timezone = 'Pacific/Kiritimati' WHERE id = ?").bind(u.id).run();
     const { body } = await statusBar(u.apiKey);
     expect(body.data.range.timezone).toBe("Pacific/Kiritimati");

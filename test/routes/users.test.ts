@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { referenceDurations } from "../../src/domain/durations/reference";
 import { parseRailsTime, yearsAgo } from "../../src/lib/dates";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, refused } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, refused, heartbeatsDb } from "../helpers";
 
 const get = async (path: string, headers: Record<string, string> = {}) => {
   const res = await request(path, { headers });
@@ -134,7 +134,7 @@ describe("GET /api/v1/users/{username}/heartbeats/spans", () => {
     }
     await send(u, beats);
     const stored = (
-      await env.DB.prepare("SELECT time, project FROM heartbeats WHERE user_id = ? ORDER BY time, id").bind(u.id).all<{ time: number; project: string | null }>()
+      await (await heartbeatsDb(u.id)).prepare("SELECT time, project FROM heartbeats WHERE user_id = ? ORDER BY time, id").bind(u.id).all<{ time: number; project: string | null }>()
     ).results;
     // Heartbeatable.to_span, plus our project rule (the span's one shared non-empty project).
     const expected = [];
@@ -160,7 +160,7 @@ describe("GET /api/v1/users/{username}/heartbeats/spans", () => {
     const { body } = await get(`/api/v1/users/${u.username}/heartbeats/spans`);
     expect(body.spans).toEqual(expected);
     // The spans add up to the capped-gap total, up to per-span rounding.
-    const total = (await referenceDurations(env.DB, u.id, { start: T, end: t + 1 })).get(null)!;
+    const total = (await referenceDurations(await heartbeatsDb(u.id), u.id, { start: T, end: t + 1 })).get(null)!;
     const sum = body.spans.reduce((a: number, s: { duration: number }) => a + s.duration, 0);
     expect(Math.abs(sum - total)).toBeLessThanOrEqual(body.spans.length);
   });
@@ -168,7 +168,7 @@ describe("GET /api/v1/users/{username}/heartbeats/spans", () => {
   it("leaves out deleted heartbeats", async () => {
     const u = await createUser();
     await send(u, [cliHeartbeat(T), cliHeartbeat(T + 60), cliHeartbeat(T + 90)]);
-    await env.DB.prepare("UPDATE heartbeats SET deleted_at = '2026-01-01' WHERE user_id = ? AND time = ?").bind(u.id, T + 90).run();
+    await (await heartbeatsDb(u.id)).prepare("UPDATE heartbeats SET deleted_at = '2026-01-01' WHERE user_id = ? AND time = ?").bind(u.id, T + 90).run();
     expect((await get(`/api/v1/users/${u.username}/heartbeats/spans?${SPAN_DAY}`)).body.spans).toEqual([
       { start_time: T, end_time: T + 60, duration: 60, start: T, end: T + 60, project: "app" },
     ]);
@@ -396,7 +396,7 @@ describe("GET /api/v1/users/{username}/project/{project_name} and /projects/deta
   it("equals the reference per-project durations over the same window", async () => {
     const start = yearsAgo(1);
     const end = Date.now() / 1000 + 1;
-    const ref = await referenceDurations(env.DB, u.id, { start, end }, "project");
+    const ref = await referenceDurations(await heartbeatsDb(u.id), u.id, { start, end }, "project");
     const { body } = await get(`/api/v1/users/${u.username}/projects/details`);
     for (const p of body.projects) expect(p.total_seconds, p.name).toBe(ref.get(p.name));
   });

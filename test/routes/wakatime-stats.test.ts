@@ -8,7 +8,7 @@ import { displayName } from "../../src/domain/users/profile";
 import { sha256Hex } from "../../src/lib/crypto";
 import { decimalHours } from "../../src/lib/format";
 import { addDays, localDate, localDayBounds } from "../../src/lib/time";
-import { cliHeaders, cliHeartbeat, createUser, postBulk, request, statusBar, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeaders, cliHeartbeat, createUser, postBulk, request, statusBar, expectDocumentedAsInSpec, refused, heartbeatsDb } from "../helpers";
 
 const BASE = "/api/hackatime/v1/users";
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -197,7 +197,7 @@ describe("GET /api/hackatime/v1/users/{id}/summaries", () => {
       const { body } = await summaries(u.apiKey, `start=${first}&end=${last}`);
       expect(body.data).toHaveLength(4);
       for (const day of body.data) {
-        const expected = (await referenceDurations(env.DB, u.id, localDayBounds(day.range.date, tz))).get(null) ?? 0;
+        const expected = (await referenceDurations(await heartbeatsDb(u.id), u.id, localDayBounds(day.range.date, tz))).get(null) ?? 0;
         expect(day.grand_total.total_seconds, `${tz} ${day.range.date}`).toBe(expected);
         // Project totals: LEAD within the day, credited to the earlier heartbeat.
         const rows = (await env.DB.prepare("SELECT time, project FROM heartbeats WHERE user_id = ? AND time >= ? AND time < ? ORDER BY time, id")

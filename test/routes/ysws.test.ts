@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLAIMED_COUNT_SQL, CLAIMED_LIST_SQL, CLAIM_UPDATE_SQL } from "../../src/db/ysws";
 import { YSWS_PROGRAMS } from "../../src/domain/ysws";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused, queryPlan } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused, queryPlan, heartbeatsDb } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const claim = async (body: unknown, headers: Record<string, string> = STATS, query = "") => {
@@ -15,7 +15,7 @@ async function send(u: TestUser, beats: unknown[]) {
 }
 
 async function programs(userId: number): Promise<Array<[number, string | null, number]>> {
-  const { results } = await env.DB.prepare("SELECT time, project, ysws_program FROM heartbeats WHERE user_id = ? ORDER BY time").bind(userId).all<any>();
+  const { results } = await (await heartbeatsDb(userId)).prepare("SELECT time, project, ysws_program FROM heartbeats WHERE user_id = ? ORDER BY time").bind(userId).all<any>();
   return results.map((r) => [r.time, r.project, r.ysws_program]);
 }
 
@@ -75,7 +75,7 @@ describe("POST /api/v1/ysws_programs/claim", () => {
 
   it("claims the live heartbeats in the inclusive range (and project), then refuses overlapping claims with 409", async () => {
     // Soft-deleted rows are not claimed.
-    await env.DB.prepare("UPDATE heartbeats SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE user_id = ? AND time = ?").bind(u.id, T + 240).run();
+    await (await heartbeatsDb(u.id)).prepare("UPDATE heartbeats SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE user_id = ? AND time = ?").bind(u.id, T + 240).run();
 
     const first = await claim({ program_id: 2, user_id: String(u.id), start_time: iso(T + 60), end_time: iso(T + 300), project: "app" });
     expect(first).toEqual({ status: 200, body: { message: "Successfully claimed 3 heartbeats", claimed_count: 3 } });
@@ -91,7 +91,7 @@ describe("POST /api/v1/ysws_programs/claim", () => {
     ]);
 
     // By Slack UID, no project: the range holds three arcade heartbeats → 409, nothing changes.
-    const ids = (await env.DB.prepare("SELECT id FROM heartbeats WHERE user_id = ? AND ysws_program = 2 ORDER BY id").bind(u.id).all<{ id: number }>()).results.map((r) => r.id);
+    const ids = (await (await heartbeatsDb(u.id)).prepare("SELECT id FROM heartbeats WHERE user_id = ? AND ysws_program = 2 ORDER BY id").bind(u.id).all<{ id: number }>()).results.map((r) => r.id);
     const conflict = await claim({ program_id: 4, user_id: slackUid, start_time: iso(T), end_time: iso(T + 360) });
     expect(conflict).toEqual({
       status: 409,

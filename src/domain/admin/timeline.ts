@@ -1,6 +1,7 @@
 // The admin timeline (hackatime-behavior.md §10; Hackatime `TimelineController`): per selected
 // user, their activity on one calendar day of their own zone, cut into spans wherever two
 // heartbeats are more than 10 minutes apart, and the day's capped-gap total.
+import { perShard } from "../../db/shards";
 import type { AdminPrincipal } from "../../auth/admin";
 import { timelineSpans, type SpanRow } from "../../db/admin-heartbeats";
 import { adminProfiles, searchUserIds, type AdminProfile } from "../../db/admin-users";
@@ -88,12 +89,14 @@ export async function timeline(env: Env, caller: AdminPrincipal, q: TimelineQuer
     return { timezone, ...localDayBounds(date, timezone) };
   });
   const [spanResults, totals] = await Promise.all([
-    timelineSpans(
-      d1,
-      chosen.map((p, i) => ({ userId: p.id, start: days[i].start, end: days[i].end })),
-      TIMELINE_SPAN_TIMEOUT_SECONDS,
+    // Each user's heartbeats are in their own shard: one batch per shard, in parallel.
+    perShard(
+      env,
+      chosen.map((p, i) => ({ userId: p.id, shard: p.shard, start: days[i].start, end: days[i].end })),
+      (d) => d.shard,
+      (db, group) => timelineSpans(db, group, TIMELINE_SPAN_TIMEOUT_SECONDS),
     ),
-    Promise.all(chosen.map((p, i) => durations(env, { id: p.id, timezone: days[i].timezone }, { start: days[i].start, end: days[i].end }))),
+    Promise.all(chosen.map((p, i) => durations(env, { id: p.id, timezone: days[i].timezone, shard: p.shard }, { start: days[i].start, end: days[i].end }))),
   ]);
 
   const users = await Promise.all(

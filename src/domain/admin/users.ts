@@ -2,9 +2,21 @@
 // `AdminController#check/banned_users`). The routes read the parameters (routes/admin/params.ts);
 // these functions take typed values. Every per-user heartbeat read is keyed by the user and paged
 // or bounded by a range (db/admin-heartbeats.ts); the totals come from `durations`.
+import { acrossShards, shardFor } from "../../db/shards";
 import type { AdminPrincipal } from "../../auth/admin";
 import { TRUST_LEVELS, trustLevelName } from "../../auth/levels";
-import { distinctHeartbeatValues, HEARTBEAT_VALUE_COLUMNS, heartbeatInfoStats, heartbeatPage, userProjectStats, type HeartbeatFilters, type OptionalRange } from "../../db/admin-heartbeats";
+import {
+  distinctHeartbeatValues,
+  HEARTBEAT_VALUE_COLUMNS,
+  heartbeatInfoStats,
+  heartbeatPage,
+  LOOKUP_LIMIT,
+  userProjectStats,
+  usersByIp,
+  usersByMachine,
+  type HeartbeatFilters,
+  type OptionalRange,
+} from "../../db/admin-heartbeats";
 import { adminProfile, adminProfiles, apiKeyCount, usersWithTrustLevel, type AdminProfile } from "../../db/admin-users";
 import { latestTrustChanges } from "../../db/audit-logs";
 import { pickFields, type StoredHeartbeat } from "../../db/heartbeat-fields";
@@ -14,7 +26,7 @@ import { emailsOf } from "../../db/users";
 import { AppError } from "../../lib/errors";
 import { isBlank } from "../../lib/text";
 import { isoSeconds, safeTimeZone } from "../../lib/time";
-import { durations } from "../durations/query";
+import { durations, subjectOf } from "../durations/query";
 import { heartbeatJson } from "../heartbeats/serialize";
 import { avatarUrl, displayName } from "../users/profile";
 
@@ -38,7 +50,6 @@ export interface Page {
 export const LATEST_DURATION_END = Date.UTC(9999, 0, 1) / 1000;
 const exclusiveEnd = (inclusiveEnd: number) => Math.min(inclusiveEnd, LATEST_DURATION_END) + 0.000001;
 
-const subjectOf = (user: AdminProfile) => ({ id: user.id, timezone: safeTimeZone(user.timezone) });
 
 // ---- users ----
 
@@ -81,7 +92,7 @@ const INFO_TO = Date.UTC(2100, 0, 1) / 1000;
 export async function userInfo(env: Env, user: AdminProfile) {
   const d1 = env.DB;
   const [stats, emails, keys, total] = await Promise.all([
-    heartbeatInfoStats(d1, user.id, INFO_FROM, INFO_TO),
+    heartbeatInfoStats(shardFor(env, user).db, user.id, INFO_FROM, INFO_TO),
     emailsOf(d1, user.id),
     apiKeyCount(d1, user.id),
     durations(env, subjectOf(user), { start: INFO_FROM, end: exclusiveEnd(INFO_TO) }),
@@ -140,8 +151,8 @@ export async function infoBatch(d1: D1Database, ids: number[]) {
 // ---- user/heartbeats, user/heartbeat_values ----
 
 /** One page of a user's heartbeats in (time, id) order, with the filtered total. */
-export async function userHeartbeats(d1: D1Database, user: AdminProfile, range: OptionalRange, filters: HeartbeatFilters, page: Page) {
-  const { total, rows } = await heartbeatPage(d1, user.id, range, filters, page.limit, page.offset);
+export async function userHeartbeats(env: Env, user: AdminProfile, range: OptionalRange, filters: HeartbeatFilters, page: Page) {
+  const { total, rows } = await heartbeatPage(shardFor(env, user).db, user.id, range, filters, page.limit, page.offset);
   return {
     user_id: user.id,
     heartbeats: rows.map((row) => ({ ...heartbeatJson(row), ja4: null })),
@@ -157,8 +168,8 @@ export function heartbeatValueField(field: string | undefined): string {
 }
 
 /** Distinct non-null values of one field (a heartbeatValueField), sorted, at most `limit`, empty strings dropped. */
-export async function heartbeatValues(d1: D1Database, user: AdminProfile, field: string, range: OptionalRange, limit: number) {
-  const values = (await distinctHeartbeatValues(d1, user.id, HEARTBEAT_VALUE_COLUMNS[field], range, limit)).filter((v) => v !== "");
+export async function heartbeatValues(env: Env, user: AdminProfile, field: string, range: OptionalRange, limit: number) {
+  const values = (await distinctHeartbeatValues(shardFor(env, user).db, user.id, HEARTBEAT_VALUE_COLUMNS[field], range, limit)).filter((v) => v !== "");
   return { user_id: user.id, field, values, count: values.length };
 }
 
@@ -174,7 +185,7 @@ function statsHeartbeatJson(hb: StoredHeartbeat) {
 /** The user's heartbeats over `range` in (time, id) order, paged, with the range's count and capped-gap total. */
 export async function adminUserStats(env: Env, user: AdminProfile, range: InclusiveRange, page: Page) {
   const [{ total, rows }, totals] = await Promise.all([
-    heartbeatPage(env.DB, user.id, range, {}, page.limit, page.offset),
+    heartbeatPage(shardFor(env, user).db, user.id, range, {}, page.limit, page.offset),
     durations(env, subjectOf(user), { start: range.start, end: exclusiveEnd(range.end) }),
   ]);
   return {
@@ -198,7 +209,7 @@ export async function adminUserStats(env: Env, user: AdminProfile, range: Inclus
 export async function adminUserProjects(env: Env, user: AdminProfile, range: InclusiveRange) {
   const d1 = env.DB;
   const [stats, totals] = await Promise.all([
-    userProjectStats(d1, user.id, range.start, range.end),
+    userProjectStats(shardFor(env, user).db, user.id, range.start, range.end),
     durations(env, subjectOf(user), { start: range.start, end: exclusiveEnd(range.end), breakdowns: ["project"] }),
   ]);
   const mappingIds = await mappingIdsByProject(
@@ -248,4 +259,23 @@ export async function trustLogs(d1: D1Database, userId: number) {
       };
     }),
   };
+}
+
+// ---- cross-user lookups: by IP, by machine (every shard, merged; bounded by LOOKUP_LIMIT) ----
+
+/** SQLite's ORDER BY on text: NULL first, then by code unit (BINARY collation). */
+const byText = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+
+/** Users whose heartbeats came from this IP address: at most LOOKUP_LIMIT rows. */
+export function usersSeenAtIp(env: Env, ip: string) {
+  return acrossShards(env, (db) => usersByIp(db, ip), {
+    key: (r) => JSON.stringify([r.user_id, r.ip_address, r.machine, r.user_agent]),
+    compare: (a, b) => a.user_id - b.user_id || byText(a.machine, b.machine) || byText(a.user_agent, b.user_agent),
+    limit: LOOKUP_LIMIT,
+  });
+}
+
+/** Users whose heartbeats came from this machine name: at most LOOKUP_LIMIT rows. */
+export function usersSeenOnMachine(env: Env, machine: string) {
+  return acrossShards(env, (db) => usersByMachine(db, machine), { key: (r) => String(r.user_id), compare: (a, b) => a.user_id - b.user_id, limit: LOOKUP_LIMIT });
 }

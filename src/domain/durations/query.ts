@@ -1,6 +1,8 @@
 // The one way to ask "how much time, over this range, broken down by these dimensions, with
 // these filters". Answered from the user's UserActivity projection when a chain answers it
 // (no filter; one project; one category), else by the reference query bounded by the range.
+import { shardFor } from "../../db/shards";
+import { safeTimeZone } from "../../lib/time";
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
 import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
@@ -25,7 +27,12 @@ export interface DurationResult {
 export interface DurationSubject {
   id: number;
   timezone: string;
+  /** The shard database holding the user's heartbeats (users.shard). */
+  shard: number;
 }
+
+/** The subject of duration queries for a user row (time zone checked, shard from users.shard). */
+export const subjectOf = (u: { id: number; timezone: string | null; shard: number }): DurationSubject => ({ id: u.id, timezone: safeTimeZone(u.timezone), shard: u.shard });
 
 const onlyOne = (xs: string[] | undefined) => (xs && xs.length === 1 ? xs[0] : undefined);
 
@@ -69,9 +76,9 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
 
 async function referencePath(env: Env, user: DurationSubject, req: DurationRequest): Promise<DurationResult> {
   const range = { start: req.start, end: req.end };
-  const total = (await referenceDurations(env.DB, user.id, range, undefined, req.filter)).get(null) ?? 0;
+  const total = (await referenceDurations(shardFor(env, user).db, user.id, range, undefined, req.filter)).get(null) ?? 0;
   const groups: DurationResult["groups"] = {};
-  for (const d of req.breakdowns ?? []) groups[d] = await referenceDurations(env.DB, user.id, range, d, req.filter);
+  for (const d of req.breakdowns ?? []) groups[d] = await referenceDurations(shardFor(env, user).db, user.id, range, d, req.filter);
   return { total, groups, source: "reference" };
 }
 

@@ -2,6 +2,7 @@
 // heartbeats (db/durations.ts): order by (time, id), each row adds min(gap to the previous row
 // of its group, 120 s), the first adds 0. Slow by design (it scans the range); it is the oracle
 // the fast paths are tested against, and the fallback for filters no rollup answers.
+import { shardDatabases, type ShardDb } from "../../db/shards";
 import { allUsersTotalMicros, boundaryAwareTotalMicros, referenceDurationRows, uniqueCodingMicros, type HeartbeatFilter } from "../../db/durations";
 import { GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
 
@@ -9,7 +10,7 @@ export type { HeartbeatFilter };
 
 /** Capped-gap seconds per group value over [start, end) (epoch seconds), or one total with no group. */
 export async function referenceDurations(
-  d1: D1Database,
+  d1: ShardDb,
   userId: number,
   range: { start: number; end: number },
   groupBy?: GroupDimension,
@@ -24,7 +25,7 @@ export async function referenceDurations(
  * Boundary-aware total (hackatime-behavior.md §4.1): the heartbeat just before `start` that
  * passes the filter anchors the chain, so the first row in range is credited its gap to it.
  */
-export async function referenceBoundaryAwareTotal(d1: D1Database, userId: number, range: { start: number; end: number }, filter: HeartbeatFilter = {}): Promise<number> {
+export async function referenceBoundaryAwareTotal(d1: ShardDb, userId: number, range: { start: number; end: number }, filter: HeartbeatFilter = {}): Promise<number> {
   return microsToSeconds(await boundaryAwareTotalMicros(d1, userId, range, TIMEOUT_MICROS, filter));
 }
 
@@ -32,11 +33,15 @@ export async function referenceBoundaryAwareTotal(d1: D1Database, userId: number
  * Hackatime's unique_total_seconds: gaps in (0, 120] between consecutive category "coding"
  * heartbeats of the given projects; longer gaps are dropped, not capped.
  */
-export async function referenceUniqueCodingSeconds(d1: D1Database, userId: number, range: { start: number; end: number }, projects: string[]): Promise<number> {
+export async function referenceUniqueCodingSeconds(d1: ShardDb, userId: number, range: { start: number; end: number }, projects: string[]): Promise<number> {
   return microsToSeconds(await uniqueCodingMicros(d1, userId, range, projects, TIMEOUT_MICROS));
 }
 
-/** Σ over users of each user's capped-gap total in [start, end) (the aggregate /api/v1/stats). */
-export async function referenceAllUsersTotal(d1: D1Database, range: { start: number; end: number }): Promise<number> {
-  return microsToSeconds(await allUsersTotalMicros(d1, range, TIMEOUT_MICROS));
+/**
+ * Σ over users of each user's capped-gap total in [start, end) (the aggregate /api/v1/stats):
+ * every shard adds up its users, in parallel.
+ */
+export async function referenceAllUsersTotal(env: Env, range: { start: number; end: number }): Promise<number> {
+  const perShard = await Promise.all(shardDatabases(env).map((db) => allUsersTotalMicros(db, range, TIMEOUT_MICROS)));
+  return microsToSeconds(perShard.reduce((a, b) => a + b, 0));
 }

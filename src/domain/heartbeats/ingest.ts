@@ -1,5 +1,6 @@
 // The ingestion path: normalise → the user's UserActivity object stores in D1 and updates the
 // projection → one result per item, in input order.
+import { shardFor } from "../../db/shards";
 import type { StoredHeartbeat } from "../../db/heartbeats";
 import { latestFieldValue } from "../../db/heartbeats";
 import type { AuthUser } from "../../auth/user";
@@ -10,7 +11,7 @@ export type IngestOutcome = { ok: true; row: StoredHeartbeat } | { ok: false; er
 
 export async function ingestHeartbeats(env: Env, user: AuthUser, items: unknown[], ctx: Omit<RequestContext, "userId">): Promise<IngestOutcome[]> {
   const prepared = await prepareHeartbeats(items, { ...ctx, userId: user.id }, (field, project) =>
-    latestFieldValue(env.DB, user.id, field, project),
+    latestFieldValue(shardFor(env, user).db, user.id, field, project),
   );
   const valid: NormalizedHeartbeat[] = [];
   for (const p of prepared) if (p.ok) valid.push(p.heartbeat);

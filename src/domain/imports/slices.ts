@@ -2,6 +2,9 @@
 // (the user's UserActivity stores the batch in D1 with ON CONFLICT DO NOTHING on the dedup key
 // and folds the new rows into the projection). Counts: imported (new rows), skipped
 // (duplicates of stored rows or of earlier items), errors (items that fail normalisation).
+import { sliceDb } from "./start";
+import { subjectOf, type DurationSubject } from "../durations/query";
+import { shardFor } from "../../db/shards";
 import { latestFieldValue } from "../../db/heartbeats";
 import { claimImportingRun, countSliceOnce, existingFieldsHashes, importById, openSliceSeqs, sliceOf, type ImportRow, type SliceCounts } from "../../db/imports";
 import { userById } from "../../db/users";
@@ -19,12 +22,13 @@ const RESUME_MAX_SLICES = 2000;
 export type SliceOutcome = "imported" | "already_done" | "not_importing";
 
 /** Normalises and stores a batch of dump heartbeats for a user; returns the counts. */
-export async function importHeartbeatBatch(env: Env, user: { id: number; timezone: string }, items: unknown[]): Promise<SliceCounts> {
+export async function importHeartbeatBatch(env: Env, user: DurationSubject, items: unknown[]): Promise<SliceCounts> {
+  const db = shardFor(env, user).db;
   const pre = items.map(preImport);
   const prepared = await prepareHeartbeats(
     pre.map((p) => p.item),
     { userId: user.id, userAgentHeader: null, machineHeader: null, ipAddress: null, sourceType: "wakapi_import" },
-    (field, project) => latestFieldValue(env.DB, user.id, field, project),
+    (field, project) => latestFieldValue(db, user.id, field, project),
   );
   const final = await Promise.all(prepared.map((p, i) => postImport(p, pre[i])));
 
@@ -34,7 +38,7 @@ export async function importHeartbeatBatch(env: Env, user: { id: number; timezon
     if (p.ok) valid.push(p.heartbeat);
     else errors++;
   }
-  const existing = await existingFieldsHashes(env.DB, user.id, [...new Set(valid.map((h) => h.fields_hash))]);
+  const existing = await existingFieldsHashes(db, user.id, [...new Set(valid.map((h) => h.fields_hash))]);
   const fresh: NormalizedHeartbeat[] = [];
   const seen = new Set<string>();
   for (const h of valid) {
@@ -53,13 +57,13 @@ export async function importHeartbeatBatch(env: Env, user: { id: number; timezon
 export async function importSlice(env: Env, importId: number, seq: number): Promise<SliceOutcome> {
   const run = await importById(env.DB, importId);
   if (!run || run.state !== "importing") return "not_importing";
-  const slice = await sliceOf(env.DB, importId, seq);
-  if (!slice || slice.doneAt) return "already_done";
   const user = await userById(env.DB, run.userId);
   if (!user) throw new Error(`user ${run.userId} of import ${importId} not found`);
+  const slice = await sliceOf(shardFor(env, user).db, importId, seq);
+  if (!slice || slice.doneAt) return "already_done";
   const items = JSON.parse(slice.body) as unknown;
   if (!Array.isArray(items)) throw new Error(`slice ${seq} of import ${importId} is not a JSON array`);
-  const counts = await importHeartbeatBatch(env, { id: user.id, timezone: safeTimeZone(user.timezone) }, items);
+  const counts = await importHeartbeatBatch(env, subjectOf(user), items);
   const { counted } = await countSliceOnce(env.DB, importId, seq, counts);
   return counted ? "imported" : "already_done";
 }
@@ -73,7 +77,7 @@ export async function resumeStalled(env: Env, run: ImportRow, nowMs = Date.now()
   if (run.state !== "importing" || nowMs - Date.parse(run.updatedAt) < RESUME_AFTER_SECONDS * 1000) return 0;
   // Claim the resume (one caller wins) by touching updated_at.
   if (!(await claimImportingRun(env.DB, run.id, run.updatedAt))) return 0;
-  const seqs = await openSliceSeqs(env.DB, run.id, RESUME_MAX_SLICES);
+  const seqs = await openSliceSeqs(await sliceDb(env, run.id), run.id, RESUME_MAX_SLICES);
   await enqueueSlices(env.IMPORTS, run.id, seqs);
   if (seqs.length) log.warn("import resumed", { import_id: run.id, slices: seqs.length });
   return seqs.length;

@@ -1,6 +1,7 @@
 // Staging: a dump's bytes (optionally gzipped) → heartbeat objects → slices of ≤ 500 heartbeats
 // (and ≤ ~1 MB) in heartbeat_import_slices. The bytes are streamed through gunzip, a streaming
 // UTF-8 decoder and the incremental scanner; only the slice being filled is held in memory.
+import type { ShardDb } from "../../db/shards";
 import { insertSlice } from "../../db/imports";
 import { HeartbeatScanner, ImportFileError } from "./scanner";
 
@@ -64,7 +65,7 @@ export async function maybeGunzip(body: ReadableStream<Uint8Array>): Promise<Rea
  * that is not a heartbeat dump (the caller fails the run); the slices already written are left
  * for the caller to delete.
  */
-export async function stageHeartbeats(d1: D1Database, importId: number, body: ReadableStream<Uint8Array>, opts: StageOptions = {}): Promise<StageResult> {
+export async function stageHeartbeats(d1: ShardDb, importId: number, body: ReadableStream<Uint8Array>, opts: StageOptions = {}): Promise<StageResult> {
   const max = opts.maxHeartbeats ?? MAX_IMPORT_HEARTBEATS;
   const scanner = new HeartbeatScanner();
   const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });

@@ -1,6 +1,7 @@
 // Starting imports (the request side) and the remote-dump steps (the queue side). The request
 // only validates and stages; the queue imports slice by slice (slices.ts).
-import { credentialOf, deleteHeartbeatSlices, dropCredential, importById, putCredential, updateActiveImport, type ImportRow, type ImportSourceKind } from "../../db/imports";
+import { shardAt, type ShardDb } from "../../db/shards";
+import { credentialOf, deleteHeartbeatSlices, dropCredential, importById, putCredential, updateActiveImport, type ImportRow, type ImportSourceKind, importOwnerShard } from "../../db/imports";
 import { AppError } from "../../lib/errors";
 import { allSlices, enqueueSlices, remoteMessage, type ImportRemoteMessage } from "./messages";
 import { DumpClient, RemoteDumpError, remoteBaseUrl, sourceName, userAgentTransform, type FetchFn, type RemoteDump, type RemoteKind } from "./remote";
@@ -18,6 +19,13 @@ export const WAKATIME_DOWNLOAD_PREFIX = "https://wakatime.s3.amazonaws.com/";
 export const POLL_INTERVAL_SECONDS = 3;
 export const MAX_POLL_SECONDS = 30 * 60;
 
+/** The shard holding a run's staged slices (and a remote run's credential): its user's. */
+export async function sliceDb(env: Env, importId: number): Promise<ShardDb> {
+  const shard = await importOwnerShard(env.DB, importId);
+  if (shard === null) throw new Error(`import ${importId} not found`);
+  return shardAt(env, shard).db;
+}
+
 /** A started import run. Refusals throw AppError (conflict, invalid_parameter, rate_limited). */
 export type StartResult = { id: number; total?: number };
 
@@ -28,8 +36,9 @@ export type StartResult = { id: number; total?: number };
  */
 export async function stageAndQueue(env: Env, importId: number, body: ReadableStream<Uint8Array>, opts: StageOptions = {}): Promise<{ total: number; slices: number }> {
   try {
-    await deleteHeartbeatSlices(env.DB, importId);
-    const staged = await stageHeartbeats(env.DB, importId, body, opts);
+    const db = await sliceDb(env, importId);
+    await deleteHeartbeatSlices(db, importId);
+    const staged = await stageHeartbeats(db, importId, body, opts);
     if (await beginImporting(env.DB, importId, staged.total, staged.slices)) await enqueueSlices(env.IMPORTS, importId, allSlices(staged.slices));
     return staged;
   } catch (e) {
@@ -62,7 +71,7 @@ export async function startRemote(env: Env, user: ImportUser, kind: RemoteKind, 
   const until = await remoteCooldownUntil(env.DB, user);
   if (until) throw new AppError("rate_limited", "Remote imports are limited to once every 8 minutes.", { cooldown_until: until });
   const created = await createImport(env.DB, user.id, { sourceKind: kind, state: "queued", message: "Queued import." });
-  await putCredential(env.DB, created.id, JSON.stringify({ api_key: apiKey }));
+  await putCredential(await sliceDb(env, created.id), created.id, JSON.stringify({ api_key: apiKey }));
   await env.IMPORTS.send(remoteMessage(created.id, "request"));
   return { id: created.id };
 }
@@ -80,8 +89,8 @@ export async function startDownloadLink(env: Env, userId: number, url: string): 
   return { id: created.id };
 }
 
-async function credential(d1: D1Database, importId: number): Promise<string | null> {
-  const body = await credentialOf(d1, importId);
+async function credential(env: Env, importId: number): Promise<string | null> {
+  const body = await credentialOf(await sliceDb(env, importId), importId);
   if (body === null) return null;
   try {
     const key = (JSON.parse(body) as { api_key?: unknown }).api_key;
@@ -132,7 +141,7 @@ export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { 
   if (run.sourceKind === "dev_upload") return;
   const kind = run.sourceKind;
 
-  const apiKey = kind === "wakatime_download_link" ? null : await credential(env.DB, id);
+  const apiKey = kind === "wakatime_download_link" ? null : await credential(env, id);
   if (kind !== "wakatime_download_link" && !apiKey) {
     await failImport(env.DB, id, "The API key for this import is no longer available. Please start the import again.");
     return;
@@ -154,7 +163,7 @@ export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { 
       const res = await client.download(url);
       await updateActiveImport(env.DB, id, { message: "Importing heartbeats..." });
       await stageAndQueue(env, id, res.body!, agents && agents.size ? { transform: userAgentTransform(agents) } : {});
-      await dropCredential(env.DB, id);
+      await dropCredential(await sliceDb(env, id), id);
     }
   } catch (e) {
     if (e instanceof RemoteDumpError) await failImport(env.DB, id, remoteFailureMessage(kind, e));

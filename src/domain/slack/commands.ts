@@ -2,7 +2,9 @@
 // /timedump. Slack wants an answer within 3 s; cheap commands answer in the HTTP response,
 // the ones that add up time (leaderboard, timedump) get `answerWithin`: the answer itself when
 // it is ready in time, else a placeholder now and the answer later through response_url.
-import { channelCandidates, languageCounts, linkedUserBySlackUid, upsertSailorsLogPreference, type LinkedUser } from "../../db/slack";
+import { shardAt } from "../../db/shards";
+import { subjectOf, type DurationSubject } from "../durations/query";
+import { activeOnDay, channelMembers, languageCounts, linkedUserBySlackUid, upsertSailorsLogPreference, type LinkedUser } from "../../db/slack";
 import { log } from "../../lib/log";
 import { durations } from "../durations/query";
 import { shortTimeSimple } from "../../lib/format";
@@ -138,6 +140,20 @@ export const languageEmoji = (language: string | null) => (language ? (LANGUAGE_
 
 /** Opted-in users of a channel considered per leaderboard (those active today, by id). */
 const CANDIDATE_LIMIT = 500;
+/** Opted-in members read per channel before the activity filter. */
+const MEMBER_LIMIT = 5000;
+
+const groupByShard = <U extends { shard: number }>(users: U[]) => {
+  const groups = new Map<number, U[]>();
+  for (const u of users) groups.set(u.shard, [...(groups.get(u.shard) ?? []), u]);
+  return groups;
+};
+
+/** The ids of these users active on UTC `day`, each looked up in their own shard (in parallel). */
+async function activeMembers(env: Env, members: LinkedUser[], day: string): Promise<Set<number>> {
+  const sets = await Promise.all([...groupByShard(members)].map(([k, users]) => activeOnDay(shardAt(env, k).db, day, users.map((u) => u.id))));
+  return new Set(sets.flatMap((s) => [...s]));
+}
 /** UserActivity calls in flight while ranking. */
 const CONCURRENCY = 10;
 const MEDALS = ["first_place_medal", "second_place_medal", "third_place_medal"];
@@ -171,16 +187,21 @@ export async function channelLeaderboard(env: Env, channelId: string, now: numbe
   const start = Math.floor(now / DAY) * DAY;
   const end = start + DAY;
   const day = new Date(start * 1000).toISOString().slice(0, 10);
-  const candidates = await channelCandidates(env.DB, channelId, day, CANDIDATE_LIMIT);
+  // The channel's members (main database), then who of them was active today (their shards).
+  const members = await channelMembers(env.DB, channelId, MEMBER_LIMIT);
+  const active = await activeMembers(env, members, day);
+  const candidates = members.filter((m) => active.has(m.id)).slice(0, CANDIDATE_LIMIT);
   const totals = await mapLimit(candidates, CONCURRENCY, async (u) => ({
     user: u,
-    result: await durations(env, { id: u.id, timezone: safeTimeZone(u.timezone) }, { start, end, breakdowns: ["project"] }),
+    result: await durations(env, subjectOf(u), { start, end, breakdowns: ["project"] }),
   }));
   const top = totals.sort((a, b) => b.result.total - a.result.total || a.user.id - b.user.id).slice(0, 10);
   if (top.length === 0) return [];
 
   // Most used language per (user, project) today, by heartbeat count (ties: by name).
-  const langRows = await languageCounts(env.DB, top.map((t) => t.user.id), start, end);
+  const langRows = (
+    await Promise.all([...groupByShard(top.map((t) => t.user))].map(([k, users]) => languageCounts(shardAt(env, k).db, users.map((u) => u.id), start, end)))
+  ).flat();
   const best = new Map<string, { language: string; n: number }>();
   for (const r of langRows) {
     const k = JSON.stringify([r.userId, r.project]);
@@ -235,13 +256,13 @@ const byTime = (groups: Map<string | null, number> | undefined): Array<[string, 
 };
 
 /** The user's time today and this week (from Monday), per project, in their time zone. */
-export async function timeDump(env: Env, user: { id: number; timezone: string }, now: number): Promise<TimeDump> {
+export async function timeDump(env: Env, user: DurationSubject, now: number): Promise<TimeDump> {
   const tz = safeTimeZone(user.timezone);
   const today = localDate(now, tz);
   const weekday = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
   const monday = addDays(today, -((weekday + 6) % 7));
   const end = startOfLocalDay(addDays(today, 1), tz);
-  const subject = { id: user.id, timezone: tz };
+  const subject = { id: user.id, timezone: tz, shard: user.shard };
   const [day, week] = await Promise.all([
     durations(env, subject, { start: startOfLocalDay(today, tz), end, breakdowns: ["project"] }),
     durations(env, subject, { start: startOfLocalDay(monday, tz), end, breakdowns: ["project"] }),

@@ -7,6 +7,7 @@
 // UID, else by the profile's email (linking Slack to that account), else created. A new
 // account needs an email (Hackatime: 400 "Email not found"); it gets no API key here (nobody
 // could be shown it: keys are stored hashed) — the user rotates one in via their settings.
+import { shards } from "../../db/shards";
 import { insertSlackUser, saveSlackIdentity } from "../../db/slack";
 import { emailsOf, userById, userIdByEmail, userIdBySlackUid } from "../../db/users";
 import { AppError } from "../../lib/errors";
@@ -45,7 +46,8 @@ function slackFailure(err: unknown, what: string): never {
   throw err;
 }
 
-export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token: string): Promise<SlackLinkResult> {
+export async function linkSlackAccount(env: Env, slack: SlackClient, token: string): Promise<SlackLinkResult> {
+  const d1 = env.DB;
   let slackUid: string;
   try {
     slackUid = (await slack.authTest(token)).user_id;
@@ -71,7 +73,7 @@ export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token
   let created = false;
   if (userId === null) {
     if (!email) throw new AppError("bad_request", "Email not found");
-    userId = await createSlackUser(d1, profile!);
+    userId = await createSlackUser(d1, profile!, shards(env).length);
     created = true;
   }
 
@@ -91,9 +93,9 @@ export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token
 }
 
 /** Inserts the account under the first free username candidate; returns its id. */
-async function createSlackUser(d1: D1Database, u: SlackUser): Promise<number> {
+async function createSlackUser(d1: D1Database, u: SlackUser, shardCount: number): Promise<number> {
   for (const username of usernameCandidates(u)) {
-    const id = await insertSlackUser(d1, username, u.id);
+    const id = await insertSlackUser(d1, username, u.id, shardCount);
     if (id !== null) return id;
   }
   throw new AppError("conflict", "Could not choose a username for this Slack account");

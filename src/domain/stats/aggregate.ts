@@ -1,5 +1,6 @@
 // GET /api/v1/stats (hackatime-behavior.md §6.7): total coding seconds of everyone, or of one
 // user picked by identifier and/or e-mail, over whole UTC dates.
+import { subjectOf } from "../durations/query";
 import { userById, userIdByEmail } from "../../db/users";
 import { parseStrictDate, utcDayStart, yearsAgoRollingOver } from "../../lib/dates";
 import { AppError } from "../../lib/errors";
@@ -41,8 +42,8 @@ export async function aggregateTotal(env: Env, query: AggregateQuery, now = nowS
     if (userId !== null && userId !== byEmail) return 0; // two different users: nobody's time
     userId = byEmail;
   }
-  if (userId === null) return referenceAllUsersTotal(env.DB, { start, end });
+  if (userId === null) return referenceAllUsersTotal(env, { start, end });
   const u = await userById(env.DB, userId);
   if (!u) return 0; // the user went between the lookup and now
-  return (await durations(env, { id: u.id, timezone: safeTimeZone(u.timezone) }, { start, end })).total;
+  return (await durations(env, subjectOf(u), { start, end })).total;
 }

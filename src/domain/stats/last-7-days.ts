@@ -1,6 +1,7 @@
 // GET /api/hackatime/v1/users/current/stats/last_7_days (hackatime-behavior.md §6.3, §4.3):
 // the window is the user's local [today − 7 days 00:00, today 24:00) — eight calendar days —
 // with grouped durations (each value chained separately) from the projection's fast path.
+import { shardFor } from "../../db/shards";
 import { activeDayCount } from "../../db/heartbeat-reads";
 import { userById } from "../../db/users";
 import { isoSeconds, localDayNumber, localDayNumberBounds, nowSeconds, utcOffsetSeconds } from "../../lib/time";
@@ -79,11 +80,11 @@ export async function last7Days(env: Env, user: Last7DaysUser, now: number = now
   const bounds = localDayNumberBounds(today - 7, today, tz);
   const start = bounds[0].start;
   const end = bounds[bounds.length - 1].end;
-  const subject = { id: user.id, timezone: tz };
+  const subject = { id: user.id, timezone: tz, shard: user.shard };
   const [result, daysCovered] = await Promise.all([
     durations(env, subject, { start, end, breakdowns: [...BREAKDOWNS] }),
     // Local days with at least one heartbeat (Hackatime's days_covered): one EXISTS probe per day.
-    activeDayCount(env.DB, user.id, bounds),
+    activeDayCount(shardFor(env, user).db, user.id, bounds),
   ]);
   const total = result.total;
   const dailyAverage = daysCovered > 0 ? round(total / daysCovered, 1) : 0;

@@ -2,6 +2,8 @@
 // the names seen, and per project a row of totals. total_seconds comes from `durations` (the
 // projection's per-project chains: LAG partitioned by project); counts, first/last times,
 // languages, repo URL and archived state from one grouped D1 query over the window.
+import { shardFor } from "../../db/shards";
+import type { ShardDb } from "../../db/shards";
 import { projectNamesIn, projectStats } from "../../db/heartbeat-reads";
 import { AppError } from "../../lib/errors";
 import { isBlank } from "../../lib/text";
@@ -28,7 +30,7 @@ export function parseProjectList(raw: string | undefined): string[] {
 }
 
 /** Distinct non-empty project names with a heartbeat in the window (archived ones included), by name. */
-export async function projectNames(d1: D1Database, userId: number, window: TimeWindow): Promise<string[]> {
+export async function projectNames(d1: ShardDb, userId: number, window: TimeWindow): Promise<string[]> {
   const w = clampToValidTimes(window);
   if (!w) return [];
   return projectNamesIn(d1, userId, w);
@@ -50,7 +52,7 @@ export async function projectDetails(env: Env, subject: DurationSubject, window:
   // every project's chain. The window's end is inclusive; durations' end is exclusive.
   const filter = names?.length === 1 ? { projects: names } : undefined;
   const [stats, totals] = await Promise.all([
-    projectStats(env.DB, subject.id, w, names),
+    projectStats(shardFor(env, subject).db, subject.id, w, names),
     durations(env, subject, { start: w.start, end: w.end + 0.000001, breakdowns: ["project"], filter }),
   ]);
   const seconds = totals.groups.project ?? new Map<string | null, number>();

@@ -2,6 +2,7 @@
 // the "most recent" lookups, the keyset-paged listing, their query-parameter parsing, and Rails'
 // time_ago_in_words. The queries (db/heartbeat-reads.ts) are keyed by user and walk the
 // heartbeats(user_id, time, id) index; soft-deleted rows never show.
+import type { ShardDb } from "../../db/shards";
 import type { HeartbeatField, StoredHeartbeat } from "../../db/heartbeat-fields";
 import { heartbeatPage, mostRecent, type RecentFilter } from "../../db/heartbeat-reads";
 
@@ -107,7 +108,7 @@ export interface HeartbeatPage {
  * cursor's row. Reads limit + 1 rows to know whether another page follows.
  */
 export async function pageHeartbeats(
-  d1: D1Database,
+  d1: ShardDb,
   userId: number,
   range: { start: number; end: number },
   after: HeartbeatKey | null,
@@ -125,7 +126,7 @@ export async function pageHeartbeats(
 
 export type { RecentFilter };
 
-export async function mostRecentHeartbeat(d1: D1Database, userId: number, filter: RecentFilter = {}): Promise<StoredHeartbeat | null> {
+export async function mostRecentHeartbeat(d1: ShardDb, userId: number, filter: RecentFilter = {}): Promise<StoredHeartbeat | null> {
   return mostRecent(d1, userId, filter);
 }
 
@@ -134,7 +135,7 @@ export const LATEST_FIELDS = ["id", "created_at", "time", "category", "project",
 
 export type LatestHeartbeat = Pick<StoredHeartbeat, (typeof LATEST_FIELDS)[number]>;
 
-export async function latestHeartbeat(d1: D1Database, userId: number): Promise<LatestHeartbeat | null> {
+export async function latestHeartbeat(d1: ShardDb, userId: number): Promise<LatestHeartbeat | null> {
   return mostRecent(d1, userId, {}, LATEST_FIELDS);
 }
 

@@ -4,6 +4,7 @@
 // is > 120 s, or at the last one.
 // A closed span with rows after it is padded by the timeout (its gap is > 120 s, so exactly
 // 120); the final span is not. Spans of duration 0 are left out.
+import type { ShardDb } from "../../db/shards";
 import { spanRows } from "../../db/heartbeat-reads";
 import { HEARTBEAT_TIMEOUT_SECONDS } from "../durations/dimensions";
 import { isBlank } from "../../lib/text";
@@ -33,7 +34,7 @@ export function spanProjectFilter(project: string | undefined, filterByProject: 
   return names;
 }
 
-export async function heartbeatSpans(d1: D1Database, userId: number, window: TimeWindow, projects?: string[]): Promise<Span[]> {
+export async function heartbeatSpans(d1: ShardDb, userId: number, window: TimeWindow, projects?: string[]): Promise<Span[]> {
   const w = clampToValidTimes(window);
   if (!w || (projects && projects.length === 0)) return [];
   const rows = await spanRows(d1, userId, w, HEARTBEAT_TIMEOUT_SECONDS, projects);

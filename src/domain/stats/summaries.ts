@@ -7,6 +7,7 @@
 //   * summaryWindow + publicSummary: GET /api/summary (UTC windows, grouped durations).
 // Days are handled as day numbers (lib/time: days since 1970-01-01 on the proleptic Gregorian
 // calendar), so any four-digit year is safe to compute with.
+import type { ShardDb } from "../../db/shards";
 import { daySummaryRows, heartbeatsBetween } from "../../db/heartbeat-reads";
 import { parseDay, parseLooseDateTime } from "../../lib/dates";
 import { AppError } from "../../lib/errors";
@@ -103,7 +104,7 @@ interface DayActivity {
   aiModels: Map<string, number>; // model → lines
 }
 
-export async function dailySummaries(d1: D1Database, userId: number, req: SummariesRequest, now: number = nowSeconds()) {
+export async function dailySummaries(d1: ShardDb, userId: number, req: SummariesRequest, now: number = nowSeconds()) {
   const days = localDayNumberBounds(req.startDay, req.endDay, req.timezone);
   // One window query over D1, bounded by the days (db/heartbeat-reads.ts dailySummarySql).
   const results = await daySummaryRows(d1, userId, days, { capMicros: TIMEOUT_MICROS, maxTime: MAX_VALID_TIME, project: req.project });
@@ -191,7 +192,7 @@ export async function dailySummaries(d1: D1Database, userId: number, req: Summar
 // GET /api/hackatime/v1/users/{id}/heartbeats?date=YYYY-MM-DD
 
 /** One local day of the user's heartbeats, in (time, id) order: bounded by the day. */
-export async function heartbeatsOfDay(d1: D1Database, userId: number, date: string | undefined, timezone: string) {
+export async function heartbeatsOfDay(d1: ShardDb, userId: number, date: string | undefined, timezone: string) {
   const day = parseDay(date);
   if (day === null) throw new AppError("bad_request", "date must be a valid date in YYYY-MM-DD format");
   const start = startOfLocalDayNumber(day, timezone);

@@ -1,5 +1,6 @@
 // GET /api/v1/users/{username}/stats (hackatime-behavior.md §6.4): Hackatime's WakaTime-style
 // summary, assembled from the duration fast path.
+import { shardFor } from "../../db/shards";
 import { maskedTrustLevel } from "../../auth/levels";
 import type { UserRow } from "../../db/schema";
 import { profileSourceById } from "../../db/users";
@@ -66,7 +67,7 @@ export async function userStats(env: Env, user: UserRow, displayName: string, su
     const filter: HeartbeatFilter = { projects: projects?.length ? projects : undefined, categories: csv(q.filter_by_category), excludeCategories };
     if (truthy(q.boundary_aware)) {
       const excluded = [...BOUNDARY_EXCLUDED, ...(excludeCategories ?? [])];
-      return { total_seconds: await referenceBoundaryAwareTotal(env.DB, subject.id, range, { ...filter, excludeCategories: excluded }) };
+      return { total_seconds: await referenceBoundaryAwareTotal(shardFor(env, subject).db, subject.id, range, { ...filter, excludeCategories: excluded }) };
     }
     return { total_seconds: (await durations(env, subject, { start, end, filter })).total };
   }
@@ -123,7 +124,7 @@ export async function userStats(env: Env, user: UserRow, displayName: string, su
   if (requested.includes("projects") && projects?.length) {
     // One project: its coding chain answers; several chain together, so the reference query does.
     data.unique_total_seconds =
-      projects.length === 1 ? await uniqueCodingSeconds(env, subject, range, projects[0]) : await referenceUniqueCodingSeconds(env.DB, subject.id, range, projects);
+      projects.length === 1 ? await uniqueCodingSeconds(env, subject, range, projects[0]) : await referenceUniqueCodingSeconds(shardFor(env, subject).db, subject.id, range, projects);
   }
   data.streak = await streakDays(env, subject, now);
   return { data, trust_factor: maskedTrustLevel(user.trustLevel) };

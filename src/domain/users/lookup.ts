@@ -1,6 +1,7 @@
 // Finding the user a public request is about, and whether the caller may see them
 // (hackatime-behavior.md §6.4): numeric id, then slack uid, then username, all exact; "my" is
 // the caller; a user with public stats lookup off is visible only to themselves.
+import { subjectOf, type DurationSubject } from "../durations/query";
 import { maskedTrustLevel } from "../../auth/levels";
 import type { AuthUser } from "../../auth/user";
 import { isRestricted } from "../../auth/user";
@@ -24,7 +25,7 @@ export interface StatsTarget {
   /** The same user as the (unrestricted) caller. */
   isOwner: boolean;
   /** id + valid zone, for duration queries. */
-  subject: { id: number; timezone: string };
+  subject: DurationSubject;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function resolveStatsTarget(
   if (!user) throw new AppError("not_found", "User not found");
   const isOwner = owner?.id === user.id;
   if (!user.allowPublicStatsLookup && !isOwner) throw new AppError("forbidden", privateMessage);
-  return { user, isOwner, subject: { id: user.id, timezone: safeTimeZone(user.timezone) } };
+  return { user, isOwner, subject: subjectOf(user) };
 }
 
 /** A user's public trust level (suspected shows as blue); no privacy check, 404 for nobody. */

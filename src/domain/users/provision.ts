@@ -1,6 +1,7 @@
 // Creating a user with their first API key (and optionally an admin key). Used by the
 // operator command `npm run user:create` (through `wrangler d1 execute`) and by the tests, so
 // both create users the same way.
+import { leastFilledShardSql } from "../../db/shards";
 import { ADMIN_LEVELS, type AdminLevel } from "../../db/schema";
 import { newAdminApiKey, newUserApiKey, sha256Hex } from "../../lib/crypto";
 import { isValidTimeZone } from "../../lib/time";
@@ -37,7 +38,8 @@ export function validateNewUser(u: NewUser): string | null {
   return null;
 }
 
-export async function provisionUser(u: NewUser): Promise<Provisioned> {
+/** `shardCount`: how many shard databases the deployment has (SHARD_0 … in wrangler.toml). */
+export async function provisionUser(u: NewUser, shardCount: number): Promise<Provisioned> {
   const problem = validateNewUser(u);
   if (problem) throw new Error(problem);
   const apiKey = newUserApiKey();
@@ -46,7 +48,8 @@ export async function provisionUser(u: NewUser): Promise<Provisioned> {
   const byName = "FROM users WHERE username = ?";
   const statements: Statement[] = [
     {
-      sql: "INSERT INTO users (username, slack_uid, github_username, timezone, admin_level, allow_public_stats_lookup) VALUES (?, ?, ?, ?, ?, ?)",
+      sql: `INSERT INTO users (username, slack_uid, github_username, timezone, admin_level, allow_public_stats_lookup, shard)
+        VALUES (?, ?, ?, ?, ?, ?, ${leastFilledShardSql(shardCount)})`,
       params: [u.username, u.slackUid ?? null, u.githubUsername ?? null, u.timezone ?? "UTC", adminLevel, u.allowPublicStatsLookup === false ? 0 : 1],
     },
     { sql: `INSERT INTO api_keys (user_id, name, token_hash) SELECT id, 'Hackatime key', ? ${byName}`, params: [await sha256Hex(apiKey), u.username] },
@@ -58,7 +61,7 @@ export async function provisionUser(u: NewUser): Promise<Provisioned> {
       params: [await sha256Hex(adminApiKey), adminApiKey.slice(0, ADMIN_KEY_PREVIEW_LENGTH), u.username],
     });
   }
-  statements.push({ sql: `SELECT id ${byName}`, params: [u.username] });
+  statements.push({ sql: `SELECT id, shard ${byName}`, params: [u.username] });
   return { statements, apiKey, adminApiKey };
 }
 

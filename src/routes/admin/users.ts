@@ -2,7 +2,7 @@
 // utilities (hackatime-behavior.md §8.1–8.3, §8.9). Every route needs an admin key of viewer+;
 // convict needs admin+ (403 "no perms lmaooo" below).
 import { z } from "@hono/zod-openapi";
-import { HEARTBEAT_FILTERS, usersByIp, usersByMachine } from "../../db/admin-heartbeats";
+import { HEARTBEAT_FILTERS } from "../../db/admin-heartbeats";
 import { fuzzySearchUsers } from "../../db/admin-users";
 import { userIdByEmail } from "../../db/users";
 import { convict } from "../../domain/admin/trust";
@@ -18,6 +18,8 @@ import {
   trustLogs,
   userHeartbeats,
   userInfo,
+  usersSeenAtIp,
+  usersSeenOnMachine,
 } from "../../domain/admin/users";
 import { AppError } from "../../lib/errors";
 import { createRouter } from "../router";
@@ -237,7 +239,7 @@ adminUsersRouter.openapi(userHeartbeatsRoute, async (c) => {
   const user = await findAdminTarget(c.env.DB, targetUserId(query));
   const page = { limit: intParam(query.limit, 1000, 1, 5000), offset: offsetParam(query.offset) };
   const filters = Object.fromEntries(HEARTBEAT_FILTERS.filter((f) => !isBlankParam(query[f])).map((f) => [f, query[f]]));
-  return c.json(await userHeartbeats(c.env.DB, user, optionalTimeRange(query), filters, page), 200);
+  return c.json(await userHeartbeats(c.env, user, optionalTimeRange(query), filters, page), 200);
 });
 
 adminUsersRouter.openapi(heartbeatValuesRoute, async (c) => {
@@ -245,17 +247,17 @@ adminUsersRouter.openapi(heartbeatValuesRoute, async (c) => {
   const user = await findAdminTarget(c.env.DB, targetUserId(query));
   const field = heartbeatValueField(query.field);
   const limit = intParam(query.limit, 5000, 1, 5000);
-  return c.json(await heartbeatValues(c.env.DB, user, field, optionalTimeRange(query), limit), 200);
+  return c.json(await heartbeatValues(c.env, user, field, optionalTimeRange(query), limit), 200);
 });
 
 adminUsersRouter.openapi(usersByIpRoute, async (c) => {
   const ip = requiredString(c.req.valid("query").ip, "bro dont got the ip");
-  return c.json({ users: await usersByIp(c.env.DB, ip) }, 200);
+  return c.json({ users: await usersSeenAtIp(c.env, ip) }, 200);
 });
 
 adminUsersRouter.openapi(usersByMachineRoute, async (c) => {
   const machine = requiredString(c.req.valid("query").machine, "bro dont got the machine");
-  return c.json({ users: await usersByMachine(c.env.DB, machine) }, 200);
+  return c.json({ users: await usersSeenOnMachine(c.env, machine) }, 200);
 });
 
 adminUsersRouter.openapi(adminUserStatsRoute, async (c) => {
