@@ -3,6 +3,10 @@ CREATE TABLE `heartbeat_import_slices` (
 	`seq` integer NOT NULL,
 	`body` text NOT NULL,
 	`done_at` text,
+	`processed` integer DEFAULT 0 NOT NULL,
+	`imported` integer DEFAULT 0 NOT NULL,
+	`skipped` integer DEFAULT 0 NOT NULL,
+	`errors` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`import_id`, `seq`)
 );
 --> statement-breakpoint

@@ -9,7 +9,6 @@ import type { ShardDb } from "./shards";
 import type { HeartbeatField, StoredHeartbeat } from "./heartbeat-fields";
 // The per-project statement is the stats area's (Hackatime ProjectStatsQuery); it still lives in
 // domain/stats/projects.ts until that area moves its statements here, to db/.
-import { PROJECT_STATS_SQL } from "./heartbeat-reads";
 
 /** Both ends inclusive, epoch seconds; a null end is open. */
 export interface OptionalRange {
@@ -96,13 +95,6 @@ export async function heartbeatInfoStats(d1: ShardDb, userId: number, from: numb
   };
 }
 
-export type ProjectStatsRow = { project: string; n: number; first_time: number; last_time: number; langs: string; repo_url: string | null; archived_at: string | null };
-
-/** Per non-empty project in [start, end]: count, first/last time, languages (JSON array), repo mapping. */
-export async function userProjectStats(d1: ShardDb, userId: number, start: number, end: number): Promise<ProjectStatsRow[]> {
-  const { results } = await d1.prepare(PROJECT_STATS_SQL(false)).bind(userId, start, end).all<ProjectStatsRow>();
-  return results;
-}
 
 // ---- cross-user lookups: by IP, by machine ----
 

@@ -26,17 +26,16 @@ export async function projectNamesIn(d1: ShardDb, userId: number, range: Inclusi
   return results.map((r) => r.project);
 }
 
-/** Per project: heartbeat count, first and last time, distinct languages (JSON), repo mapping. Names in ?4 when `withNames`. */
+/**
+ * Per project: heartbeat count, first and last time, distinct languages (JSON). Names in ?4 when
+ * `withNames`. (Repo mappings live in the main database: domain/stats/projects.ts joins them.)
+ */
 export const PROJECT_STATS_SQL = (withNames: boolean) => `
-  SELECT g.project, g.n, g.first_time, g.last_time, g.langs, m.repo_url, m.archived_at
-  FROM (
-    SELECT project, COUNT(*) AS n, MIN(time) AS first_time, MAX(time) AS last_time,
-      json_group_array(DISTINCT language) FILTER (WHERE language IS NOT NULL AND language != '') AS langs
-    FROM heartbeats
-    WHERE ${LIVE_NAMED} ${withNames ? "AND project IN (SELECT value FROM json_each(?4))" : ""}
-    GROUP BY project
-  ) g
-  LEFT JOIN project_repo_mappings m ON m.user_id = ?1 AND m.project_name = g.project`;
+  SELECT project, COUNT(*) AS n, MIN(time) AS first_time, MAX(time) AS last_time,
+    json_group_array(DISTINCT language) FILTER (WHERE language IS NOT NULL AND language != '') AS langs
+  FROM heartbeats
+  WHERE ${LIVE_NAMED} ${withNames ? "AND project IN (SELECT value FROM json_each(?4))" : ""}
+  GROUP BY project`;
 
 export type ProjectStatsRow = {
   project: string;
@@ -45,8 +44,6 @@ export type ProjectStatsRow = {
   last_time: number;
   /** JSON array of the distinct non-empty languages. */
   langs: string;
-  repo_url: string | null;
-  archived_at: string | null;
 };
 
 /** One row per non-empty project with heartbeats in [start, end] (only `names`, when given). */

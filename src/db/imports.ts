@@ -128,17 +128,15 @@ export async function markImporting(d1: D1Database, id: number, total: number, s
  * transaction. A remote run's dump status becomes "failed" unless it says something already.
  */
 export async function failActiveImport(d1: D1Database, id: number, error: string): Promise<boolean> {
-  const [res] = await d1.batch([
-    d1
+  const res = await d1
       .prepare(
         `UPDATE heartbeat_imports SET state = 'failed', message = 'Import failed: ' || ?2, error_message = ?2,
            remote_dump_status = CASE WHEN source_kind IN (${REMOTE_SQL}) THEN coalesce(nullif(remote_dump_status, ''), 'failed') ELSE remote_dump_status END,
            finished_at = ${NOW_ISO}, updated_at = ${NOW_ISO}
          WHERE id = ?1 AND state IN (${ACTIVE_SQL})`,
       )
-      .bind(id, error),
-    d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id = ?1").bind(id),
-  ]);
+      .bind(id, error)
+      .run();
   return res.meta.changes > 0;
 }
 
@@ -150,22 +148,47 @@ export interface SliceCounts {
 }
 
 /**
- * Marks slice `seq` done and adds its counts — once: the counters move only while the slice is
- * not yet done, in the same transaction that marks it. When that was the last slice the run
- * completes, with Hackatime's message ("Imported N out of M heartbeats in Xs. Skipped K
- * duplicate heartbeats."), and its staged data is dropped.
+ * Marks slice `seq` done (its body dropped) with what importing it counted — once: only while it
+ * is not yet done, in one statement. True for the one call that did.
  */
-export async function countSliceOnce(d1: D1Database, id: number, seq: number, counts: SliceCounts): Promise<{ counted: boolean; completed: boolean }> {
-  const [counted, , completed] = await d1.batch([
+export async function markSliceDone(d1: ShardDb, id: number, seq: number, counts: SliceCounts): Promise<boolean> {
+  const res = await d1
+    .prepare(
+      `UPDATE heartbeat_import_slices SET done_at = ${NOW_ISO}, body = '', processed = ?3, imported = ?4, skipped = ?5, errors = ?6
+       WHERE import_id = ?1 AND seq = ?2 AND done_at IS NULL`,
+    )
+    .bind(id, seq, counts.processed, counts.imported, counts.skipped, counts.errors)
+    .run();
+  return res.meta.changes > 0;
+}
+
+/** The done slices of a run and their summed counts. */
+export async function doneSliceTotals(d1: ShardDb, id: number): Promise<SliceCounts & { done: number }> {
+  const row = await d1
+    .prepare(
+      `SELECT COUNT(*) AS done, COALESCE(SUM(processed), 0) AS processed, COALESCE(SUM(imported), 0) AS imported,
+         COALESCE(SUM(skipped), 0) AS skipped, COALESCE(SUM(errors), 0) AS errors
+       FROM heartbeat_import_slices WHERE import_id = ?1 AND seq >= 0 AND done_at IS NOT NULL`,
+    )
+    .bind(id)
+    .first<SliceCounts & { done: number }>();
+  return row ?? { done: 0, processed: 0, imported: 0, skipped: 0, errors: 0 };
+}
+
+/**
+ * Sets an importing run's counters to its done slices' totals (absolute values, so repeating it
+ * changes nothing) and, in the same transaction, completes the run once every slice is done,
+ * with Hackatime's message ("Imported N out of M heartbeats in Xs. Skipped K duplicate
+ * heartbeats."). True when this call completed it.
+ */
+export async function recordSliceTotals(d1: D1Database, id: number, totals: SliceCounts & { done: number }): Promise<boolean> {
+  const [, completed] = await d1.batch([
     d1
       .prepare(
-        `UPDATE heartbeat_imports SET processed_count = processed_count + ?3, imported_count = imported_count + ?4,
-           skipped_count = skipped_count + ?5, errors_count = errors_count + ?6, slices_done = slices_done + 1, updated_at = ${NOW_ISO}
-         WHERE id = ?1 AND state = 'importing'
-           AND EXISTS (SELECT 1 FROM heartbeat_import_slices WHERE import_id = ?1 AND seq = ?2 AND done_at IS NULL)`,
+        `UPDATE heartbeat_imports SET processed_count = ?2, imported_count = ?3, skipped_count = ?4, errors_count = ?5, slices_done = ?6, updated_at = ${NOW_ISO}
+         WHERE id = ?1 AND state = 'importing'`,
       )
-      .bind(id, seq, counts.processed, counts.imported, counts.skipped, counts.errors),
-    d1.prepare(`UPDATE heartbeat_import_slices SET done_at = ${NOW_ISO}, body = '' WHERE import_id = ?1 AND seq = ?2 AND done_at IS NULL`).bind(id, seq),
+      .bind(id, totals.processed, totals.imported, totals.skipped, totals.errors, totals.done),
     d1
       .prepare(
         `UPDATE heartbeat_imports SET state = 'completed', processed_count = total_count, finished_at = ${NOW_ISO}, updated_at = ${NOW_ISO}, error_message = NULL,
@@ -175,9 +198,8 @@ export async function countSliceOnce(d1: D1Database, id: number, seq: number, co
          WHERE id = ?1 AND state = 'importing' AND slices_done >= slices_total`,
       )
       .bind(id),
-    d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id = ?1 AND (SELECT state FROM heartbeat_imports WHERE id = ?1) = 'completed'").bind(id),
   ]);
-  return { counted: counted.meta.changes > 0, completed: completed.meta.changes > 0 };
+  return completed.meta.changes > 0;
 }
 
 /** Touches an importing run last updated at `updatedAt`; true for the one caller that did. */
@@ -196,6 +218,11 @@ export const CREDENTIAL_SEQ = -1;
 
 export async function insertSlice(d1: ShardDb, importId: number, seq: number, body: string): Promise<void> {
   await getDb(d1).insert(heartbeatImportSlices).values({ importId, seq, body }).run();
+}
+
+/** Drops everything staged for a run, its credential too (the run failed or completed). */
+export async function deleteStagedData(d1: ShardDb, importId: number): Promise<void> {
+  await getDb(d1).delete(heartbeatImportSlices).where(eq(heartbeatImportSlices.importId, importId)).run();
 }
 
 /** Drops the heartbeat slices of a run (not its credential), before staging it again. */

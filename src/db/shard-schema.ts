@@ -87,6 +87,12 @@ export const heartbeatImportSlices = sqliteTable(
     seq: integer("seq").notNull(),
     body: text("body").notNull(),
     doneAt: text("done_at"),
+    // What importing the slice counted, recorded with done_at in one statement; the run's
+    // counters in the main database are these summed (so a slice counts once).
+    processed: integer("processed").notNull().default(0),
+    imported: integer("imported").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );

@@ -12,7 +12,7 @@ const slice: QueueHandler = async (body, env, meta) => {
   const seq = Number(body.seq);
   if (!Number.isSafeInteger(importId) || !Number.isSafeInteger(seq)) return;
   if (meta.deadLettered) {
-    const failed = await failImport(env.DB, importId, `Part ${seq + 1} of the file could not be imported after several attempts.`);
+    const failed = await failImport(env, importId, `Part ${seq + 1} of the file could not be imported after several attempts.`);
     if (failed) log.error("import slice dead-lettered", { import_id: importId, seq });
     return;
   }

@@ -16,7 +16,7 @@ import { USERS_WITH_TRUST_LEVEL_SQL } from "../../src/db/admin-users";
 import { LATEST_TRUST_CHANGES_SQL } from "../../src/db/audit-logs";
 import { PROJECT_STATS_SQL } from "../../src/db/heartbeat-reads";
 import { calendarDate, parseTimestamp } from "../../src/routes/admin/params";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused, queryPlan } from "../helpers";
 
 const bearer = (key: string | null) => ({ Authorization: `Bearer ${key}` });
 
@@ -616,12 +616,7 @@ describe("trust rule and date parsing", () => {
   });
 });
 
-async function plan(sql: string, ...params: unknown[]): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-    .bind(...params)
-    .all<{ detail: string }>();
-  return results.map((r) => r.detail).join("\n");
-}
+const plan = queryPlan;
 
 describe("query plans of the admin heartbeat reads", () => {
   it("reads one user's heartbeats through the user indexes, never scanning the table", async () => {

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { mostRecentSql, pageHeartbeatsSql } from "../../src/db/heartbeat-reads";
 import { decodeCursor, distanceOfTimeInWords, encodeCursor, timeAgo } from "../../src/domain/stats/recent";
 import { parseTimeParam } from "../../src/lib/dates";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused, heartbeatsDb } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused, heartbeatsDb, queryPlan } from "../helpers";
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 async function getJson(path: string, key: string) {
@@ -103,10 +103,7 @@ describe("query parameter parsing", () => {
 });
 
 describe("heartbeat queries use heartbeats(user_id, time, id)", () => {
-  const plan = async (sql: string, params: unknown[]) => {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
-    return results.map((r) => r.detail).join(" | ");
-  };
+  const plan = async (sql: string, params: unknown[]) => (await queryPlan(sql, ...params)).replaceAll("\n", " | ");
 
   it("pages by index range, without a sort step", async () => {
     for (const withCursor of [false, true]) {

@@ -2,6 +2,7 @@
 // `AdminController#check/banned_users`). The routes read the parameters (routes/admin/params.ts);
 // these functions take typed values. Every per-user heartbeat read is keyed by the user and paged
 // or bounded by a range (db/admin-heartbeats.ts); the totals come from `durations`.
+import { projectStatsWithMappings } from "../stats/projects";
 import { acrossShards, shardFor } from "../../db/shards";
 import type { AdminPrincipal } from "../../auth/admin";
 import { TRUST_LEVELS, trustLevelName } from "../../auth/levels";
@@ -11,7 +12,6 @@ import {
   heartbeatInfoStats,
   heartbeatPage,
   LOOKUP_LIMIT,
-  userProjectStats,
   usersByIp,
   usersByMachine,
   type HeartbeatFilters,
@@ -209,7 +209,7 @@ export async function adminUserStats(env: Env, user: AdminProfile, range: Inclus
 export async function adminUserProjects(env: Env, user: AdminProfile, range: InclusiveRange) {
   const d1 = env.DB;
   const [stats, totals] = await Promise.all([
-    userProjectStats(shardFor(env, user).db, user.id, range.start, range.end),
+    projectStatsWithMappings(env, subjectOf(user), range),
     durations(env, subjectOf(user), { start: range.start, end: exclusiveEnd(range.end), breakdowns: ["project"] }),
   ]);
   const mappingIds = await mappingIdsByProject(

@@ -1,6 +1,7 @@
 // Heartbeat import runs (hackatime-behavior.md §9.1): creation under the one-active-import
 // rule, state changes, counters, completion and failure, and the status JSON.
-import { activeImportOf, failActiveImport, insertImportUnlessActive, lastRemoteImportAt, markImporting, type ImportRow, type ImportState, type NewImport } from "../../db/imports";
+import { shardAt } from "../../db/shards";
+import { activeImportOf, deleteStagedData, failActiveImport, importOwnerShard, insertImportUnlessActive, lastRemoteImportAt, markImporting, type ImportRow, type ImportState, type NewImport } from "../../db/imports";
 import { atLeast } from "../../auth/levels";
 import { AppError } from "../../lib/errors";
 
@@ -44,7 +45,13 @@ export async function createImport(d1: D1Database, userId: number, init: NewImpo
 export const beginImporting = (d1: D1Database, id: number, total: number, slices: number) => markImporting(d1, id, total, slices, "Importing heartbeats...");
 
 /** Fails an active run with `error` ("Import failed: …") and drops its staged data. Returns whether it changed. */
-export const failImport = failActiveImport;
+/** Fails an active run with its reason and drops its staged slices (in its user's shard). */
+export async function failImport(env: Env, id: number, error: string): Promise<boolean> {
+  const failed = await failActiveImport(env.DB, id, error);
+  const shard = await importOwnerShard(env.DB, id);
+  if (shard !== null) await deleteStagedData(shardAt(env, shard).db, id);
+  return failed;
+}
 
 export function progressPercent(run: ImportRow): number {
   if (run.state === "completed") return 100;

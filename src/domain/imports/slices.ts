@@ -6,7 +6,19 @@ import { sliceDb } from "./start";
 import { subjectOf, type DurationSubject } from "../durations/query";
 import { shardFor } from "../../db/shards";
 import { latestFieldValue } from "../../db/heartbeats";
-import { claimImportingRun, countSliceOnce, existingFieldsHashes, importById, openSliceSeqs, sliceOf, type ImportRow, type SliceCounts } from "../../db/imports";
+import {
+  claimImportingRun,
+  deleteStagedData,
+  doneSliceTotals,
+  existingFieldsHashes,
+  importById,
+  markSliceDone,
+  openSliceSeqs,
+  recordSliceTotals,
+  sliceOf,
+  type ImportRow,
+  type SliceCounts,
+} from "../../db/imports";
 import { userById } from "../../db/users";
 import { userActivity } from "../../durable/stub";
 import { log } from "../../lib/log";
@@ -64,7 +76,12 @@ export async function importSlice(env: Env, importId: number, seq: number): Prom
   const items = JSON.parse(slice.body) as unknown;
   if (!Array.isArray(items)) throw new Error(`slice ${seq} of import ${importId} is not a JSON array`);
   const counts = await importHeartbeatBatch(env, subjectOf(user), items);
-  const { counted } = await countSliceOnce(env.DB, importId, seq, counts);
+  // The slice records its counts once (in the shard); the run's counters are set to the done
+  // slices' totals (in the main database), which a repeat leaves as they are. The last slice
+  // completes the run, and its staged data goes.
+  const shard = shardFor(env, user).db;
+  const counted = await markSliceDone(shard, importId, seq, counts);
+  if (await recordSliceTotals(env.DB, importId, await doneSliceTotals(shard, importId))) await deleteStagedData(shard, importId);
   return counted ? "imported" : "already_done";
 }
 

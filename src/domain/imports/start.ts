@@ -42,7 +42,7 @@ export async function stageAndQueue(env: Env, importId: number, body: ReadableSt
     if (await beginImporting(env.DB, importId, staged.total, staged.slices)) await enqueueSlices(env.IMPORTS, importId, allSlices(staged.slices));
     return staged;
   } catch (e) {
-    if (e instanceof ImportFileError) await failImport(env.DB, importId, e.message);
+    if (e instanceof ImportFileError) await failImport(env, importId, e.message);
     throw e;
   }
 }
@@ -61,7 +61,7 @@ export async function startUpload(env: Env, userId: number, filename: string | n
     return { id: created.id, total: staged.total };
   } catch (e) {
     if (e instanceof ImportFileError) throw new AppError("invalid_parameter", e.message, { import_id: String(created.id) });
-    await failImport(env.DB, created.id, "The file could not be staged.");
+    await failImport(env, created.id, "The file could not be staged.");
     throw e;
   }
 }
@@ -133,7 +133,7 @@ export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { 
   const run = await importById(env.DB, id);
   if (!run || isTerminal(run.state)) return;
   if (opts.deadLettered) {
-    await failImport(env.DB, id, transientFailureMessage(run.sourceKind));
+    await failImport(env, id, transientFailureMessage(run.sourceKind));
     return;
   }
   const pollable = run.state === "queued" || run.state === "requesting_dump" || run.state === "waiting_for_dump";
@@ -143,7 +143,7 @@ export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { 
 
   const apiKey = kind === "wakatime_download_link" ? null : await credential(env, id);
   if (kind !== "wakatime_download_link" && !apiKey) {
-    await failImport(env.DB, id, "The API key for this import is no longer available. Please start the import again.");
+    await failImport(env, id, "The API key for this import is no longer available. Please start the import again.");
     return;
   }
   const client = new DumpClient(kind, apiKey, remoteBaseUrl(env, kind), opts.fetchFn);
@@ -166,8 +166,8 @@ export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { 
       await dropCredential(await sliceDb(env, id), id);
     }
   } catch (e) {
-    if (e instanceof RemoteDumpError) await failImport(env.DB, id, remoteFailureMessage(kind, e));
-    else if (e instanceof ImportFileError) await failImport(env.DB, id, e.message);
+    if (e instanceof RemoteDumpError) await failImport(env, id, remoteFailureMessage(kind, e));
+    else if (e instanceof ImportFileError) await failImport(env, id, e.message);
     else throw e;
   }
 }
@@ -175,7 +175,7 @@ export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { 
 async function afterDump(env: Env, run: ImportRow, dump: RemoteDump): Promise<void> {
   const id = run.id;
   if (dump.has_failed || dump.is_stuck) {
-    await failImport(env.DB, id, "The remote provider could not finish preparing the data dump.");
+    await failImport(env, id, "The remote provider could not finish preparing the data dump.");
     return;
   }
   if (!dump.is_processing && dump.download_url) {
@@ -192,7 +192,7 @@ async function afterDump(env: Env, run: ImportRow, dump: RemoteDump): Promise<vo
   await updateActiveImport(env.DB, id, { state: "waiting_for_dump", remoteDumpStatus: dump.status, remotePercentComplete: dump.percent_complete, message: waitingMessage(dump) });
   const startedMs = Date.parse(run.startedAt ?? run.createdAt);
   if (Date.now() - startedMs >= MAX_POLL_SECONDS * 1000) {
-    await failImport(env.DB, id, `Data dump did not complete within ${MAX_POLL_SECONDS / 60} minutes.`);
+    await failImport(env, id, `Data dump did not complete within ${MAX_POLL_SECONDS / 60} minutes.`);
     return;
   }
   await env.IMPORTS.send(remoteMessage(id, "poll", { dump_id: dump.id }), { delaySeconds: POLL_INTERVAL_SECONDS });

@@ -2,9 +2,10 @@
 // the names seen, and per project a row of totals. total_seconds comes from `durations` (the
 // projection's per-project chains: LAG partitioned by project); counts, first/last times,
 // languages, repo URL and archived state from one grouped D1 query over the window.
+import { mappingsOf } from "../../db/project-settings";
 import { shardFor } from "../../db/shards";
 import type { ShardDb } from "../../db/shards";
-import { projectNamesIn, projectStats } from "../../db/heartbeat-reads";
+import { projectNamesIn, projectStats, type InclusiveRange } from "../../db/heartbeat-reads";
 import { AppError } from "../../lib/errors";
 import { isBlank } from "../../lib/text";
 import { isoSeconds } from "../../lib/time";
@@ -43,6 +44,16 @@ export interface ProjectDetailsOptions {
   includeArchived?: boolean;
 }
 
+/**
+ * Per project with heartbeats in the window (only `names`, when given): counts and languages from
+ * the user's shard, repository URL and archived state from the main database's mappings.
+ */
+export async function projectStatsWithMappings(env: Env, subject: DurationSubject, w: InclusiveRange, names?: string[]) {
+  const [stats, mappings] = await Promise.all([projectStats(shardFor(env, subject).db, subject.id, w, names), mappingsOf(env.DB, subject.id)]);
+  const byName = new Map(mappings.map((m) => [m.projectName, m]));
+  return stats.map((r) => ({ ...r, repo_url: byName.get(r.project)?.repoUrl ?? null, archived_at: byName.get(r.project)?.archivedAt ?? null }));
+}
+
 /** Project rows for the window, sorted by −total_seconds (then name). */
 export async function projectDetails(env: Env, subject: DurationSubject, window: TimeWindow, opts: ProjectDetailsOptions = {}): Promise<ProjectRow[]> {
   const w = clampToValidTimes(window);
@@ -52,7 +63,7 @@ export async function projectDetails(env: Env, subject: DurationSubject, window:
   // every project's chain. The window's end is inclusive; durations' end is exclusive.
   const filter = names?.length === 1 ? { projects: names } : undefined;
   const [stats, totals] = await Promise.all([
-    projectStats(shardFor(env, subject).db, subject.id, w, names),
+    projectStatsWithMappings(env, subject, w, names),
     durations(env, subject, { start: w.start, end: w.end + 0.000001, breakdowns: ["project"], filter }),
   ]);
   const seconds = totals.groups.project ?? new Map<string | null, number>();
