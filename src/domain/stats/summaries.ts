@@ -2,7 +2,8 @@
 // listing, with the date and interval parsing they share:
 //   * dailySummaries: GET /api/hackatime/v1/users/{id}/summaries, one entry per local day, each
 //     heartbeat credited min(gap to the NEXT heartbeat of the same local day, 120 s) to its
-//     own project (LEAD attribution; a gap across local midnight is lost);
+//     own project (LEAD attribution; a gap across local midnight is lost); start/end or
+//     WakaTime's range= names, project= and branches= filters;
 //   * heartbeatsOfDay: GET /api/hackatime/v1/users/{id}/heartbeats?date= (WakaTime's listing);
 //   * summaryWindow + publicSummary: GET /api/summary (UTC windows, grouped durations).
 // Days are handled as day numbers (lib/time: days since 1970-01-01 on the proleptic Gregorian
@@ -21,6 +22,7 @@ import {
   isoSeconds,
   localDayNumber,
   localDayNumberBounds,
+  monthsBefore,
   nowSeconds,
   startOfLocalDayNumber,
 } from "../../lib/time";
@@ -29,11 +31,12 @@ import { durations, type DurationSubject } from "../durations/query";
 import { heartbeatJson } from "../heartbeats/serialize";
 import type { StoredHeartbeat } from "../../db/heartbeats";
 import { displayName } from "./display-names";
+import { SUMMARY_RANGES, summaryRange } from "../wakatime/ranges";
 import { MAX_VALID_TIME } from "./windows";
 
 export const MAX_SUMMARY_DAYS = 366;
 /** 2100-01-01T00:00:00Z: past every storable heartbeat time. */
-const QUERY_TIME_LIMIT = 4_102_444_800;
+export const QUERY_TIME_LIMIT = 4_102_444_800;
 
 // ---------------------------------------------------------------------------------------------
 // Calendar days
@@ -52,7 +55,9 @@ export function longDate(n: number): string {
 export interface SummariesQuery {
   start?: string;
   end?: string;
+  range?: string;
   project?: string;
+  branches?: string;
   timezone?: string;
 }
 
@@ -61,18 +66,32 @@ export interface SummariesRequest {
   endDay: number;
   timezone: string;
   project: string | null;
+  /** Only heartbeats on these branches (WakaTime's branches=, comma-separated); null: any. */
+  branches: string[] | null;
 }
 
-/** Validates the query as Hackatime does, in its order; every failure is a 400 {"error": …}. */
-export function parseSummariesQuery(q: SummariesQuery, userTimezone: string): SummariesRequest {
+/**
+ * Validates the query as Hackatime does, in its order; every failure is a 400 {"error": …}.
+ * WakaTime's range= (domain/wakatime/ranges: Today … Last Month, in the request's zone) stands
+ * for start and end when given.
+ */
+export function parseSummariesQuery(q: SummariesQuery, userTimezone: string, now: number = nowSeconds()): SummariesRequest {
+  const timezone = isBlank(q.timezone) ? userTimezone : q.timezone!;
+  const branchList = (q.branches ?? "").split(",").map((b) => b.trim()).filter((b) => b !== "");
+  const filters = { project: isBlank(q.project) ? null : q.project!, branches: branchList.length ? branchList : null };
+  if (!isBlank(q.range)) {
+    if (!isKnownTimeZone(timezone)) throw new AppError("bad_request", "Invalid timezone");
+    const named = summaryRange(q.range!, timezone, now);
+    if (!named) throw new AppError("bad_request", `range must be one of: ${SUMMARY_RANGES.join(", ")}`);
+    return { startDay: named.firstDay, endDay: named.lastDay, timezone, ...filters };
+  }
   const startDay = parseDay(q.start);
   const endDay = parseDay(q.end);
   if (startDay === null || endDay === null) throw new AppError("bad_request", "start and end must be valid dates in YYYY-MM-DD format");
   if (endDay < startDay) throw new AppError("bad_request", "end must not be before start");
   if (endDay - startDay >= MAX_SUMMARY_DAYS) throw new AppError("bad_request", `date range cannot exceed ${MAX_SUMMARY_DAYS} days`);
-  const timezone = isBlank(q.timezone) ? userTimezone : q.timezone!;
   if (!isKnownTimeZone(timezone)) throw new AppError("bad_request", "Invalid timezone");
-  return { startDay, endDay, timezone, project: isBlank(q.project) ? null : q.project! };
+  return { startDay, endDay, timezone, ...filters };
 }
 
 /** Hackatime's WakatimeService#duration: integer parts, zero-padded HH:MM:SS, "%.2f" hours, "1h 2m 3s". */
@@ -108,7 +127,7 @@ interface DayRow {
 // slice of the heartbeats_user_time index (one index range scan per day, never the user's
 // whole history). LEAD is partitioned by local day, so the chain breaks at local midnight and
 // each gap is credited to the earlier heartbeat's row; a day's last heartbeat adds NULL (→ 0).
-export const dailySummarySql = (projectFilter: boolean) => `
+export const dailySummarySql = (projectFilter: boolean, branchFilter = false) => `
   WITH days AS (
     SELECT CAST(key AS INTEGER) AS d, json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS e FROM json_each(?2)
   ),
@@ -118,6 +137,7 @@ export const dailySummarySql = (projectFilter: boolean) => `
     FROM days JOIN heartbeats h
       ON h.user_id = ?1 AND h.time >= days.s AND h.time < days.e
     WHERE h.deleted_at IS NULL AND h.time >= 0 AND h.time <= ${MAX_VALID_TIME} ${projectFilter ? "AND h.project = ?4" : ""}
+      ${branchFilter ? "AND h.branch IN (SELECT value FROM json_each(?5))" : ""}
   ),
   gaps AS (
     SELECT d, project, ai_model, ai_in, ai_out, ai_lines,
@@ -141,9 +161,10 @@ interface DayActivity {
 export async function dailySummaries(d1: D1Database, userId: number, req: SummariesRequest, now: number = nowSeconds()) {
   const days = localDayNumberBounds(req.startDay, req.endDay, req.timezone);
   const params: unknown[] = [userId, JSON.stringify(days.map((b) => [b.start, b.end])), TIMEOUT_MICROS];
-  if (req.project !== null) params.push(req.project);
+  if (req.project !== null || req.branches !== null) params.push(req.project);
+  if (req.branches !== null) params.push(JSON.stringify(req.branches));
   const { results } = await d1
-    .prepare(dailySummarySql(req.project !== null))
+    .prepare(dailySummarySql(req.project !== null, req.branches !== null))
     .bind(...params)
     .all<DayRow>();
 
@@ -260,13 +281,6 @@ export interface SummaryWindow {
   to: number;
 }
 
-/** The calendar day `months` months before, its day clamped to the target month (ActiveSupport's advance). */
-function monthsBefore(n: number, months: number): number {
-  const { year, month, day } = calendarOf(n);
-  const first = dayNumber(year, month - months, 1);
-  const target = calendarOf(first);
-  return first + Math.min(day, daysInMonth(target.year, target.month)) - 1;
-}
 
 /**
  * Hackatime's determine_date_range, in UTC: explicit from|start and to|end (start of the first
