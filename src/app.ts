@@ -24,6 +24,7 @@ import { statsRouter } from "./routes/stats";
 import { summaryRouter } from "./routes/summary";
 import { usersRouter } from "./routes/users";
 import { wakatimeRouter } from "./routes/wakatime";
+import { wakatimeApiRouter } from "./routes/wakatime-api";
 import { wakatimeStatsRouter } from "./routes/wakatime-stats";
 import { apiDocsRouter } from "./web/api-docs";
 
@@ -45,6 +46,7 @@ export function buildApp() {
 
   app.route("/", wakatimeRouter);
   app.route("/", wakatimeStatsRouter);
+  app.route("/", wakatimeApiRouter);
   app.route("/", summaryRouter);
   app.route("/", statsRouter);
   app.route("/", usersRouter);

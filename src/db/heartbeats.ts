@@ -94,8 +94,8 @@ export async function pageHeartbeatsForChains(d1: D1Database, userId: number, af
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reads of the WakaTime-shaped API (domain/wakatime). Raw SQL: each is one index walk
-// (heartbeats_user_time or heartbeats_user_project_time); the EXPLAIN tests use these constants.
+// Reads of the WakaTime-shaped API (domain/wakatime). Raw SQL: each walks heartbeats_user_time or
+// heartbeats_user_project_time from the user id on (test/routes/wakatime-*.test.ts EXPLAIN these).
 
 /** The user's first live heartbeat (heartbeats_user_time: an index walk that stops at the first live row). */
 export const FIRST_HEARTBEAT_SQL = "SELECT time FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL ORDER BY time, id LIMIT 1";
@@ -114,7 +114,7 @@ const SLICE_COLUMNS = "id, time, project, branch, entity, language, dependencies
 /** One [start, end) slice of the user's live heartbeats in (time, id) order (heartbeats_user_time). */
 export const DAY_SLICE_SQL = `SELECT ${SLICE_COLUMNS} FROM heartbeats
   WHERE user_id = ?1 AND time >= ?2 AND time < ?3 AND deleted_at IS NULL ORDER BY time, id`;
-/** The same for one project (heartbeats_user_project_time; the index ends in the rowid, so no sort). */
+/** The same for one project (either time index bounds it by the range; both end in the rowid, so no sort). */
 export const DAY_PROJECT_SLICE_SQL = `SELECT ${SLICE_COLUMNS} FROM heartbeats
   WHERE user_id = ?1 AND project = ?4 AND time >= ?2 AND time < ?3 AND deleted_at IS NULL ORDER BY time, id`;
 
@@ -154,8 +154,8 @@ export async function projectList(d1: D1Database, userId: number): Promise<Proje
 
 /**
  * The user's distinct user agents (or machines) with first and last use. A grouped pass over the
- * user's heartbeats (heartbeats_user_time): no index holds these columns per user, and adding
- * one to the largest table costs every write (docs/wakatime-api.md).
+ * user's heartbeats (a user_id prefix of either time index): no index holds these columns per
+ * user, and adding one to the largest table costs every write (docs/wakatime-api.md).
  */
 export const USER_AGENT_LIST_SQL = `SELECT user_agent AS value, MIN(time) AS first_time, MAX(time) AS last_time, editor, operating_system
   FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL AND user_agent IS NOT NULL AND user_agent != ''

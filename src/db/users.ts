@@ -24,3 +24,13 @@ export async function emailsOf(d1: D1Database, userId: number): Promise<string[]
   const rows = await getDb(d1).select({ email: emailAddresses.email }).from(emailAddresses).where(eq(emailAddresses.userId, userId)).orderBy(emailAddresses.id).all();
   return rows.map((r) => r.email);
 }
+
+/** id, username and time zone of each of these users (any number: one JSON parameter). */
+export async function usersByIds(d1: D1Database, ids: number[]): Promise<Array<{ id: number; username: string; timezone: string }>> {
+  if (ids.length === 0) return [];
+  const { results } = await d1
+    .prepare("SELECT id, username, timezone FROM users WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids))
+    .all<{ id: number; username: string; timezone: string }>();
+  return results;
+}

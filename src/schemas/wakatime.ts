@@ -261,8 +261,8 @@ export const DurationsSchema = z
           duration: z.number().openapi({ description: "Seconds; the block's heartbeats' capped gaps (docs/wakatime-api.md)" }),
           color: z.null(),
         })
-        .catchall(z.string())
-        .openapi({ description: "One more key names the slice: project (default), entity, language, dependencies, os, editor, category or machine" }),
+        .passthrough()
+        .openapi({ description: "One more key, named as slice_by (project by default), holds the block's value: {project, time, duration, color}" }),
     ),
     branches: z.array(z.string()),
     start: isoTime("2026-08-10T04:00:00Z"),
