@@ -25,6 +25,7 @@ import { summaryRouter } from "./routes/summary";
 import { usersRouter } from "./routes/users";
 import { wakatimeRouter } from "./routes/wakatime";
 import { wakatimeApiRouter } from "./routes/wakatime-api";
+import { wakatimeGoalsRouter } from "./routes/wakatime-goals";
 import { wakatimeStatsRouter } from "./routes/wakatime-stats";
 import { apiDocsRouter } from "./web/api-docs";
 
@@ -47,6 +48,7 @@ export function buildApp() {
   app.route("/", wakatimeRouter);
   app.route("/", wakatimeStatsRouter);
   app.route("/", wakatimeApiRouter);
+  app.route("/", wakatimeGoalsRouter);
   app.route("/", summaryRouter);
   app.route("/", statsRouter);
   app.route("/", usersRouter);

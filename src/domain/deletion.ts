@@ -10,6 +10,7 @@
 // The anonymisation is idempotent and resumable: a run that stops half-way (row budget, error)
 // leaves the request approved, and the next run picks it up where it stopped.
 import { TRUST_LEVELS } from "../auth/levels";
+import { deleteGoalsOfStatement } from "../db/goals";
 import type { DELETION_STATUSES } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
@@ -323,7 +324,7 @@ export interface AnonymizeResult {
  * it) and their trust level (ban tracking), and loses everything else.
  *
  *   1. one transaction: identity fields nulled, username "deleted_user_<id>", stats private,
- *      admin level reset; API keys, admin keys, email addresses and project mappings deleted
+ *      admin level reset; API keys, admin keys, email addresses, project mappings and goals deleted
  *      (from here on no credential of theirs works, so nothing new can arrive);
  *   2. every live heartbeat soft-deleted (deleted_at), HEARTBEAT_DELETE_BATCH rows per statement;
  *   3. the UserActivity projection rebuilt from the (now empty) live heartbeats, so the status
@@ -359,6 +360,7 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
     d1.prepare("DELETE FROM heartbeat_exports WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT id FROM heartbeat_imports WHERE user_id = ?)").bind(userId),
     d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
+    deleteGoalsOfStatement(d1, userId),
   ]);
 
   let heartbeatsDeleted = 0;

@@ -8,12 +8,10 @@ import { ingestHeartbeats } from "../domain/heartbeats/ingest";
 import { FUTURE_TOLERANCE_SECONDS, MAX_BODY_BYTES, MAX_BULK_HEARTBEATS } from "../domain/heartbeats/limits";
 import { readBulkPayload, readSinglePayload } from "../domain/heartbeats/payload";
 import { heartbeatJson } from "../domain/heartbeats/serialize";
-import { buildStatusBar } from "../domain/statusbar";
-import { userActivity } from "../durable/stub";
+import { statusBarToday } from "../domain/statusbar";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
 import { createRouter } from "../lib/router";
-import { localDate, nowSeconds } from "../lib/time";
 import { errorResponse, security } from "../schemas/common";
 import { BulkResponseSchema, HeartbeatInputSchema, HeartbeatSchema, IngestErrorSchema } from "../schemas/heartbeat";
 import { StatusBarSchema } from "../schemas/statusbar";
@@ -125,10 +123,5 @@ for (const prefix of COMPAT_PREFIXES) {
     return c.json({ responses }, 201);
   });
 
-  wakatimeRouter.openapi(statusBarTodayRoute(prefix), async (c) => {
-    const user = c.var.user;
-    const day = localDate(nowSeconds(), user.timezone);
-    const totals = await userActivity(c.env, user.id).dayTotals(user.id, user.timezone, day);
-    return c.json(buildStatusBar(totals, day, user.timezone), 200);
-  });
+  wakatimeRouter.openapi(statusBarTodayRoute(prefix), async (c) => c.json(await statusBarToday(c.env, c.var.user), 200));
 }

@@ -5,6 +5,7 @@
 // Routes use them as response schemas (documented under WAKATIME_TAG in /api-docs/openapi.json)
 // and the tests parse real answers with them.
 import { z } from "@hono/zod-openapi";
+import { GOAL_DELTAS, WEEKDAYS } from "../db/schema";
 import { HeartbeatSchema } from "./heartbeat";
 
 /** The OpenAPI tag of the WakaTime API that Hackatime's spec does not list. */
@@ -392,8 +393,6 @@ export const LeadersSchema = z
 // ---------------------------------------------------------------------------------------------
 // Goals
 
-export const GOAL_DELTAS = ["day", "week"] as const;
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export const GOAL_STATUSES = ["success", "fail", "pending", "ignored"] as const;
 
 const GoalStatus = z.enum(GOAL_STATUSES);

@@ -9,6 +9,10 @@ export interface HeartbeatFilter {
   projects?: string[];
   categories?: string[];
   excludeCategories?: string[];
+  /** Language names, any case. */
+  languages?: string[];
+  /** Editor names, any case. */
+  editors?: string[];
 }
 
 /** SQL for a filter; its JSON parameters are numbered from `firstParam` (one per list). */
@@ -23,6 +27,8 @@ function filterClause(filter: HeartbeatFilter, firstParam: number): { clause: st
   list("project", filter.projects);
   list("category", filter.categories);
   list("LOWER(category)", filter.excludeCategories?.map((c) => c.toLowerCase()), true);
+  list("LOWER(language)", filter.languages?.map((l) => l.toLowerCase()));
+  list("LOWER(editor)", filter.editors?.map((e) => e.toLowerCase()));
   return { clause: where.join(" "), params };
 }
 

@@ -90,7 +90,7 @@ export const SUMMARY_RANGES = [
 ] as const;
 
 /** The Monday on or before day n. */
-const mondayOf = (n: number) => n - ((calendarOf(n).weekday + 6) % 7);
+export const mondayOf = (n: number) => n - ((calendarOf(n).weekday + 6) % 7);
 
 /**
  * summaries?range=: WakaTime's names, case-insensitive, "_" or "-" for spaces
