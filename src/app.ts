@@ -27,6 +27,7 @@ import { wakatimeRouter } from "./routes/wakatime";
 import { wakatimeApiRouter } from "./routes/wakatime-api";
 import { wakatimeGoalsRouter } from "./routes/wakatime-goals";
 import { wakatimeStatsRouter } from "./routes/wakatime-stats";
+import { WAKATIME_TAG } from "./schemas/wakatime";
 import { apiDocsRouter } from "./web/api-docs";
 
 export function buildApp() {
@@ -80,6 +81,7 @@ export function buildApp() {
   app.doc("/api-docs/openapi.json", {
     openapi: "3.0.1",
     info: { title: "Tally — Hackatime-compatible API", version: "v1", description: "Coding-activity API compatible with Hackatime and WakaTime plugins." },
+    tags: [{ name: WAKATIME_TAG, description: "WakaTime's read API for third-party tools, under /api/hackatime/v1 and Wakapi's /api/compat/wakatime/v1: WakaTime's shapes, Tally's numbers (docs/wakatime-api.md)" }],
   });
   app.route("/", apiDocsRouter);
 

@@ -300,3 +300,42 @@ describe("GET users/{id}/summaries: WakaTime's named ranges and filters", () => 
     expect(await total("branches= feature ")).toBe(40);
   });
 });
+
+describe("OpenAPI document", () => {
+  it("documents every WakaTime endpoint on both prefixes under its own tag, with the WakaTime schemas", async () => {
+    const doc = (await (await request("/api-docs/openapi.json")).json()) as any;
+    expect(doc.tags).toContainEqual(expect.objectContaining({ name: "WakaTime API" }));
+    const operations = [
+      "get /users/{id}/stats/{range}",
+      "get /users/{id}/stats",
+      "get /users/{id}/all_time_since_today",
+      "get /users/{id}/durations",
+      "get /users/{id}/projects",
+      "get /users/{id}/user_agents",
+      "get /users/{id}/machine_names",
+      "get /users/{id}/goals",
+      "post /users/{id}/goals",
+      "get /users/{id}/goals/{goal}",
+      "patch /users/{id}/goals/{goal}",
+      "delete /users/{id}/goals/{goal}",
+      "get /leaders",
+      "get /meta",
+    ];
+    for (const prefix of COMPAT_PREFIXES) {
+      for (const op of operations) {
+        const [method, path] = op.split(" ");
+        expect(doc.paths[`${prefix}${path}`]?.[method]?.tags, `${op} under ${prefix}`).toEqual(["WakaTime API"]);
+      }
+    }
+    // Hackatime's spec'd operations keep their tag under its prefix; their Wakapi twins get ours.
+    for (const path of ["/users/{id}", "/users/{id}/summaries", "/users/current/stats/last_7_days", "/users/{id}/statusbar/today"]) {
+      expect(doc.paths[`/api/hackatime/v1${path}`].get.tags).toEqual(["WakaTime Compatibility"]);
+      expect(doc.paths[`/api/compat/wakatime/v1${path}`].get.tags).toEqual(["WakaTime API"]);
+    }
+    for (const name of ["WakaTimeUser", "WakaTimeStats", "Last7DaysStats", "AllTimeSinceToday", "DailySummaries", "WakaTimeDurations", "WakaTimeProjects", "WakaTimeUserAgents", "WakaTimeMachineNames", "WakaTimeLeaders", "WakaTimeGoal", "WakaTimeGoals", "WakaTimeGoalInput", "WakaTimeMeta"]) {
+      expect(doc.components.schemas, name).toHaveProperty(name);
+    }
+    // An optional key: the key's schemes, or none.
+    expect(doc.paths["/api/hackatime/v1/users/{id}/stats/{range}"].get.security).toContainEqual({});
+  });
+});
