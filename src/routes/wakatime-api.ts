@@ -61,27 +61,22 @@ const projectsRoute = (prefix: CompatPrefix) =>
     responses: { 200: jsonResponse(WakaTimeProjectsSchema), ...PRIVACY },
   });
 
-const userAgentsRoute = (prefix: CompatPrefix) =>
+/** A list of the user's own (another user's is a 403). */
+const ownListRoute = <T extends z.ZodType>(prefix: CompatPrefix, list: string, summary: string, description: string, schema: T) =>
   userRoute({
     method: "get",
-    path: `${prefix}/users/{id}/user_agents`,
+    path: `${prefix}/users/{id}/${list}`,
     tags,
-    summary: "List user agents (WakaTime compatible)",
-    description: "The plugins (user agents) the user's heartbeats came with, most recently seen first. The user's own only.",
+    summary,
+    description: `${description}, most recently seen first. The user's own only.`,
     request: { params: userIdParam },
-    responses: { 200: jsonResponse(UserAgentsSchema), ...OWN_ONLY },
+    responses: { 200: jsonResponse(schema), ...OWN_ONLY },
   });
 
+const userAgentsRoute = (prefix: CompatPrefix) =>
+  ownListRoute(prefix, "user_agents", "List user agents (WakaTime compatible)", "The plugins (user agents) the user's heartbeats came with", UserAgentsSchema);
 const machineNamesRoute = (prefix: CompatPrefix) =>
-  userRoute({
-    method: "get",
-    path: `${prefix}/users/{id}/machine_names`,
-    tags,
-    summary: "List machine names (WakaTime compatible)",
-    description: "The machines (X-Machine-Name) the user's heartbeats came from, most recently seen first. The user's own only.",
-    request: { params: userIdParam },
-    responses: { 200: jsonResponse(MachineNamesSchema), ...OWN_ONLY },
-  });
+  ownListRoute(prefix, "machine_names", "List machine names (WakaTime compatible)", "The machines (X-Machine-Name) the user's heartbeats came from", MachineNamesSchema);
 
 const leadersRoute = (prefix: CompatPrefix) =>
   optionalUserRoute({

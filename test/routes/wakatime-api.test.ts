@@ -8,29 +8,17 @@ import { referenceDurations } from "../../src/domain/durations/reference";
 import { FIRST_HEARTBEAT_SQL, FIRST_PROJECT_HEARTBEAT_SQL } from "../../src/db/heartbeats";
 import { calendarOf, dayNumber, formatDayNumber, localDayNumber, startOfLocalDayNumber } from "../../src/lib/time";
 import { AllTimeSinceTodaySchema, COMPAT_PREFIXES, DailySummariesSchema, Last7DaysSchema, WakaTimeStatsSchema, WakaTimeUserSchema } from "../../src/schemas/wakatime";
-import { cliHeartbeat, createUser, postBulk, refused, request, statusBar } from "../helpers";
+import { bearer as withKey, cliHeartbeat, createUser, getJson, queryPlan as plan, refused, request, sendHeartbeats as send, statusBar } from "../helpers";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
-const withKey = (key: string) => ({ Authorization: `Bearer ${key}` });
 const now = () => Date.now() / 1000;
 
-async function getJson(path: string, headers: Record<string, string> = {}) {
-  const res = await request(path, { headers });
-  return { res, body: (await res.json()) as any };
-}
-async function send(key: string, beats: unknown[]) {
-  for (let i = 0; i < beats.length; i += 25) expect((await postBulk(key, beats.slice(i, i + 25))).status).toBe(201);
-}
 /** Tally's own answer for [start, end): /api/v1/users/{u}/stats with every breakdown. */
 async function ownStats(who: string, start: number, end: number) {
   const q = `start_date=${new Date(start * 1000).toISOString()}&end_date=${new Date(end * 1000).toISOString()}&features=projects,languages,editors,operating_systems,machines,categories`;
   return (await getJson(`/api/v1/users/${who}/stats?${q}`)).body.data;
 }
 const byName = (entries: Array<{ name: string; total_seconds: number }>) => Object.fromEntries(entries.map((e) => [e.name, e.total_seconds]));
-async function plan(sql: string, ...params: unknown[]) {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
-  return results.map((r) => r.detail).join("\n");
-}
 
 describe("{id}: current, another user, and who may see them", () => {
   it("answers the same on both prefixes", async () => {

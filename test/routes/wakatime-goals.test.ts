@@ -6,7 +6,7 @@ import { anonymizeUser } from "../../src/domain/deletion";
 import { calendarOf, formatDayNumber, localDayNumber, startOfLocalDayNumber } from "../../src/lib/time";
 import { COMPAT_PREFIXES, GoalResponseSchema, GoalsSchema } from "../../src/schemas/wakatime";
 import { StatusBarSchema } from "../../src/schemas/statusbar";
-import { cliHeartbeat, createUser, postBulk, request, statusBar } from "../helpers";
+import { cliHeartbeat, createUser, request, sendHeartbeats as send, statusBar } from "../helpers";
 
 const withKey = (key: string) => ({ Authorization: `Bearer ${key}`, "Content-Type": "application/json" });
 const now = () => Date.now() / 1000;
@@ -15,9 +15,6 @@ const UUID_V4 = /^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9
 async function call(method: string, path: string, key: string, body?: unknown) {
   const res = await request(path, { method, headers: withKey(key), body: body === undefined ? undefined : JSON.stringify(body) });
   return { res, body: res.status === 204 ? null : ((await res.json()) as any) };
-}
-async function send(key: string, beats: unknown[]) {
-  for (let i = 0; i < beats.length; i += 25) expect((await postBulk(key, beats.slice(i, i + 25))).status).toBe(201);
 }
 /** Heartbeats every 30 s from `from`, `seconds` long in all. */
 const run = (from: number, seconds: number, overrides: Record<string, unknown> = {}) =>

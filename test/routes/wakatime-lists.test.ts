@@ -7,22 +7,10 @@ import { DAY_PROJECT_SLICE_SQL, DAY_SLICE_SQL, PROJECT_LIST_SQL, USER_AGENT_LIST
 import { handleQueueBatch } from "../../src/queues";
 import { localDayBounds } from "../../src/lib/time";
 import { COMPAT_PREFIXES, DurationsSchema, LeadersSchema, MachineNamesSchema, MetaSchema, UserAgentsSchema, WakaTimeProjectsSchema } from "../../src/schemas/wakatime";
-import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk, request } from "../helpers";
+import { bearer as withKey, CLI_USER_AGENT, cliHeartbeat, createUser, getJson, queryPlan as plan, sendHeartbeats as send } from "../helpers";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
-const withKey = (key: string) => ({ Authorization: `Bearer ${key}` });
 
-async function getJson(path: string, headers: Record<string, string> = {}) {
-  const res = await request(path, { headers });
-  return { res, body: (await res.json()) as any };
-}
-async function send(key: string, beats: unknown[], headers: Record<string, string> = {}) {
-  for (let i = 0; i < beats.length; i += 25) expect((await postBulk(key, beats.slice(i, i + 25), headers)).status).toBe(201);
-}
-async function plan(sql: string, ...params: unknown[]) {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
-  return results.map((r) => r.detail).join("\n");
-}
 /** A deterministic PRNG so a failure can be replayed. */
 function rng(seed: number) {
   let s = seed >>> 0;

@@ -22,9 +22,11 @@ const ago = (epoch: number, now: number) => `${distanceOfTimeInWords(epoch, now)
 export async function projects(env: Env, target: StatsTarget, q: string | undefined, now = nowSeconds()) {
   const needle = q?.trim().toLowerCase();
   const rows = (await projectList(env.DB, target.user.id)).filter((r) => !needle || r.name.toLowerCase().includes(needle));
-  const data = await Promise.all(
-    rows.map(async (r) => ({
-      id: await stableId(target.user.id, "project", r.name),
+  const { data } = await listOf(
+    target,
+    "project",
+    rows.map((r) => ({ ...r, value: r.name })),
+    (r) => ({
       name: r.name,
       repository: r.repo_url ? { url: r.repo_url, html_url: r.repo_url } : null,
       badge: null,
@@ -39,7 +41,7 @@ export async function projects(env: Env, target: StatsTarget, q: string | undefi
       last_heartbeat_at: isoSeconds(r.last_time),
       human_readable_last_heartbeat_at: ago(r.last_time, now),
       created_at: isoSeconds(r.first_time),
-    })),
+    }),
   );
   return { data, total: data.length, total_pages: 1, page: 1 };
 }
@@ -52,38 +54,34 @@ function pluginVersion(userAgent: string): string | null {
   return products.length ? products[products.length - 1][1] : null;
 }
 
+/** WakaTime's one-page list: each row shaped by `item`, with its stable id. */
+async function listOf<R extends { value: string }, T>(target: StatsTarget, kind: string, rows: R[], item: (r: R) => T) {
+  const data = await Promise.all(rows.map(async (r) => ({ id: await stableId(target.user.id, kind, r.value), ...item(r) })));
+  return { data, total_pages: 1 };
+}
+
 /** The user agents the user's heartbeats came with, most recently seen first. */
 export async function userAgents(env: Env, target: StatsTarget) {
-  const rows = await userAgentList(env.DB, target.user.id);
-  const data = await Promise.all(
-    rows.map(async (r) => ({
-      id: await stableId(target.user.id, "user_agent", r.value),
-      value: r.value,
-      editor: displayEditorName(r.editor),
-      version: pluginVersion(r.value),
-      os: displayOsName(r.operating_system),
-      is_browser_extension: /\b(chrome|firefox|edge|safari|brave|opera)-wakatime\//i.test(r.value) || (!isBlank(r.editor) && BROWSER_EDITORS.has(r.editor!.toLowerCase())),
-      is_desktop_app: /\b(desktop|macos|windows|linux)-wakatime\//i.test(r.value),
-      last_seen_at: isoSeconds(r.last_time),
-      created_at: isoSeconds(r.first_time),
-    })),
-  );
-  return { data, total_pages: 1 };
+  return listOf(target, "user_agent", await userAgentList(env.DB, target.user.id), (r) => ({
+    value: r.value,
+    editor: displayEditorName(r.editor),
+    version: pluginVersion(r.value),
+    os: displayOsName(r.operating_system),
+    is_browser_extension: /\b(chrome|firefox|edge|safari|brave|opera)-wakatime\//i.test(r.value) || (!isBlank(r.editor) && BROWSER_EDITORS.has(r.editor!.toLowerCase())),
+    is_desktop_app: /\b(desktop|macos|windows|linux)-wakatime\//i.test(r.value),
+    last_seen_at: isoSeconds(r.last_time),
+    created_at: isoSeconds(r.first_time),
+  }));
 }
 
 /** The machines (X-Machine-Name) the user's heartbeats came from, most recently seen first. */
 export async function machineNames(env: Env, target: StatsTarget) {
-  const rows = await machineList(env.DB, target.user.id);
-  const data = await Promise.all(
-    rows.map(async (r) => ({
-      id: await stableId(target.user.id, "machine", r.value),
-      name: r.value,
-      value: r.value,
-      ip: null,
-      timezone: target.subject.timezone,
-      last_seen_at: isoSeconds(r.last_time),
-      created_at: isoSeconds(r.first_time),
-    })),
-  );
-  return { data, total_pages: 1 };
+  return listOf(target, "machine", await machineList(env.DB, target.user.id), (r) => ({
+    name: r.value,
+    value: r.value,
+    ip: null,
+    timezone: target.subject.timezone,
+    last_seen_at: isoSeconds(r.last_time),
+    created_at: isoSeconds(r.first_time),
+  }));
 }
