@@ -77,7 +77,8 @@ const statusBarTodayRoute = (prefix: CompatPrefix) =>
     path: `${prefix}/users/{id}/statusbar/today`,
     tags: tagsFor(prefix),
     summary: "Get status bar today",
-    description: "Today's coding time in the user's time zone, for the editor status bar.",
+    description:
+      "Today's coding time in the user's time zone, for the editor status bar. With an enabled daily goal, data.goal holds today's progress towards it and the text ends in \" / 2h goal\" (docs/wakatime-api.md).",
     security: security.userKey,
     middleware: [requireUser()] as const,
     request: { params: userIdParam },
