@@ -18,11 +18,14 @@ export interface AuthUser {
   apiKeyId: number;
   /** A pending or approved deletion request exists. */
   deletionActive: boolean;
+  /** An enabled daily goal exists (the status bar reads it only then). */
+  hasDailyGoal: boolean;
 }
 
 const LOOKUP_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup,
     k.id AS api_key_id,
-    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active
+    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active,
+    EXISTS (SELECT 1 FROM goals g WHERE g.user_id = u.id AND g.delta = 'day' AND g.is_enabled = 1) AS daily_goal
   FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
 
 type LookupRow = {
@@ -34,6 +37,7 @@ type LookupRow = {
   allow_public_stats_lookup: number;
   api_key_id: number;
   deletion_active: number;
+  daily_goal: number;
 };
 
 export async function findUserByApiKey(d1: D1Database, key: string): Promise<AuthUser | null> {
@@ -59,6 +63,7 @@ export async function authenticateUserKey(d1: D1Database, key: string): Promise<
     allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
     apiKeyId: row.api_key_id,
     deletionActive: row.deletion_active === 1,
+    hasDailyGoal: row.daily_goal === 1,
   };
 }
 

@@ -59,10 +59,16 @@ export function buildStatusBar(totals: DayTotal[], day: string, timezone: string
   };
 }
 
-/** GET …/statusbar/today: the day's rollups and the daily goal, read side by side. */
-export async function statusBarToday(env: Env, user: DurationSubject, now: Date = new Date()) {
+/**
+ * GET …/statusbar/today: the day's rollups and, when the user has one (the key lookup says so,
+ * so users without goals pay no extra query), their daily goal, read side by side.
+ */
+export async function statusBarToday(env: Env, user: DurationSubject & { hasDailyGoal: boolean }, now: Date = new Date()) {
   const day = localDate(now.getTime() / 1000, user.timezone);
-  const [totals, goal] = await Promise.all([userActivity(env, user.id).dayTotals(user.id, user.timezone, day), dailyGoalOf(env.DB, user.id)]);
+  const [totals, goal] = await Promise.all([
+    userActivity(env, user.id).dayTotals(user.id, user.timezone, day),
+    user.hasDailyGoal ? dailyGoalOf(env.DB, user.id) : undefined,
+  ]);
   const today = microsToSeconds(totals.find((t) => t.dim === "all")?.micros ?? 0);
   const progress = goal ? await dailyGoalProgress(env, user, goal, parseDay(day)!, today) : null;
   return buildStatusBar(totals, day, user.timezone, now, progress);

@@ -21,6 +21,7 @@ import {
   WakaTimeProjectsSchema,
   lastValueParam,
   userIdParam,
+  summaryFor,
   type CompatPrefix,
 } from "../schemas/wakatime";
 import { callerOf, optionalUserRoute, publicRoute, userRoute } from "./factories";
@@ -34,7 +35,7 @@ const durationsRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/durations`,
     tags,
-    summary: "Get a day's durations (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get a day's durations (WakaTime compatible)"),
     description:
       "One local day's activity as blocks per value of slice_by, each value chained on its own with Tally's 120-second cap (docs/wakatime-api.md): a value's block durations add up to its total for that day.",
     request: {
@@ -55,7 +56,7 @@ const projectsRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/projects`,
     tags,
-    summary: "List projects (WakaTime compatible)",
+    summary: summaryFor(prefix, "List projects (WakaTime compatible)"),
     description: "Every named project of the user, most recently active first, with its first and last heartbeat.",
     request: { params: userIdParam, query: z.object({ q: lastValueParam("Only projects whose name contains this (any case)", "tally") }) },
     responses: { 200: jsonResponse(WakaTimeProjectsSchema), ...PRIVACY },
@@ -67,7 +68,7 @@ const ownListRoute = <T extends z.ZodType>(prefix: CompatPrefix, list: string, s
     method: "get",
     path: `${prefix}/users/{id}/${list}`,
     tags,
-    summary,
+    summary: summaryFor(prefix, summary),
     description: `${description}, most recently seen first. The user's own only.`,
     request: { params: userIdParam },
     responses: { 200: jsonResponse(schema), ...OWN_ONLY },
@@ -83,7 +84,7 @@ const leadersRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/leaders`,
     tags,
-    summary: "Get leaders (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get leaders (WakaTime compatible)"),
     description: `The weekly board (last 7 UTC days, today included), ${LEADERS_PAGE_SIZE} per page; language= ranks by that language's time. current_user is the key's user, when on the board.`,
     request: { query: z.object({ language: lastValueParam("Rank by this language", "TypeScript"), page: lastValueParam("Page, from 1", "1") }) },
     responses: { 200: jsonResponse(LeadersSchema), 503: errorResponse("no finished weekly board yet") },
@@ -94,7 +95,7 @@ const metaRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/meta`,
     tags,
-    summary: "Get meta (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get meta (WakaTime compatible)"),
     description: "WakaTime lists its servers' IP addresses here; Tally publishes none (it runs on Cloudflare's network), so every list is empty.",
     responses: { 200: jsonResponse(MetaSchema) },
   });

@@ -9,7 +9,7 @@ import type { AppEnv } from "../env";
 import { createRouter } from "../lib/router";
 import { errorResponse } from "../schemas/common";
 import { jsonResponse, pathParam } from "../schemas/params";
-import { COMPAT_PREFIXES, GoalInputSchema, GoalPatchSchema, GoalResponseSchema, GoalsSchema, WAKATIME_TAG, userIdParam, type CompatPrefix } from "../schemas/wakatime";
+import { COMPAT_PREFIXES, GoalInputSchema, GoalPatchSchema, GoalResponseSchema, GoalsSchema, WAKATIME_TAG, userIdParam, summaryFor, type CompatPrefix } from "../schemas/wakatime";
 import { userRoute } from "./factories";
 
 const tags = [WAKATIME_TAG];
@@ -24,7 +24,7 @@ const listRoute = (prefix: CompatPrefix) =>
       method: "get",
       path: `${prefix}/users/{id}/goals`,
       tags,
-      summary: "List goals (WakaTime compatible)",
+      summary: summaryFor(prefix, "List goals (WakaTime compatible)"),
       description: "The user's goals, oldest first, each with chart_data over its last seven days or weeks (the current one last).",
       request: { params: userIdParam },
       responses: { 200: jsonResponse(GoalsSchema), ...OWN_ONLY },
@@ -38,7 +38,7 @@ const getRoute = (prefix: CompatPrefix) =>
       method: "get",
       path: `${prefix}/users/{id}/goals/{goal}`,
       tags,
-      summary: "Get a goal (WakaTime compatible)",
+      summary: summaryFor(prefix, "Get a goal (WakaTime compatible)"),
       description: "One goal; wakatime-cli --today-goal <id> prints chart_data's last actual_seconds_text.",
       request: { params: goalParams },
       responses: { 200: jsonResponse(GoalResponseSchema), ...OWN_ONLY, ...MISSING },
@@ -52,7 +52,7 @@ const createRoute = (prefix: CompatPrefix) =>
       method: "post",
       path: `${prefix}/users/{id}/goals`,
       tags,
-      summary: "Create a goal",
+      summary: summaryFor(prefix, "Create a goal"),
       description: `A goal of so many seconds per day or week (weeks start on Monday), of some languages, projects or editors (empty: all). At most ${MAX_GOALS_PER_USER} per user. The status bar shows the oldest enabled daily goal.`,
       request: { params: userIdParam, body: body(GoalInputSchema, "The goal") },
       responses: { 201: jsonResponse(GoalResponseSchema, "created"), ...OWN_ONLY, 409: errorResponse(`already ${MAX_GOALS_PER_USER} goals`), 422: errorResponse("invalid goal") },
@@ -66,7 +66,7 @@ const updateRoute = (prefix: CompatPrefix) =>
       method: "patch",
       path: `${prefix}/users/{id}/goals/{goal}`,
       tags,
-      summary: "Update a goal",
+      summary: summaryFor(prefix, "Update a goal"),
       description: "Changes the given fields of one goal.",
       request: { params: goalParams, body: body(GoalPatchSchema, "The fields to change") },
       responses: { 200: jsonResponse(GoalResponseSchema), ...OWN_ONLY, ...MISSING, 422: errorResponse("invalid change") },
@@ -79,7 +79,7 @@ const deleteRoute = (prefix: CompatPrefix) =>
     method: "delete",
     path: `${prefix}/users/{id}/goals/{goal}`,
     tags,
-    summary: "Delete a goal",
+    summary: summaryFor(prefix, "Delete a goal"),
     request: { params: goalParams },
     responses: { 204: { description: "deleted" }, ...OWN_ONLY, ...MISSING },
   });

@@ -26,6 +26,7 @@ import {
   WakaTimeUserSchema,
   lastValueParam,
   userIdParam,
+  summaryFor,
   type CompatPrefix,
 } from "../schemas/wakatime";
 import { callerOf, optionalUserRoute, userRoute } from "./factories";
@@ -39,7 +40,7 @@ const showUserRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}`,
     tags: tagsFor(prefix, true),
-    summary: "Get current user (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get current user (WakaTime compatible)"),
     description: "The user's profile in WakaTime's shape (the browser extension's login check uses users/current).",
     request: { params: userIdParam },
     responses: { 200: jsonResponse(WakaTimeUserSchema), ...PRIVACY },
@@ -50,7 +51,7 @@ const summariesRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/summaries`,
     tags: tagsFor(prefix, true),
-    summary: "Get daily summaries (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get daily summaries (WakaTime compatible)"),
     description:
       "One entry per local day of an inclusive date range (at most 366 days), including empty days: start and end, or WakaTime's range (Today, Yesterday, Last 7 Days, Last 7 Days from Yesterday, Last 14 Days, Last 30 Days, This Week, Last Week, This Month, Last Month; weeks start on Monday) in the zone. Each heartbeat is credited min(gap to the next heartbeat of the same local day, 120 s) to its own project; only projects are filled.",
     request: {
@@ -72,7 +73,7 @@ const last7DaysRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/current/stats/last_7_days`,
     tags: tagsFor(prefix, true),
-    summary: "Get last 7 days stats",
+    summary: summaryFor(prefix, "Get last 7 days stats"),
     description: "Returns coding statistics for the last 7 days. Used by some WakaTime dashboards.",
     responses: { 200: jsonResponse(Last7DaysSchema) },
   });
@@ -82,7 +83,7 @@ const statsRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/stats/{range}`,
     tags: [WAKATIME_TAG],
-    summary: "Get stats of a range (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get stats of a range (WakaTime compatible)"),
     description: `${STATS_RANGES.join(", ")}, a year (YYYY) or a month (YYYY-MM), in the user's time zone, answered at once (is_up_to_date: true). last_7_days answers as Hackatime's last_7_days does (Last7DaysStats), with WakaTime's fields added.`,
     request: { params: userIdParam.extend({ range: pathParam("range", "last_30_days") }) },
     responses: {
@@ -97,7 +98,7 @@ const defaultStatsRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/stats`,
     tags: [WAKATIME_TAG],
-    summary: "Get stats of the default range (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get stats of the default range (WakaTime compatible)"),
     description: "stats/last_7_days (WakaTime's default range).",
     request: { params: userIdParam },
     responses: { 200: jsonResponse(Last7DaysSchema), ...PRIVACY },
@@ -108,7 +109,7 @@ const allTimeRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/all_time_since_today`,
     tags: [WAKATIME_TAG],
-    summary: "Get all time since today (WakaTime compatible)",
+    summary: summaryFor(prefix, "Get all time since today (WakaTime compatible)"),
     description: "Total time from the day of the first heartbeat (of the project, when given) to the end of today, in the user's time zone.",
     request: { params: userIdParam, query: z.object({ project: lastValueParam("Only this project") }) },
     responses: { 200: jsonResponse(AllTimeSinceTodaySchema), ...PRIVACY },
@@ -119,7 +120,7 @@ const heartbeatsOfDayRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/heartbeats`,
     tags: tagsFor(prefix, true),
-    summary: "List one day's heartbeats (WakaTime compatible)",
+    summary: summaryFor(prefix, "List one day's heartbeats (WakaTime compatible)"),
     description: "The user's heartbeats of one local day (the user's time zone), in time order, as WakaTime's GET users/current/heartbeats answers them. The user's own only.",
     request: { params: userIdParam, query: z.object({ date: lastValueParam("The local day, YYYY-MM-DD", "2026-08-10") }) },
     responses: { 200: jsonResponse(HeartbeatListSchema), 400: errorResponse("missing or invalid date"), 403: errorResponse("another user's heartbeats") },

@@ -15,7 +15,7 @@ import { createRouter } from "../lib/router";
 import { errorResponse, security } from "../schemas/common";
 import { BulkResponseSchema, HeartbeatInputSchema, HeartbeatSchema, IngestErrorSchema } from "../schemas/heartbeat";
 import { StatusBarSchema } from "../schemas/statusbar";
-import { COMPAT_PREFIXES, HACKATIME_PREFIX, WAKATIME_TAG, type CompatPrefix } from "../schemas/wakatime";
+import { COMPAT_PREFIXES, HACKATIME_PREFIX, WAKATIME_TAG, summaryFor, type CompatPrefix } from "../schemas/wakatime";
 
 const tagsFor = (prefix: CompatPrefix) => (prefix === HACKATIME_PREFIX ? ["WakaTime Compatibility"] : [WAKATIME_TAG]);
 const userIdParam = z.object({
@@ -34,7 +34,7 @@ const pushHeartbeatRoute = (prefix: CompatPrefix) =>
     method: "post",
     path: `${prefix}/users/{id}/heartbeats`,
     tags: tagsFor(prefix),
-    summary: "Push heartbeats (WakaTime compatible)",
+    summary: summaryFor(prefix, "Push heartbeats (WakaTime compatible)"),
     description:
       "Stores one heartbeat (an object, or an array's first element). A heartbeat already stored answers with the existing row. `entity` and `time` are required; string fields have length caps; `time` may be at most " +
       `${FUTURE_TOLERANCE_SECONDS} seconds ahead of the server clock (docs/ingest.md).`,
@@ -56,7 +56,7 @@ const pushHeartbeatsBulkRoute = (prefix: CompatPrefix) =>
     method: "post",
     path: `${prefix}/users/{id}/heartbeats.bulk`,
     tags: tagsFor(prefix),
-    summary: "Push heartbeats in bulk (wakatime-cli)",
+    summary: summaryFor(prefix, "Push heartbeats in bulk (wakatime-cli)"),
     description:
       `Stores up to ${MAX_BULK_HEARTBEATS} heartbeats. Answers 201 with one [body, status] pair per item, in input order; an invalid item (missing entity or time, a field over its cap, time out of range) gets [{error,type},400] and the others are stored. Retried items map to their stored rows. Rules: docs/ingest.md.`,
     security: security.userKey,
@@ -76,7 +76,7 @@ const statusBarTodayRoute = (prefix: CompatPrefix) =>
     method: "get",
     path: `${prefix}/users/{id}/statusbar/today`,
     tags: tagsFor(prefix),
-    summary: "Get status bar today",
+    summary: summaryFor(prefix, "Get status bar today"),
     description:
       "Today's coding time in the user's time zone, for the editor status bar. With an enabled daily goal, data.goal holds today's progress towards it and the text ends in \" / 2h goal\" (docs/wakatime-api.md).",
     security: security.userKey,

@@ -15,6 +15,8 @@ export const WAKATIME_TAG = "WakaTime API";
 export const COMPAT_PREFIXES = ["/api/hackatime/v1", "/api/compat/wakatime/v1"] as const;
 export type CompatPrefix = (typeof COMPAT_PREFIXES)[number];
 export const HACKATIME_PREFIX: CompatPrefix = COMPAT_PREFIXES[0];
+/** An operation's summary, told apart on Wakapi's prefix (Swagger UI lists both). */
+export const summaryFor = (prefix: CompatPrefix, summary: string) => (prefix === HACKATIME_PREFIX ? summary : `${summary} [Wakapi prefix]`);
 
 /** An optional query parameter; a repeated one counts by its last value (as Rails reads it), so no query string fails validation. */
 export const lastValueParam = (description: string, example?: string) =>
