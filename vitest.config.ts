@@ -4,11 +4,13 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
 
-// Two projects, both run by `npm test`:
+// The projects, all run by `npm test`:
 // - workers: tests run inside workerd against the real local D1, Durable Objects and Queues
 //   declared in wrangler.toml. The migrations and the OpenAPI contract are read here, on the
 //   Node side, and handed to the tests as bindings.
 // - scripts: Node tests of the operator scripts' own logic (scripts/).
+// - clients: Node tests that start the real server (`npm start`) and run real WakaTime API
+//   clients against it, unmodified (test/clients/: the wakatime-client npm package).
 // - browser: Node tests that start the real server (`npm start`) and drive Debian's Chromium
 //   against it (test/browser/).
 export default defineConfig(async () => {
@@ -41,13 +43,23 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**"],
+            exclude: [...configDefaults.exclude, "test/browser/**", "test/clients/**", "test/scripts/**"],
             setupFiles: ["./test/apply-migrations.ts"],
             testTimeout: 30_000,
           },
         },
         {
           test: { name: "scripts", include: ["test/scripts/**/*.test.ts"], environment: "node" },
+        },
+        {
+          test: {
+            name: "clients",
+            include: ["test/clients/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["./test/clients/global-setup.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+          },
         },
         {
           test: {

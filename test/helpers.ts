@@ -110,6 +110,22 @@ export const refused = {
 };
 
 /** SQLite's query plan for `sql` with `params`, one step per line (for index assertions). */
+
+/** A Bearer user key header. */
+export const bearer = (apiKey: string) => ({ Authorization: `Bearer ${apiKey}` });
+
+/** A GET through the worker, with its JSON body. */
+export async function getJson(path: string, headers: Record<string, string> = {}) {
+  const res = await request(path, { headers });
+  return { res, body: (await res.json()) as any };
+}
+
+/** Sends heartbeats as wakatime-cli does, 25 per bulk post, each answered 201. */
+export async function sendHeartbeats(apiKey: string, beats: unknown[], extraHeaders: Record<string, string> = {}) {
+  for (let i = 0; i < beats.length; i += 25) expect((await postBulk(apiKey, beats.slice(i, i + 25), extraHeaders)).status).toBe(201);
+}
+
+/** EXPLAIN QUERY PLAN of a statement, its steps joined by newlines. */
 export async function queryPlan(sql: string, ...params: unknown[]): Promise<string> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
     .bind(...params)
