@@ -1,10 +1,12 @@
-// Test helpers: users created the way `npm run user:create` creates them, requests through
-// the real worker entry (exports.default.fetch), and wakatime-cli's headers.
+// Test helpers, one implementation each: users created the way `npm run user:create` creates
+// them, requests through the real worker entry (exports.default.fetch), wakatime-cli's headers,
+// a seeded PRNG, and the check of an answer against the vendored spec's schemas.
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { parse } from "yaml";
 import { ADMIN_KEY_MESSAGES, STATS_KEY_MESSAGES, USER_KEY_MESSAGES, type AuthFailure } from "../src/auth/failures";
+import { MAX_BULK_HEARTBEATS } from "../src/domain/heartbeats/limits";
 import { provisionUser, type NewUser } from "../src/domain/users/provision";
 
 let counter = 0;
@@ -76,22 +78,191 @@ export function cliHeartbeat(time: number | string, overrides: Record<string, un
   };
 }
 
-type OpenApiOp = { tags?: string[]; security?: Array<Record<string, string[]>> };
-type OpenApiDoc = { paths: Record<string, Record<string, OpenApiOp>> };
+/** `Authorization: Bearer <key>` (the spec's Bearer scheme; admin keys too); null: no credential. */
+export const bearer = (key: string | null): Record<string, string> => (key === null ? {} : { Authorization: `Bearer ${key}` });
+
+/**
+ * A request through the worker with its JSON body read: { status, body }, and the Response as
+ * `res` for its headers. `res` is not enumerable, so `expect(answer).toEqual({ status, body })`
+ * compares just the two.
+ */
+export async function requestJson(path: string, init: RequestInit = {}): Promise<{ res: Response; status: number; body: any }> {
+  const res = await request(path, init);
+  const answer = { status: res.status, body: (await res.json()) as any };
+  return Object.defineProperty(answer, "res", { value: res, enumerable: false }) as typeof answer & { res: Response };
+}
+
+/**
+ * A request with a body, its JSON answer read: JSON, or a form with `form`; a string is sent
+ * as written. redirect: "manual" — a 302 is itself the answer under test.
+ */
+export function call(method: string, path: string, headers: Record<string, string>, body?: unknown, opts: { form?: boolean } = {}) {
+  const h = { ...headers };
+  let payload: string | undefined;
+  if (body !== undefined) {
+    h["Content-Type"] = opts.form ? "application/x-www-form-urlencoded" : "application/json";
+    payload = typeof body === "string" ? body : opts.form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body);
+  }
+  return requestJson(path, { method, headers: h, body: payload, redirect: "manual" });
+}
+
+/** A GET with these headers (e.g. `bearer(key)`), its JSON body read. */
+export const getJson = (path: string, headers: Record<string, string> = {}) => requestJson(path, { headers });
+
+/**
+ * Posts heartbeats as wakatime-cli does, `perRequest` per bulk post (at most the bulk cap),
+ * and expects each post to be taken (201). `who` is a user or their API key.
+ */
+export async function send(who: TestUser | string, beats: unknown[], headers: Record<string, string> = {}, perRequest = MAX_BULK_HEARTBEATS): Promise<void> {
+  const key = typeof who === "string" ? who : who.apiKey;
+  for (let i = 0; i < beats.length; i += perRequest) expect((await postBulk(key, beats.slice(i, i + perRequest), headers)).status).toBe(201);
+}
+
+/** A deterministic PRNG (an LCG) in [0, 1), so a failing random test can be replayed from its seed. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** A Fisher–Yates shuffle driven by `rand` (a copy; the input is left alone). */
+export function shuffle<T>(items: T[], rand: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+// ---- The vendored contract: spec/hackatime-openapi.yaml, handed to the tests as env.OPENAPI_SPEC_YAML.
+
+/** The subset of OpenAPI 3.0 schema keywords the spec uses; conformanceErrors refuses any other. */
+export interface Schema {
+  $ref?: string;
+  type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
+  nullable?: boolean;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  format?: string;
+  minItems?: number;
+  maxItems?: number;
+  example?: unknown;
+  description?: string;
+}
+export interface SpecOperation {
+  summary?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>;
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
+}
+export interface SpecDoc {
+  paths: Record<string, Record<string, SpecOperation>>;
+  components: { schemas: Record<string, Schema>; securitySchemes?: Record<string, unknown> };
+}
+
+export const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+let parsedSpec: SpecDoc | undefined;
+/** The vendored spec, parsed once per test file. Read it, don't change it. */
+export function spec(): SpecDoc {
+  expect(env.OPENAPI_SPEC_YAML, "spec/hackatime-openapi.yaml must be readable").not.toBe("");
+  return (parsedSpec ??= parse(env.OPENAPI_SPEC_YAML) as SpecDoc);
+}
+
+/** Every operation of the spec as "get /api/v1/…". */
+export const specOperations = (doc: SpecDoc = spec()) =>
+  Object.entries(doc.paths).flatMap(([path, ops]) => HTTP_METHODS.filter((m) => m in ops).map((m) => `${m} ${path}`));
+
+const KNOWN_KEYWORDS = new Set(["$ref", "type", "nullable", "properties", "required", "items", "enum", "format", "minItems", "maxItems", "example", "description"]);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+export interface ConformanceOptions {
+  /**
+   * Every documented property must be present, not only the schema's `required` ones: for
+   * answers real clients read field by field (wakatime-cli, the WakaTime extensions).
+   */
+  everyProperty?: boolean;
+}
+
+/**
+ * Where `value` departs from an OpenAPI 3.0 `schema` of the spec ($refs resolved against its
+ * components): type, nullability, required (or, with `everyProperty`, every documented)
+ * properties, enums, item counts, and the date / date-time formats. Extra properties are
+ * allowed, as in the spec (no schema closes its objects). An empty list means it conforms.
+ */
+export function conformanceErrors(schema: Schema | undefined, value: unknown, opts: ConformanceOptions = {}, path = "$"): string[] {
+  if (!schema) return [`${path}: no schema`];
+  const unknown = Object.keys(schema).filter((k) => !KNOWN_KEYWORDS.has(k));
+  if (unknown.length) throw new Error(`${path}: conformanceErrors does not check ${unknown.join(", ")}; teach it before relying on it`);
+  if (schema.$ref) {
+    const name = schema.$ref.match(/^#\/components\/schemas\/(.+)$/)?.[1];
+    const target = name === undefined ? undefined : spec().components.schemas[name];
+    if (!target) throw new Error(`${path}: unresolvable $ref ${schema.$ref}`);
+    return conformanceErrors(target, value, opts, path);
+  }
+  if (value === undefined) return [`${path}: missing`];
+  if (value === null) return schema.nullable || !schema.type ? [] : [`${path}: null, not nullable`];
+  const got = JSON.stringify(value)?.slice(0, 80);
+  const errors: string[] = [];
+  if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${got} not one of ${JSON.stringify(schema.enum)}`);
+  const type = schema.type ?? (schema.properties ? "object" : undefined);
+  const is = (ok: boolean) => (ok ? errors : [...errors, `${path}: expected ${type}, got ${got}`]);
+  switch (type) {
+    case "object": {
+      if (typeof value !== "object" || Array.isArray(value)) return is(false);
+      const must = opts.everyProperty ? Object.keys(schema.properties ?? {}) : (schema.required ?? []);
+      for (const key of must) if (!(key in value)) errors.push(`${path}.${key}: missing`);
+      for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+        if (key in value) errors.push(...conformanceErrors(sub, (value as Record<string, unknown>)[key], opts, `${path}.${key}`));
+      }
+      return errors;
+    }
+    case "array":
+      if (!Array.isArray(value)) return is(false);
+      if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${path}: fewer than ${schema.minItems} items`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(`${path}: more than ${schema.maxItems} items`);
+      if (schema.items) value.forEach((v, i) => errors.push(...conformanceErrors(schema.items, v, opts, `${path}[${i}]`)));
+      return errors;
+    case "integer":
+      return is(Number.isInteger(value));
+    case "number":
+      return is(typeof value === "number");
+    case "boolean":
+      return is(typeof value === "boolean");
+    case "string":
+      if (typeof value !== "string") return is(false);
+      if (schema.format === "date" && !DATE.test(value)) errors.push(`${path}: ${got} is not a date (YYYY-MM-DD)`);
+      if ((schema.format === "date-time" || schema.format === "date_time") && !(DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))))
+        errors.push(`${path}: ${got} is not an ISO 8601 date-time`);
+      return errors;
+    default:
+      return errors; // no type: any value
+  }
+}
+
+/** The schema the spec documents for an operation's JSON answer with this status (undefined: none). */
+export function responseSchema(operation: string, status: number): Schema | undefined {
+  const [method, path] = operation.split(" ");
+  return spec().paths[path]?.[method]?.responses[String(status)]?.content?.["application/json"]?.schema;
+}
 
 /**
  * Checks that each operation ("post /api/v1/external/slack/oauth") is in the spec
- * (env.OPENAPI_SPEC_YAML) and in our /api-docs/openapi.json, with the spec's tags and
- * every security scheme name the spec lists; with `exactSecurity`, our security requirement
- * must also equal it exactly (e.g. [{ AdminToken: [] }]).
+ * and in our /api-docs/openapi.json, with the spec's tags and every security scheme name the
+ * spec lists; with `exactSecurity`, our security requirement must also equal it exactly.
  */
-export async function expectDocumentedAsInSpec(operations: string[], exactSecurity?: OpenApiOp["security"]): Promise<void> {
-  const spec = parse(env.OPENAPI_SPEC_YAML) as OpenApiDoc;
-  const ours = (await (await request("/api-docs/openapi.json")).json()) as OpenApiDoc;
-  const schemes = (op: OpenApiOp) => new Set((op.security ?? []).flatMap((r) => Object.keys(r)));
+export async function expectDocumentedAsInSpec(operations: string[], exactSecurity?: SpecOperation["security"]): Promise<void> {
+  const doc = spec();
+  const ours = (await (await request("/api-docs/openapi.json")).json()) as SpecDoc;
+  const schemes = (op: SpecOperation) => new Set((op.security ?? []).flatMap((r) => Object.keys(r)));
   for (const id of operations) {
     const [method, path] = id.split(" ");
-    const specOp = spec.paths[path]?.[method];
+    const specOp = doc.paths[path]?.[method];
     const ourOp = ours.paths[path]?.[method];
     expect(specOp, `${id} in the spec`).toBeDefined();
     expect(ourOp, `${id} in our document`).toBeDefined();

@@ -1,16 +1,11 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { exportDownload, exportPageSql } from "../../src/domain/exports";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, request, type TestUser, bearer, send } from "../helpers";
 
 const EXPORT = "/my/heartbeats/export";
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const T0 = 1_735_725_600; // 2025-01-01T10:00:00Z
 const DAY = 86_400;
-
-async function send(u: TestUser, beats: unknown[]) {
-  for (let i = 0; i < beats.length; i += 100) expect((await postBulk(u.apiKey, beats.slice(i, i + 100))).status).toBe(201);
-}
 
 /** POST the export, then follow the 302 as a client would. */
 async function exportOf(u: TestUser, query = "") {

@@ -2,10 +2,9 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { beginImporting, createImport } from "../../src/domain/imports/runs";
 import { stageHeartbeats } from "../../src/domain/imports/stage";
-import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk, request, type TestUser, refused } from "../helpers";
+import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk, request, type TestUser, refused, bearer } from "../helpers";
 
 const IMPORTS = "/my/heartbeat_imports";
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const T0 = 1_735_725_600; // 2025-01-01T10:00:00Z
 
 /** A WakaTime data dump: {"user":…,"days":[{"date","heartbeats":[…]}]} as the dump endpoint writes it. */

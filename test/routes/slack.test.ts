@@ -13,7 +13,7 @@ import {
   type SlackMessage,
 } from "../../src/domain/slack/commands";
 import { slackSignature, verifySlackSignature } from "../../src/domain/slack/signature";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec } from "../helpers";
+import { cliHeartbeat, createUser, request, uniqueName, type TestUser, expectDocumentedAsInSpec, send } from "../helpers";
 
 // The signing secrets are vitest.config.ts bindings; src/env.ts types them on the global Env.
 const secrets = env as unknown as Pick<Env, "SAILORS_LOG_SLACK_SIGNING_SECRET" | "SLACK_SIGNING_SECRET">;
@@ -39,10 +39,6 @@ async function slash(path: string, fields: Record<string, string>, opts: { secre
 }
 
 const sailorslog = (userId: string, text: string, channel = "C1") => slash(SAILORS, { command: "/sailorslog", text, user_id: userId, channel_id: channel });
-
-async function send(u: TestUser, beats: unknown[]) {
-  expect((await postBulk(u.apiKey, beats)).status).toBe(201);
-}
 
 async function preference(userId: number, channel: string) {
   return env.DB.prepare("SELECT enabled FROM sailors_log_preferences WHERE user_id = ? AND slack_channel_id = ?").bind(userId, channel).all<{ enabled: number }>();

@@ -3,25 +3,10 @@ import { describe, expect, it } from "vitest";
 import { referenceDurations } from "../../src/domain/durations/reference";
 import { FUTURE_TOLERANCE_SECONDS } from "../../src/domain/heartbeats/limits";
 import { localDate, localDayBounds } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, statusBar } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, statusBar, rng, shuffle } from "../helpers";
 
 function todayBounds(tz: string) {
   return localDayBounds(localDate(Date.now() / 1000, tz), tz);
-}
-
-/** A deterministic PRNG so a failure can be replayed. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function shuffle<T>(items: T[], rand: () => number): T[] {
-  const a = [...items];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 function expectIntegerFields(item: Record<string, unknown>) {

@@ -1,17 +1,13 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { YSWS_PROGRAMS } from "../../src/domain/ysws";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeartbeat, createUser, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused, send } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const claim = async (body: unknown, headers: Record<string, string> = STATS, query = "") => {
   const res = await request(`/api/v1/ysws_programs/claim${query}`, { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
-
-async function send(u: TestUser, beats: unknown[]) {
-  for (let i = 0; i < beats.length; i += 100) expect((await postBulk(u.apiKey, beats.slice(i, i + 100))).status).toBe(201);
-}
 
 async function programs(userId: number): Promise<Array<[number, string | null, number]>> {
   const { results } = await env.DB.prepare("SELECT time, project, ysws_program FROM heartbeats WHERE user_id = ? ORDER BY time").bind(userId).all<any>();
