@@ -1,12 +1,15 @@
 // Test helpers, one implementation each: users created the way `npm run user:create` creates
 // them, requests through the real worker entry (exports.default.fetch), wakatime-cli's headers,
 // a seeded PRNG, and the check of an answer against the vendored spec's schemas.
-import { env } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import { parse } from "yaml";
 import { ADMIN_KEY_MESSAGES, STATS_KEY_MESSAGES, USER_KEY_MESSAGES, type AuthFailure } from "../src/auth/failures";
+import { handleScheduled } from "../src/cron";
 import { MAX_BULK_HEARTBEATS } from "../src/domain/heartbeats/limits";
+import { slackSignature } from "../src/domain/slack/signature";
+import { handleQueueBatch } from "../src/queues";
 import { provisionUser, type NewUser } from "../src/domain/users/provision";
 
 let counter = 0;
@@ -132,6 +135,88 @@ export function shuffle<T>(items: T[], rand: () => number): T[] {
     [a[i], a[j]] = [a[j], a[i]];
   }
   return a;
+}
+
+/** An env whose queue (IMPORTS) only records what is sent to it, so a test delivers it by hand. */
+function capturedQueue() {
+  const sent: unknown[] = [];
+  const queue = {
+    send: async (body: unknown) => void sent.push(body),
+    sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
+  };
+  return { sent, env: { ...env, IMPORTS: queue as unknown as Queue } };
+}
+
+/** Runs a cron trigger at `scheduledTime` (epoch seconds) and returns the queue messages it sent. */
+export async function fireCron(cron: string, scheduledTime: number): Promise<any[]> {
+  const q = capturedQueue();
+  await handleScheduled(createScheduledController({ cron, scheduledTime: scheduledTime * 1000 }), q.env);
+  return q.sent;
+}
+
+/** Delivers message bodies to the queue consumer; returns its ack/retry result and what it sent on. */
+export async function deliver(bodies: unknown[], queueName = "tally-imports", attempts = 1) {
+  const q = capturedQueue();
+  const batch = createMessageBatch(queueName, bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })));
+  const ctx = createExecutionContext();
+  await handleQueueBatch(batch, q.env);
+  return { result: await getQueueResult(batch, ctx), sent: q.sent };
+}
+
+// ---- Slack: signed slash commands in, a fake Web API out.
+
+export const SAILORS_LOG_COMMANDS = "/sailors_log/slack/commands";
+export const TIMEDUMP_COMMANDS = "/timedump/slack/commands";
+export const SLACK_RESPONSE_URL = "https://hooks.slack.com/commands/T1/123/abc";
+// The signing secrets are vitest.config.ts bindings; src/env.ts types them on the global Env.
+export const slackSecrets = env as unknown as Pick<Env, "SAILORS_LOG_SLACK_SIGNING_SECRET" | "SLACK_SIGNING_SECRET">;
+
+/** A slash command as Slack posts it, signed with `secret` (default: the route's own secret). */
+export async function slash(path: string, fields: Record<string, string>, opts: { secret?: string; timestamp?: number; signature?: string; tamper?: boolean } = {}) {
+  const secret = opts.secret ?? (path === SAILORS_LOG_COMMANDS ? slackSecrets.SAILORS_LOG_SLACK_SIGNING_SECRET : slackSecrets.SLACK_SIGNING_SECRET)!;
+  const body = new URLSearchParams({ token: "legacy", team_id: "T1", channel_name: "general", user_name: "someone", response_url: SLACK_RESPONSE_URL, trigger_id: "1.2.3", ...fields }).toString();
+  const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+  const signature = opts.signature ?? (await slackSignature(secret, ts, body));
+  const res = await request(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature },
+    body: opts.tamper ? `${body}&x=1` : body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+export interface FakeSlackUser {
+  id: string;
+  name?: string;
+  tz?: string;
+  profile?: Record<string, string | null>;
+}
+
+/**
+ * Fakes the Slack Web API behind env.SLACK_API_BASE_URL: `tokens` maps a token to its user;
+ * any other token is invalid_auth. The worker runs in the test's isolate, so stubbing the
+ * global fetch reaches its outbound calls. Undo with vi.restoreAllMocks().
+ */
+export function fakeSlack(tokens: Record<string, FakeSlackUser>, opts: { usersInfoError?: string } = {}) {
+  const calls: Array<{ url: string; auth: string | null }> = [];
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    const auth = new Headers(init?.headers).get("authorization");
+    calls.push({ url: url.href, auth });
+    const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
+    const user = tokens[(auth ?? "").replace(/^Bearer /, "")];
+    if (!url.href.startsWith(`${env.SLACK_API_BASE_URL}/`)) return new Response("unexpected host", { status: 599 });
+    if (!user) return json({ ok: false, error: "invalid_auth" });
+    if (url.pathname.endsWith("/auth.test")) return json({ ok: true, user_id: user.id, user: user.name, team_id: "T1" });
+    if (url.pathname.endsWith("/users.info")) {
+      if (opts.usersInfoError) return json({ ok: false, error: opts.usersInfoError });
+      if (url.searchParams.get("user") !== user.id) return json({ ok: false, error: "user_not_found" });
+      return json({ ok: true, user });
+    }
+    return json({ ok: false, error: "unknown_method" });
+  });
+  return { spy, calls };
 }
 
 // ---- The vendored contract: spec/hackatime-openapi.yaml, handed to the tests as env.OPENAPI_SPEC_YAML.

@@ -1,27 +1,17 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { handleScheduled } from "../../src/cron";
-import { handleQueueBatch } from "../../src/queues";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, deliver, fireCron, postBulk, request, type TestUser } from "../helpers";
 
 const BROWSER_UA = "Chrome/126.0.0.0 linux chrome-wakatime/4.0.1";
 const at = (iso: string) => Date.parse(iso) / 1000;
 
-/** Fires a cron trigger with the queue captured, then consumes what it sent; returns the page count. */
+/**
+ * Fires a cron trigger, then (with `consume`) delivers the pages it sent to the consumer,
+ * expecting none to be retried; returns what the trigger sent.
+ */
 async function build(cron: string, scheduledTime: number, consume = true) {
-  const sent: unknown[] = [];
-  const queue = {
-    send: async (body: unknown) => void sent.push(body),
-    sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
-  };
-  await handleScheduled(createScheduledController({ cron, scheduledTime: scheduledTime * 1000 }), { ...env, IMPORTS: queue as unknown as Queue });
-  if (consume && sent.length) {
-    const batch = createMessageBatch("tally-imports", sent.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
-    const ctx = createExecutionContext();
-    await handleQueueBatch(batch, env);
-    const result = await getQueueResult(batch, ctx);
-    expect(result.retryMessages).toEqual([]);
-  }
+  const sent = await fireCron(cron, scheduledTime);
+  if (consume && sent.length) expect((await deliver(sent)).result.retryMessages).toEqual([]);
   return sent;
 }
 

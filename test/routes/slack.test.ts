@@ -13,30 +13,9 @@ import {
   type SlackMessage,
 } from "../../src/domain/slack/commands";
 import { slackSignature, verifySlackSignature } from "../../src/domain/slack/signature";
-import { cliHeartbeat, createUser, request, uniqueName, type TestUser, expectDocumentedAsInSpec, send } from "../helpers";
-
-// The signing secrets are vitest.config.ts bindings; src/env.ts types them on the global Env.
-const secrets = env as unknown as Pick<Env, "SAILORS_LOG_SLACK_SIGNING_SECRET" | "SLACK_SIGNING_SECRET">;
-const SAILORS = "/sailors_log/slack/commands";
-const TIMEDUMP = "/timedump/slack/commands";
-const RESPONSE_URL = "https://hooks.slack.com/commands/T1/123/abc";
+import { cliHeartbeat, createUser, request, uniqueName, type TestUser, expectDocumentedAsInSpec, send, slash, slackSecrets as secrets, SAILORS_LOG_COMMANDS as SAILORS, TIMEDUMP_COMMANDS as TIMEDUMP, SLACK_RESPONSE_URL as RESPONSE_URL } from "../helpers";
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** A slash command as Slack posts it, signed with `secret` (default: the route's own secret). */
-async function slash(path: string, fields: Record<string, string>, opts: { secret?: string; timestamp?: number; signature?: string; tamper?: boolean } = {}) {
-  const secret = opts.secret ?? (path === SAILORS ? secrets.SAILORS_LOG_SLACK_SIGNING_SECRET : secrets.SLACK_SIGNING_SECRET)!;
-  const body = new URLSearchParams({ token: "legacy", team_id: "T1", channel_name: "general", user_name: "someone", response_url: RESPONSE_URL, trigger_id: "1.2.3", ...fields }).toString();
-  const ts = String(opts.timestamp ?? nowSeconds());
-  const signature = opts.signature ?? (await slackSignature(secret, ts, body));
-  const res = await request(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature },
-    body: opts.tamper ? `${body}&x=1` : body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 const sailorslog = (userId: string, text: string, channel = "C1") => slash(SAILORS, { command: "/sailorslog", text, user_id: userId, channel_id: channel });
 
