@@ -1,19 +1,11 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName, refused, bearer, call } from "../helpers";
+import { createUser, request, type TestUser, uniqueName, refused, bearer, call } from "../helpers";
 
 const PERMS = "/api/admin/v1/permissions";
 
 const patch = (key: string | null, id: number | string, body: unknown) => call("PATCH", `${PERMS}/${id}`, bearer(key), body);
 const levelOf = async (id: number) => (await env.DB.prepare("SELECT admin_level FROM users WHERE id = ?").bind(id).first<{ admin_level: string }>())!.admin_level;
-
-
-describe("OpenAPI document", () => {
-  it("documents these operations under Admin Resources with the AdminToken scheme", async () => {
-    await expectDocumentedAsInSpec(["get /api/admin/v1/permissions", "patch /api/admin/v1/permissions/{id}"], [{ AdminToken: [] }]);
-  });
-});
-
 describe("admin permissions: who may call", () => {
   let viewer: TestUser;
   let admin: TestUser;

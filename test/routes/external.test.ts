@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { slackClient, SlackApiError } from "../../src/domain/slack/client";
 import { usernameCandidates } from "../../src/domain/slack/oauth";
-import { createUser, request, uniqueName, expectDocumentedAsInSpec, refused, fakeSlack } from "../helpers";
+import { createUser, request, uniqueName, refused, fakeSlack } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const oauth = async (body: unknown, headers: Record<string, string> = STATS) => {
@@ -137,11 +137,5 @@ describe("Slack client and username rules", () => {
     expect(usernameCandidates({ id: "U3", name: "my" })[0]).toBe("slack-my");
     expect(usernameCandidates({ id: "U4", name: "☃", profile: { display_name_normalized: "☃" } })[0]).toBe("slack-user");
     for (const c of usernameCandidates({ id: "U5", name: "x".repeat(100) })) expect(c).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
-  });
-});
-
-describe("OpenAPI document", () => {
-  it("documents these operations with the spec's tags and security scheme names", async () => {
-    await expectDocumentedAsInSpec(["post /api/v1/external/slack/oauth"]);
   });
 });

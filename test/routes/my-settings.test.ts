@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { USER_API_KEY_PATTERN, newUserApiKey, sha256Hex } from "../../src/lib/crypto";
-import { cliHeartbeat, createUser, postBulk, request, statusBar, expectDocumentedAsInSpec, refused, bearer } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, statusBar, refused, bearer } from "../helpers";
 
 const rotate = (headers: Record<string, string> = {}, query = "") => request(`/my/settings/rotate_api_key${query}`, { method: "POST", headers });
 
@@ -75,11 +75,5 @@ describe("POST /my/settings/rotate_api_key", () => {
     expect(again).not.toBe(token);
     expect(await keyHashes(u.id)).toEqual([await sha256Hex(again)]);
     expect((await statusBar(token)).res.status).toBe(401);
-  });
-});
-
-describe("OpenAPI document", () => {
-  it("documents these operations with the spec's tags and security scheme names", async () => {
-    await expectDocumentedAsInSpec(["post /my/settings/rotate_api_key"]);
   });
 });
