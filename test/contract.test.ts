@@ -25,6 +25,7 @@ import {
   TIMEDUMP_COMMANDS,
   uniqueName,
   type ConformanceOptions,
+  type Schema,
   type TestUser,
 } from "./helpers";
 
@@ -363,5 +364,55 @@ describe("real answers conform to the vendored spec", () => {
       for (const s of covered) if (!statuses.includes(s)) missing.push(`${op}: a case expects ${s}, which the spec does not document`);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+// The checker itself: each kind of departure is reported, so a drifting answer cannot pass.
+describe("conformanceErrors", () => {
+  const schema: Schema = {
+    type: "object",
+    required: ["id"],
+    properties: {
+      id: { type: "integer" },
+      day: { type: "string", format: "date" },
+      at: { type: "string", format: "date_time" },
+      state: { type: "string", enum: ["pending", "done"] },
+      note: { type: "string", nullable: true },
+      items: { type: "array", items: { type: "object", properties: { n: { type: "number" }, tag: { type: "string" } } } },
+      error: { $ref: "#/components/schemas/Error" },
+    },
+  };
+  const good = { id: 1, day: "2025-03-10", at: "2025-03-10T10:00:00.000Z", state: "done", note: null, items: [{ n: 1.5, tag: "a" }], error: { error: "x" } };
+
+  it("passes an answer with every documented property, extra ones included", () => {
+    expect(conformanceErrors(schema, { ...good, extra: true }, { everyProperty: true })).toEqual([]);
+  });
+
+  it("reports a wrong type, a null that is not nullable, an unknown enum value and a malformed date or date-time", () => {
+    expect(conformanceErrors(schema, { ...good, id: 1.5, day: "10/03/2025", at: "2025-03-10 10:00:00", state: "late", items: [{ n: "1", tag: null }] })).toEqual([
+      "$.id: expected integer, got 1.5",
+      '$.day: "10/03/2025" is not a date (YYYY-MM-DD)',
+      '$.at: "2025-03-10 10:00:00" is not an ISO 8601 date-time',
+      '$.state: "late" not one of ["pending","done"]',
+      '$.items[0].n: expected number, got "1"',
+      "$.items[0].tag: null, not nullable",
+    ]);
+  });
+
+  it("resolves $refs to the spec's components", () => {
+    expect(conformanceErrors(schema, { ...good, error: { error: 42 } })).toEqual(["$.error.error: expected string, got 42"]);
+  });
+
+  it("requires the schema's required properties, and with everyProperty every documented one but those excused", () => {
+    const { id: _, day: __, ...rest } = good;
+    expect(conformanceErrors(schema, rest)).toEqual(["$.id: missing"]);
+    expect(conformanceErrors(schema, rest, { everyProperty: true })).toEqual(["$.id: missing", "$.day: missing"]);
+    expect(conformanceErrors(schema, { ...good, items: [{ n: 1 }] }, { everyProperty: true, mayOmit: ["$.items[].tag"] })).toEqual([]);
+    // A required property is never excused.
+    expect(conformanceErrors(schema, rest, { everyProperty: true, mayOmit: ["$.id", "$.day"] })).toEqual(["$.id: missing"]);
+  });
+
+  it("refuses a schema keyword it does not check instead of passing it silently", () => {
+    expect(() => conformanceErrors({ oneOf: [{ type: "string" }] } as Schema, "x")).toThrow(/does not check oneOf/);
   });
 });

@@ -254,7 +254,7 @@ export interface SpecDoc {
   components: { schemas: Record<string, Schema>; securitySchemes?: Record<string, unknown> };
 }
 
-export const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
 let parsedSpec: SpecDoc | undefined;
 /** The vendored spec, parsed once per test file. Read it, don't change it. */
@@ -340,12 +340,6 @@ export function conformanceErrors(schema: Schema | undefined, value: unknown, op
     default:
       return errors; // no type: any value
   }
-}
-
-/** The schema the spec documents for an operation's JSON answer with this status (undefined: none). */
-export function responseSchema(operation: string, status: number): Schema | undefined {
-  const [method, path] = operation.split(" ");
-  return spec().paths[path]?.[method]?.responses[String(status)]?.content?.["application/json"]?.schema;
 }
 
 /** The 401 body for a refused credential of each kind (auth.test.ts pins the texts themselves). */
