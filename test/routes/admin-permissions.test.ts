@@ -187,7 +187,7 @@ describe("PATCH /api/admin/v1/permissions/{id}", () => {
 
   it("answers 422 when there is no JSON body at all", async () => {
     const u = await createUser();
-    const res = await request(`${PERMS}/${u.id}`, { method: "PATCH", headers: { Authorization: `Bearer ${superadmin.adminApiKey}` } });
+    const res = await request(`${PERMS}/${u.id}`, { method: "PATCH", headers: bearer(superadmin.adminApiKey) });
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({ error: "Invalid admin level" });
   });

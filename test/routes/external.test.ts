@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { slackClient, SlackApiError } from "../../src/domain/slack/client";
 import { usernameCandidates } from "../../src/domain/slack/oauth";
-import { createUser, request, uniqueName, refused, fakeSlack } from "../helpers";
+import { createUser, request, uniqueName, refused, fakeSlack, bearer } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const oauth = async (body: unknown, headers: Record<string, string> = STATS) => {
@@ -23,7 +23,7 @@ describe("POST /api/v1/external/slack/oauth", () => {
   it("answers 401 without the stats key (a user key is not enough) and 400 without a token", async () => {
     const u = await createUser();
     expect(await oauth({ token: "xoxp-1" }, {})).toEqual({ status: 401, body: refused.stats("missing") });
-    expect((await oauth({ token: "xoxp-1" }, { Authorization: `Bearer ${u.apiKey}` })).status).toBe(401);
+    expect((await oauth({ token: "xoxp-1" }, bearer(u.apiKey))).status).toBe(401);
     expect(await oauth({})).toEqual({ status: 400, body: { error: "Token is required" } });
     expect(await oauth({ token: "  " })).toEqual({ status: 400, body: { error: "Token is required" } });
   });

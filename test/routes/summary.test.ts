@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { summaryWindow } from "../../src/domain/stats/summaries";
 import { parseLooseDateTime } from "../../src/lib/dates";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, bearer } from "../helpers";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
@@ -130,7 +130,7 @@ describe("GET /api/summary", () => {
 
   it("answers 404 for an unknown user, and for `my` (there is no caller)", async () => {
     for (const id of ["nonexistent-user-id", "my", "999999999"]) {
-      const { res, body } = await summary(`?user_id=${id}`, { Authorization: `Bearer ${ada.apiKey}` });
+      const { res, body } = await summary(`?user_id=${id}`, bearer(ada.apiKey));
       expect(res.status).toBe(404);
       expect(body).toEqual({ error: "User not found" });
     }
@@ -138,7 +138,7 @@ describe("GET /api/summary", () => {
 
   it("answers 403 for a private user, even to the user's own key", async () => {
     const hidden = await createUser({ allowPublicStatsLookup: false });
-    const attempts: Array<Record<string, string>> = [{}, { Authorization: `Bearer ${hidden.apiKey}` }];
+    const attempts: Array<Record<string, string>> = [{}, bearer(hidden.apiKey)];
     for (const headers of attempts) {
       const { res, body } = await summary(`?user_id=${hidden.username}&interval=today&api_key=${hidden.apiKey}`, headers);
       expect(res.status).toBe(403);

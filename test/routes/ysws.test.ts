@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { YSWS_PROGRAMS } from "../../src/domain/ysws";
-import { cliHeartbeat, createUser, request, uniqueName, type TestUser, refused, send } from "../helpers";
+import { cliHeartbeat, createUser, request, uniqueName, type TestUser, refused, send, bearer } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const claim = async (body: unknown, headers: Record<string, string> = STATS, query = "") => {
@@ -51,7 +51,7 @@ describe("POST /api/v1/ysws_programs/claim", () => {
     const body = { program_id: 2, user_id: String(u.id), start_time: iso(T), end_time: iso(T + 1) };
     expect(await claim(body, {})).toEqual({ status: 401, body: refused.stats("missing") });
     expect((await claim(body, { Authorization: "Bearer nope" })).status).toBe(401);
-    expect((await claim(body, { Authorization: `Bearer ${u.apiKey}` })).status).toBe(401);
+    expect((await claim(body, bearer(u.apiKey))).status).toBe(401);
     expect((await claim(body, {}, "?api_key=nope")).status).toBe(401);
   });
 
@@ -113,7 +113,7 @@ describe("POST /api/v1/ysws_programs/claim", () => {
     // A username is not a claim target (Hackatime looks up id, then Slack UID).
     expect((await claim({ program_id: 1, user_id: u.username, start_time: iso(T), end_time: iso(T + 86_400) })).body.claimed_count).toBe(0);
     const admin = await createUser({ adminLevel: "admin" });
-    const byAdmin = await claim({ program_id: "juice", user_id: u.id, start_time: iso(T + 86_400), end_time: iso(T + 86_400) }, { Authorization: `Bearer ${admin.adminApiKey}` });
+    const byAdmin = await claim({ program_id: "juice", user_id: u.id, start_time: iso(T + 86_400), end_time: iso(T + 86_400) }, bearer(admin.adminApiKey));
     expect(byAdmin).toEqual({ status: 200, body: { message: "Successfully claimed 1 heartbeats", claimed_count: 1 } });
     expect((await programs(u.id)).at(-1)).toEqual([T + 86_400, "app", 3]);
     const byQuery = await claim({ program_id: 5, user_id: u.id, start_time: iso(T - 100), end_time: iso(T) }, {}, "?api_key=test-stats-key");
