@@ -44,7 +44,8 @@ export async function revokeAdminKeyByHash(d1: D1Database, hash: string, suffix:
 /** The key's user, with whether an account deletion is pending or approved: one api_keys_token_hash_unique probe. */
 export const USER_BY_KEY_HASH_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup, u.shard,
     k.id AS api_key_id,
-    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active
+    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active,
+    EXISTS (SELECT 1 FROM goals g WHERE g.user_id = u.id AND g.delta = 'day' AND g.is_enabled = 1) AS daily_goal
   FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
 
 export const REVOKED_KEY_HASH_SQL = "SELECT 1 AS r FROM revoked_api_keys WHERE token_hash = ?";
@@ -62,6 +63,8 @@ export interface KeyOwner {
   deletionActive: boolean;
   /** The shard database holding the user's heartbeats. */
   shard: number;
+  /** An enabled daily goal exists (the status bar reads it only then). */
+  hasDailyGoal: boolean;
 }
 
 type KeyOwnerRow = {
@@ -74,6 +77,7 @@ type KeyOwnerRow = {
   api_key_id: number;
   deletion_active: number;
   shard: number;
+  daily_goal: number;
 };
 
 export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise<KeyOwner | null> {
@@ -89,6 +93,7 @@ export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise
     apiKeyId: row.api_key_id,
     deletionActive: row.deletion_active === 1,
     shard: row.shard,
+    hasDailyGoal: row.daily_goal === 1,
   };
 }
 

@@ -1,38 +1,12 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { shardAt } from "../../src/db/shards";
 import { describe, expect, it, vi } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { FANOUT_LIMIT, LEADERBOARD_FANOUT, LEADERBOARD_PAGE, PAGE_SIZE } from "../../src/domain/leaderboards";
-import { handleQueueBatch } from "../../src/queues";
-import { cliHeartbeat, createUser, postBulk, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, deliver, fireCron as fire, postBulk, type TestUser } from "../helpers";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const every = (start: number, step: number, count: number) => Array.from({ length: count }, (_, i) => start + i * step);
-
-function capture() {
-  const sent: any[] = [];
-  const queue = {
-    send: async (body: unknown) => void sent.push(body),
-    sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
-  };
-  return { sent, env: { ...env, IMPORTS: queue as unknown as Queue } };
-}
-
-/** Runs a cron trigger at `scheduledTime` (epoch seconds) and returns the messages it sent. */
-async function fire(cron: string, scheduledTime: number) {
-  const q = capture();
-  await handleScheduled(createScheduledController({ cron, scheduledTime: scheduledTime * 1000 }), q.env);
-  return q.sent;
-}
-
-/** Delivers messages to the queue consumer; returns its ack/retry result and what it sent. */
-async function deliver(bodies: unknown[], queueName = "tally-imports", attempts = 1) {
-  const q = capture();
-  const batch = createMessageBatch(queueName, bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })));
-  const ctx = createExecutionContext();
-  await handleQueueBatch(batch, q.env);
-  return { result: await getQueueResult(batch, ctx), sent: q.sent };
-}
 
 type Board = { id: number; period: string; start_date: string; window_start: number; window_end: number; pages_total: number; pages_done: number; finished_generating_at: string | null };
 const boards = async (startDate: string) =>
