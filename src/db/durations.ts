@@ -102,15 +102,17 @@ export async function uniqueCodingMicros(d1: ShardDb, userId: number, range: Ran
 }
 
 /**
- * Σ over users of each user's capped-gap total in [?1, ?2) (cap ?3): the aggregate /api/v1/stats.
+ * Σ over users (but those in ?4) of each user's capped-gap total in [?1, ?2) (cap ?3): the aggregate /api/v1/stats.
  * A range scan of every user's heartbeats, by design (no per-user index applies).
  */
 export const ALL_USERS_TOTAL_SQL = `SELECT SUM(gap) AS micros FROM (
          SELECT MIN(t - LAG(t) OVER (PARTITION BY user_id ORDER BY t, id), ?3) AS gap FROM (
            SELECT id, user_id, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM heartbeats
-           WHERE deleted_at IS NULL AND time >= ?1 AND time < ?2))`;
+           WHERE deleted_at IS NULL AND time >= ?1 AND time < ?2
+             AND user_id NOT IN (SELECT value FROM json_each(?4))))`;
 
-export async function allUsersTotalMicros(d1: ShardDb, range: Range, capMicros: number): Promise<number> {
-  const row = await d1.prepare(ALL_USERS_TOTAL_SQL).bind(range.start, range.end, capMicros).first<{ micros: number | null }>();
+/** `skip`: users whose rows in this shard are a partial copy (a move under way). */
+export async function allUsersTotalMicros(d1: ShardDb, range: Range, capMicros: number, skip: number[] = []): Promise<number> {
+  const row = await d1.prepare(ALL_USERS_TOTAL_SQL).bind(range.start, range.end, capMicros, JSON.stringify(skip)).first<{ micros: number | null }>();
   return row?.micros ?? 0;
 }

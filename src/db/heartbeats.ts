@@ -125,11 +125,11 @@ export const PROJECT_LIST_SQL = `WITH RECURSIVE names(name) AS (
       (SELECT time FROM heartbeats WHERE user_id = ?1 AND project = n.name AND deleted_at IS NULL ORDER BY time DESC LIMIT 1) AS last_time
     FROM names n WHERE n.name IS NOT NULL
   )
-  SELECT s.name, s.first_time, s.last_time, m.repo_url FROM spans s
-  LEFT JOIN project_repo_mappings m ON m.user_id = ?1 AND m.project_name = s.name
+  SELECT s.name, s.first_time, s.last_time FROM spans s
   WHERE s.first_time IS NOT NULL ORDER BY s.last_time DESC, s.name`;
 
-export type ProjectListRow = { name: string; first_time: number; last_time: number; repo_url: string | null };
+/** A project's span; its repository mapping lives in the main database (domain adds it). */
+export type ProjectListRow = { name: string; first_time: number; last_time: number };
 
 export async function projectList(d1: ShardDb, userId: number): Promise<ProjectListRow[]> {
   return (await d1.prepare(PROJECT_LIST_SQL).bind(userId).all<ProjectListRow>()).results;

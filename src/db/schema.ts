@@ -31,10 +31,13 @@ export const users = sqliteTable(
     countryCode: text("country_code"),
     // The shard database holding this user's heartbeats (src/db/shards.ts), chosen at creation.
     shard: integer("shard").notNull().default(0),
+    // During a move between shards, the shard that holds a partial copy of the user's rows (the
+    // target while copying, the old shard while its rows are deleted): cross-user sums skip it.
+    staleShard: integer("stale_shard"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("users_admin_level").on(t.adminLevel), index("users_trust_level").on(t.trustLevel), index("users_shard").on(t.shard)],
+  (t) => [index("users_admin_level").on(t.adminLevel), index("users_trust_level").on(t.trustLevel), index("users_shard").on(t.shard), index("users_stale_shard").on(t.staleShard).where(sql`stale_shard IS NOT NULL`)],
 );
 
 export const emailAddresses = sqliteTable(

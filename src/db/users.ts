@@ -1,6 +1,6 @@
 // Users and their e-mail addresses. Drizzle for plain lookups (typed rows from schema.ts);
 // raw SQL where a statement needs correlated subqueries or json_each.
-import { eq, gt, inArray } from "drizzle-orm";
+import { count, eq, gt, inArray, isNotNull } from "drizzle-orm";
 import { getDb } from "./client";
 import { emailAddresses, users, type UserRow } from "./schema";
 import { firstEmailOf } from "./sql";
@@ -78,4 +78,28 @@ export async function usersByIds(d1: D1Database, ids: number[]): Promise<Array<{
     .bind(JSON.stringify(ids))
     .all<{ id: number; username: string; timezone: string; shard: number }>();
   return results;
+}
+
+// ---------------------------------------------------------------- shard moves (domain/shards/move.ts)
+
+/** Marks a user's move as started: `stale` holds a partial copy until the switch. */
+export async function setStaleShard(d1: D1Database, userId: number, stale: number | null): Promise<void> {
+  await getDb(d1).update(users).set({ staleShard: stale }).where(eq(users.id, userId)).run();
+}
+
+/** The switch: the user's rows are read from `to` from now on; `from` is stale until emptied. */
+export async function switchUserShard(d1: D1Database, userId: number, from: number, to: number): Promise<void> {
+  await getDb(d1).update(users).set({ shard: to, staleShard: from }).where(eq(users.id, userId)).run();
+}
+
+/** Users whose rows are being moved, with the shard to leave out of cross-user sums (users_stale_shard). */
+export async function usersWithStaleShard(d1: D1Database): Promise<Array<{ id: number; shard: number; staleShard: number }>> {
+  const rows = await getDb(d1).select({ id: users.id, shard: users.shard, staleShard: users.staleShard }).from(users).where(isNotNull(users.staleShard)).all();
+  return rows.map((r) => ({ id: r.id, shard: r.shard, staleShard: r.staleShard! }));
+}
+
+/** Users per shard, by the users_shard index. */
+export async function userCountsByShard(d1: D1Database): Promise<Map<number, number>> {
+  const rows = await getDb(d1).select({ shard: users.shard, n: count() }).from(users).groupBy(users.shard).all();
+  return new Map(rows.map((r) => [r.shard, r.n]));
 }

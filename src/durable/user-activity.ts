@@ -24,14 +24,26 @@ import { DurableObject } from "cloudflare:workers";
 import { shardAt } from "../db/shards";
 import { userById } from "../db/users";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
+import { ALL_TIME, MOVE_START, copyActiveDays, copyHeartbeatRows, heartbeatCounts, heartbeatPageForMove, type MoveCursor, type ShardRowCounts } from "../db/shard-moves";
+import { boundaryAwareTotalMicros } from "../db/durations";
+import { switchUserShard } from "../db/users";
 import { recordActiveDays } from "../db/leaderboards";
-import { GROUP_DIMENSIONS, cappedGap, chainKeys, isOverCap, toMicros, type Dimension } from "../domain/durations/dimensions";
+import { GROUP_DIMENSIONS, TIMEOUT_MICROS, cappedGap, chainKeys, isOverCap, toMicros, type Dimension } from "../domain/durations/dimensions";
 import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import { dayKeyer } from "../lib/time";
 import { ProjectionWriter } from "./projection-writer";
 import { planRange, rangeTotals, type ChainSelector, type RangeTotal } from "./range-totals";
 
 const STATUS_BAR_DIMENSIONS: Dimension[] = ["all", ...GROUP_DIMENSIONS];
+
+/** What finishMove found on both sides: equal counts and all-time totals, or why not. */
+export interface MoveCheck {
+  ok: boolean;
+  from: number;
+  to: number;
+  source: ShardRowCounts & { micros: number };
+  target: ShardRowCounts & { micros: number };
+}
 
 export interface DayTotal {
   dim: Dimension;
@@ -40,6 +52,9 @@ export interface DayTotal {
 }
 
 const REBUILD_PAGE = 5000;
+/** The meta keys that describe the projection (a rebuild clears them; a move's keys stay). */
+const PROJECTION_META = "('user_id', 'timezone', 'shard')";
+
 const PROJECTION_VERSION = 6;
 
 export class UserActivity extends DurableObject<Env> {
@@ -50,6 +65,10 @@ export class UserActivity extends DurableObject<Env> {
   private readonly tails = new Map<string, ChainEnd | null>();
   /** The shard database holding this user's heartbeats (meta "shard"). */
   private shard = 0;
+  /** During a move: the shard every write is also copied to (meta "moving_to"), and the copy's cursor. */
+  private movingTo: number | null = null;
+  /** Writes and move steps run one at a time (a D1 await would otherwise let them interleave). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -84,16 +103,109 @@ export class UserActivity extends DurableObject<Env> {
   async ingest(userId: number, timezone: string, batch: NormalizedHeartbeat[]): Promise<StoredHeartbeat[]> {
     await this.ensureReady(userId, timezone);
     if (batch.length === 0) return [];
-    // The leaderboards' user_active_days is kept in the same transaction as the insert.
-    const shard = shardAt(this.env, this.shard);
-    const stored = await insertHeartbeats(shard, userId, batch, [recordActiveDays(shard.db, userId, batch.map((h) => h.time))]);
-    const rows = batch.map((h) => {
-      const row = stored.get(h.fields_hash);
-      if (!row) throw new Error("stored heartbeat missing after insert");
-      return row;
+    return this.exclusive(async () => {
+      // The leaderboards' user_active_days is kept in the same transaction as the insert.
+      const shard = shardAt(this.env, this.shard);
+      const times = batch.map((h) => h.time);
+      const stored = await insertHeartbeats(shard, userId, batch, [recordActiveDays(shard.db, userId, times)]);
+      const rows = batch.map((h) => {
+        const row = stored.get(h.fields_hash);
+        if (!row) throw new Error("stored heartbeat missing after insert");
+        return row;
+      });
+      // During a move the same rows (ids included) go to the target too: the copy may already
+      // have passed their place. Copying a row twice is a no-op.
+      if (this.movingTo !== null) {
+        const target = shardAt(this.env, this.movingTo).db;
+        await target.batch([...copyHeartbeatRows(target, rows), recordActiveDays(target, userId, times)]);
+      }
+      this.applyAll(rows);
+      return rows;
     });
-    this.applyAll(rows);
-    return rows;
+  }
+
+  // ---------------------------------------------------------------- moving between shards
+  // domain/shards/move.ts drives these: begin, copy pages until done, finish (verify and switch)
+  // or abort. Each step runs between the user's writes, never beside one.
+
+  /** Starts (or resumes) copying this user's rows to shard `to`; answers the shard they are on. */
+  async beginMove(userId: number, timezone: string, to: number): Promise<{ from: number; to: number; resumed: boolean }> {
+    await this.ensureReady(userId, timezone);
+    return this.exclusive(async () => {
+      if (this.movingTo === to) return { from: this.shard, to, resumed: true };
+      if (this.movingTo !== null) throw new Error(`already moving to shard ${this.movingTo}`);
+      if (to === this.shard) throw new Error(`already on shard ${to}`);
+      shardAt(this.env, to); // throws for a shard this Worker does not have
+      this.movingTo = to;
+      this.setMeta({ moving_to: String(to), move_cursor: JSON.stringify(MOVE_START) });
+      return { from: this.shard, to, resumed: false };
+    });
+  }
+
+  /** Copies the next page of rows (live and deleted, in (time, id) order) to the target. */
+  async copyStep(userId: number, timezone: string, limit: number): Promise<{ copied: number; done: boolean }> {
+    await this.ensureReady(userId, timezone);
+    return this.exclusive(async () => {
+      if (this.movingTo === null) return { copied: 0, done: true }; // switched, by another run of the same move
+      const cursor = JSON.parse(this.meta("move_cursor") ?? JSON.stringify(MOVE_START)) as MoveCursor;
+      if (cursor.time === null) cursor.time = -Infinity; // JSON has no -Infinity
+      const page = await heartbeatPageForMove(shardAt(this.env, this.shard).db, userId, cursor, limit);
+      if (page.length) {
+        const target = shardAt(this.env, this.movingTo).db;
+        await target.batch(copyHeartbeatRows(target, page));
+        const last = page[page.length - 1];
+        this.setMeta({ move_cursor: JSON.stringify({ time: last.time, id: last.id }) });
+      }
+      return { copied: page.length, done: page.length < limit };
+    });
+  }
+
+  /**
+   * Copies the active days, then compares both sides (row counts, live rows, all-time capped
+   * total); when they agree, switches the user to the target in the main database and here.
+   * Null when there is no move to finish (another run of it switched already).
+   */
+  async finishMove(userId: number, timezone: string): Promise<MoveCheck | null> {
+    await this.ensureReady(userId, timezone);
+    return this.exclusive(async () => {
+      if (this.movingTo === null) return null; // switched, by another run of the same move
+      const from = shardAt(this.env, this.shard).db;
+      const to = shardAt(this.env, this.movingTo).db;
+      await copyActiveDays(from, to, userId);
+      const side = async (db: typeof from) => ({ ...(await heartbeatCounts(db, userId)), micros: await boundaryAwareTotalMicros(db, userId, ALL_TIME, TIMEOUT_MICROS) });
+      const [source, target] = await Promise.all([side(from), side(to)]);
+      const check: MoveCheck = { ok: source.rows === target.rows && source.live === target.live && source.micros === target.micros, from: this.shard, to: this.movingTo, source, target };
+      if (!check.ok) return check;
+      await switchUserShard(this.env.DB, userId, this.shard, this.movingTo);
+      this.shard = this.movingTo;
+      this.movingTo = null;
+      this.setMeta({ shard: String(this.shard) });
+      this.sql.exec("DELETE FROM meta WHERE k IN ('moving_to', 'move_cursor')");
+      return check;
+    });
+  }
+
+  /** Stops a move before its switch: writes go to the user's shard alone again. */
+  async abortMove(userId: number, timezone: string): Promise<void> {
+    await this.ensureReady(userId, timezone);
+    await this.exclusive(async () => {
+      this.movingTo = null;
+      this.sql.exec("DELETE FROM meta WHERE k IN ('moving_to', 'move_cursor')");
+    });
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private meta(k: string): string | undefined {
+    return this.sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = ?", k).toArray()[0]?.v;
+  }
+
+  private setMeta(values: Record<string, string>): void {
+    for (const [k, v] of Object.entries(values)) this.sql.exec("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", k, v);
   }
 
   /** Per-chain totals of one local day, each chain restarted at local midnight. */
@@ -131,7 +243,7 @@ export class UserActivity extends DurableObject<Env> {
   /** Drops the projection and replays the user's heartbeats from D1. */
   async rebuild(userId: number, timezone: string): Promise<{ heartbeats: number }> {
     this.ready = null;
-    this.sql.exec("DELETE FROM meta");
+    this.sql.exec(`DELETE FROM meta WHERE k IN ${PROJECTION_META}`);
     await this.ensureReady(userId, timezone);
     return { heartbeats: this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM hb").one().n };
   }
@@ -149,6 +261,7 @@ export class UserActivity extends DurableObject<Env> {
   private async prepare(userId: number, timezone: string): Promise<void> {
     this.dayOf = dayKeyer(timezone);
     const meta = new Map(this.sql.exec<{ k: string; v: string }>("SELECT k, v FROM meta").toArray().map((r) => [r.k, r.v]));
+    this.movingTo = meta.has("moving_to") ? Number(meta.get("moving_to")) : null;
     if (meta.get("user_id") === String(userId) && meta.get("timezone") === timezone && meta.has("shard")) {
       this.shard = Number(meta.get("shard"));
       return;
@@ -158,7 +271,7 @@ export class UserActivity extends DurableObject<Env> {
     this.shard = (await userById(this.env.DB, userId))?.shard ?? 0;
 
     // New object, or the user's zone changed (day keys move): rebuild from the source of truth.
-    this.sql.exec("DELETE FROM hb; DELETE FROM chain; DELETE FROM rollup; DELETE FROM meta;");
+    this.sql.exec(`DELETE FROM hb; DELETE FROM chain; DELETE FROM rollup; DELETE FROM meta WHERE k IN ${PROJECTION_META};`);
     this.tails.clear();
     let after: { time: number; id: number } | null = null;
     for (;;) {

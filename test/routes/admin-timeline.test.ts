@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TIMELINE_SPANS_SQL } from "../../src/db/admin-heartbeats";
 import { entityBasename } from "../../src/domain/admin/timeline";
-import { cliHeartbeat, createUser, uniqueName, type TestUser, bearer, getJson, send } from "../helpers";
+import { cliHeartbeat, createUser, uniqueName, type TestUser, bearer, getJson, send, queryPlan } from "../helpers";
 
 const viewer = () => createUser({ adminLevel: "viewer" });
 
@@ -235,8 +235,7 @@ describe("entityBasename", () => {
 
 describe("timeline query plan", () => {
   it("reads one user's day through the (user_id, time, id) index", async () => {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${TIMELINE_SPANS_SQL}`).bind(1, 0, 86400, 600).all<{ detail: string }>();
-    const p = results.map((r) => r.detail).join("\n");
+    const p = await queryPlan(TIMELINE_SPANS_SQL, 1, 0, 86400, 600);
     expect(p).toMatch(/SEARCH heartbeats USING INDEX heartbeats_user_time \(user_id=\? AND time>\? AND time<\?\)/);
     expect(p).not.toMatch(/SCAN heartbeats/);
   });

@@ -1,7 +1,9 @@
-// Operator actions beyond Hackatime's admin API: rebuilding derived data.
-import { userIdsAfter } from "../../db/users";
+// Operator actions beyond Hackatime's admin API: rebuilding derived data, moving users between shards.
+import { setStaleShard, userIdsAfter } from "../../db/users";
 import { AppError } from "../../lib/errors";
 import { rebuildMessage } from "../../queues/rebuild-aggregates";
+import { shardMoveMessage } from "../../queues/shard-moves";
+import { checkMovable } from "../shards/move";
 
 /** Users per page, and so per queue batch (a batch holds at most 100 messages). */
 const PAGE = 100;
@@ -26,4 +28,13 @@ export async function queueAggregateRebuilds(env: Env, target: { userId?: number
     after = ids[ids.length - 1];
   }
   return queued;
+}
+
+/** Checks that the move can start (404/409/422 now rather than in the queue), then queues it. */
+export async function queueShardMove(env: Env, userId: number, to: number): Promise<{ user_id: number; from: number; to: number }> {
+  const user = await checkMovable(env, userId, to);
+  // Marked before it is queued, so whoever follows the move sees it under way from now on.
+  if (user.shard !== to) await setStaleShard(env.DB, userId, to);
+  await env.IMPORTS.send(shardMoveMessage(userId, to));
+  return { user_id: userId, from: user.shard, to };
 }

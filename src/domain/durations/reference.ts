@@ -2,7 +2,8 @@
 // heartbeats (db/durations.ts): order by (time, id), each row adds min(gap to the previous row
 // of its group, 120 s), the first adds 0. Slow by design (it scans the range); it is the oracle
 // the fast paths are tested against, and the fallback for filters no rollup answers.
-import { shardDatabases, type ShardDb } from "../../db/shards";
+import { shards, type ShardDb } from "../../db/shards";
+import { usersWithStaleShard } from "../../db/users";
 import { allUsersTotalMicros, boundaryAwareTotalMicros, referenceDurationRows, uniqueCodingMicros, type HeartbeatFilter } from "../../db/durations";
 import { GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
 
@@ -42,6 +43,10 @@ export async function referenceUniqueCodingSeconds(d1: ShardDb, userId: number, 
  * every shard adds up its users, in parallel.
  */
 export async function referenceAllUsersTotal(env: Env, range: { start: number; end: number }): Promise<number> {
-  const perShard = await Promise.all(shardDatabases(env).map((db) => allUsersTotalMicros(db, range, TIMEOUT_MICROS)));
+  // A user being moved has rows in two shards: the partial copy (stale_shard) is left out.
+  const moving = await usersWithStaleShard(env.DB);
+  const perShard = await Promise.all(
+    shards(env).map((s) => allUsersTotalMicros(s.db, range, TIMEOUT_MICROS, moving.filter((m) => m.staleShard === s.index).map((m) => m.id))),
+  );
   return microsToSeconds(perShard.reduce((a, b) => a + b, 0));
 }

@@ -2,6 +2,7 @@
 // rows of its own for these, so they are read from the heartbeats (db/heartbeats.ts says how),
 // and each item's id is a stable UUID-shaped hash of the user and the value.
 import { shardFor } from "../../db/shards";
+import { mappingsOf } from "../../db/project-settings";
 import { machineList, projectList, userAgentList } from "../../db/heartbeats";
 import { sha256Hex } from "../../lib/crypto";
 import { isBlank } from "../../lib/text";
@@ -22,7 +23,9 @@ const ago = (epoch: number, now: number) => `${distanceOfTimeInWords(epoch, now)
 /** The user's named projects, most recently active first; `q` keeps names containing it (any case). */
 export async function projects(env: Env, target: StatsTarget, q: string | undefined, now = nowSeconds()) {
   const needle = q?.trim().toLowerCase();
-  const rows = (await projectList(shardFor(env, target.user).db, target.user.id)).filter((r) => !needle || r.name.toLowerCase().includes(needle));
+  const [spans, mappings] = await Promise.all([projectList(shardFor(env, target.user).db, target.user.id), mappingsOf(env.DB, target.user.id)]);
+  const repoUrls = new Map(mappings.map((m) => [m.projectName, m.repoUrl]));
+  const rows = spans.filter((r) => !needle || r.name.toLowerCase().includes(needle)).map((r) => ({ ...r, repo_url: repoUrls.get(r.name) ?? null }));
   const { data } = await listOf(
     target,
     "project",
