@@ -26,7 +26,7 @@ import { userById } from "../db/users";
 import { userActivity } from "../durable/stub";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
-import { safeTimeZone } from "../lib/time";
+import { isoFromEpochMillis, safeTimeZone } from "../lib/time";
 
 export type { DeletionRequestRow };
 
@@ -36,8 +36,6 @@ export const REASON_MAX = 100;
 export const REASON_DETAILS_MAX = 1000;
 const DAY_MS = 86_400_000;
 
-/** Timestamps are stored as the schema's defaults write them: 2026-08-22T10:00:00.000Z. */
-export const isoMillis = (ms: number) => new Date(ms).toISOString();
 
 // ---- The user's side ------------------------------------------------------------------------
 
@@ -55,7 +53,7 @@ export function validateDeletionReason(reason: string | null | undefined, detail
 /** Red users may not request deletion within 365 days of the red audit log that convicted them. */
 async function bannedFromDeletion(d1: D1Database, user: { id: number; trustLevel: number }, nowMs: number): Promise<boolean> {
   if (user.trustLevel !== TRUST_LEVELS.red) return false;
-  return convictedRedSince(d1, user.id, isoMillis(nowMs - RED_DELETION_BAN_DAYS * DAY_MS));
+  return convictedRedSince(d1, user.id, isoFromEpochMillis(nowMs - RED_DELETION_BAN_DAYS * DAY_MS));
 }
 
 /**
@@ -70,7 +68,7 @@ export async function createDeletionRequest(
   nowMs = Date.now(),
 ): Promise<DeletionRequestRow> {
   if (await bannedFromDeletion(d1, user, nowMs)) throw new AppError("invalid_parameter", "You can not request data deletion due to a recent ban");
-  const id = await insertPendingUnlessActive(d1, user.id, reason.reason, reason.reasonDetails, isoMillis(nowMs));
+  const id = await insertPendingUnlessActive(d1, user.id, reason.reason, reason.reasonDetails, isoFromEpochMillis(nowMs));
   if (id === null) throw new AppError("invalid_parameter", "You already have an active deletion request");
   return (await deletionRequestById(d1, id))!;
 }
@@ -84,7 +82,7 @@ export async function latestDeletionRequest(d1: D1Database, userId: number): Pro
 
 /** The user cancels their pending or approved (not yet due) request. */
 export async function cancelDeletionRequest(d1: D1Database, userId: number, nowMs = Date.now()): Promise<DeletionRequestRow> {
-  const row = await cancelUsersRequest(d1, userId, isoMillis(nowMs));
+  const row = await cancelUsersRequest(d1, userId, isoFromEpochMillis(nowMs));
   if (row) return row;
   if (await hasActiveRequest(d1, userId)) throw new AppError("invalid_parameter", "Your account deletion is already being processed and can no longer be cancelled");
   throw new AppError("not_found", "No active deletion request");
@@ -157,7 +155,7 @@ export interface AnonymizeResult {
  */
 export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOptions = {}): Promise<AnonymizeResult> {
   const d1 = env.DB;
-  const now = isoMillis(opts.nowMs ?? Date.now());
+  const now = isoFromEpochMillis(opts.nowMs ?? Date.now());
   const batchSize = opts.batchSize ?? HEARTBEAT_DELETE_BATCH;
   const maxRows = opts.maxHeartbeatRows ?? Number.POSITIVE_INFINITY;
 
@@ -183,9 +181,9 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
 
 /** Approved requests due at `nowMs`, soonest first. */
 export function dueDeletionRequests(d1: D1Database, nowMs: number, limit: number): Promise<Array<{ id: number; userId: number }>> {
-  return dueRequests(d1, isoMillis(nowMs), limit);
+  return dueRequests(d1, isoFromEpochMillis(nowMs), limit);
 }
 
 export function markDeletionCompleted(d1: D1Database, requestId: number, nowMs = Date.now()): Promise<void> {
-  return markCompleted(d1, requestId, isoMillis(nowMs));
+  return markCompleted(d1, requestId, isoFromEpochMillis(nowMs));
 }
