@@ -114,17 +114,22 @@ export class UserActivity extends DurableObject<Env> {
     await this.ensureReady(userId, timezone);
     if (batch.length === 0) return [];
     return this.exclusive(async () => {
-      // An outbox left over (a crash, a rebuild) goes in the insert's batch: one transaction.
-      const leftover = this.readOutbox();
-      const stored = await insertHeartbeats(this.env.DB, userId, batch, leftover ? bucketWriteStatements(this.env.DB, userId, leftover) : []);
-      if (leftover) this.outboxSent();
+      // The D1 rows this batch will leave, worked out beforehand (see speculateOutbox), go in
+      // the insert's batch: one D1 call per ingest, one transaction with the heartbeats.
+      const speculative = this.speculateOutbox(batch, timezone);
+      const stored = await insertHeartbeats(this.env.DB, userId, batch, speculative ? bucketWriteStatements(this.env.DB, userId, speculative) : []);
       const rows = batch.map((h) => {
         const row = stored.get(h.fields_hash);
         if (!row) throw new Error("stored heartbeat missing after insert");
         return row;
       });
       this.applyAll(rows, timezone);
-      await this.sendOutbox(userId);
+      // What the projection really holds for every row sent, and whatever else changed: usually
+      // exactly what was sent; else sent now (absolute values, so this corrects the first write).
+      if (speculative) this.markDirty(speculative);
+      const outbox = this.readOutbox();
+      if (outbox && JSON.stringify(outbox) !== JSON.stringify(speculative)) await writeBuckets(this.env.DB, userId, outbox);
+      if (outbox) this.outboxSent();
       return rows;
     });
   }
@@ -229,12 +234,8 @@ export class UserActivity extends DurableObject<Env> {
    * at or before now and starts less than 25 h before it, so it only reads complete buckets.
    */
   private applyAll(rows: ChainSource[], timezone: string): void {
-    let latest = this.chainTail("all", ALL_KEY)?.t ?? NO_HORIZON;
-    for (const r of rows) latest = Math.max(latest, toMicros(r.time));
-    this.minuteHorizon = Math.max(this.minuteHorizon, bucketOf("minute", Math.min(Date.now() * 1000, latest) - MINUTE_BUCKET_RETENTION_SECONDS * MICROS));
     try {
       this.ctx.storage.transactionSync(() => {
-        const writer = new ProjectionWriter(this.sql);
         // Rows already applied (duplicates, retries, a crash between D1 and here) are skipped by id.
         const known = new Set(
           this.sql
@@ -242,19 +243,11 @@ export class UserActivity extends DurableObject<Env> {
             .toArray()
             .map((r) => r.id),
         );
-        let applied = 0;
-        for (const row of rows) {
-          if (known.has(row.id)) continue;
-          known.add(row.id);
-          this.apply(row, writer);
-          applied++;
-        }
-        writer.flush();
-        this.sql.exec("DELETE FROM lb_bucket WHERE kind = ? AND bucket < ?", MINUTE, this.minuteHorizon);
-        if (applied) {
-          this.updateStreak(timezone);
-          this.outboxMaybe = true;
-        }
+        this.fold(
+          rows.filter((r) => !known.has(r.id) && known.add(r.id)),
+          timezone,
+          null,
+        );
       });
     } catch (err) {
       this.tails.clear(); // the transaction rolled back; the cache may hold rows it undid
@@ -262,12 +255,64 @@ export class UserActivity extends DurableObject<Env> {
     }
   }
 
-  private apply(row: ChainSource, writer: ProjectionWriter): void {
+  /** Folds new rows into the chains of `dims` (null: every chain), inside the caller's transaction. */
+  private fold(rows: ChainSource[], timezone: string, dims: ReadonlySet<Dimension> | null): void {
+    let latest = this.chainTail("all", ALL_KEY)?.t ?? NO_HORIZON;
+    for (const r of rows) latest = Math.max(latest, toMicros(r.time));
+    this.minuteHorizon = Math.max(this.minuteHorizon, bucketOf("minute", Math.min(Date.now() * 1000, latest) - MINUTE_BUCKET_RETENTION_SECONDS * MICROS));
+    const writer = new ProjectionWriter(this.sql);
+    for (const row of rows) this.apply(row, writer, dims);
+    writer.flush();
+    this.sql.exec("DELETE FROM lb_bucket WHERE kind = ? AND bucket < ?", MINUTE, this.minuteHorizon);
+    if (rows.length) {
+      this.updateStreak(timezone);
+      this.outboxMaybe = true;
+    }
+  }
+
+  /**
+   * The outbox `batch` would leave, without keeping anything: the batch folded into the two
+   * chains the outbox depends on (leaderboard: the buckets; non-browsing: the streak) with
+   * provisional ids, read, and rolled back. Bucket sums and first gaps depend neither on ids
+   * (heartbeats at equal times add 0 whichever comes first) nor on which of the batch are
+   * duplicates (a duplicate has the same time and fields as its original), so this is what the
+   * real fold leaves unless duplicates change a count; ingest checks and corrects that.
+   */
+  private speculateOutbox(batch: NormalizedHeartbeat[], timezone: string): BucketOutbox | null {
+    // Big batches (imports) send theirs after the fold instead: a second call is cheap next to them.
+    if (this.env.BENCH_SKIP_LEADERBOARD_BUCKETS || batch.length > SPECULATE_MAX) return null;
+    const saved = { tails: new Map([...this.tails].map(([k, v]) => [k, v && { ...v }])), horizon: this.minuteHorizon, maybe: this.outboxMaybe };
+    let outbox: BucketOutbox | null = null;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        this.fold(
+          batch.map((h, i) => ({ ...h, id: -1 - i })),
+          timezone,
+          OUTBOX_DIMENSIONS,
+        );
+        // The real fold will have these heartbeats in the "all" chain: the day horizon counts them.
+        let latest = this.chainTail("all", ALL_KEY)?.t ?? NO_HORIZON;
+        for (const h of batch) latest = Math.max(latest, toMicros(h.time));
+        outbox = this.readOutbox(false, latest);
+        throw ROLLBACK;
+      });
+    } catch (err) {
+      if (err !== ROLLBACK) throw err;
+    } finally {
+      this.tails.clear();
+      for (const [k, v] of saved.tails) this.tails.set(k, v);
+      this.minuteHorizon = saved.horizon;
+      this.outboxMaybe = saved.maybe;
+    }
+    return outbox;
+  }
+
+  private apply(row: ChainSource, writer: ProjectionWriter, dims: ReadonlySet<Dimension> | null = null): void {
     const t = toMicros(row.time);
     const keys = chainKeys(row);
-    writer.heartbeat(row.id, t, keys);
+    if (!dims) writer.heartbeat(row.id, t, keys);
     const day = this.dayOf(row.time);
-    for (const [dim, key] of keys) this.insertIntoChain(dim, key, t, row.id, day, writer);
+    for (const [dim, key] of keys) if (!dims || dims.has(dim)) this.insertIntoChain(dim, key, t, row.id, day, writer);
   }
 
   /** The latest heartbeat of a chain, cached: editors send in time order, so most inserts append. */
@@ -368,10 +413,9 @@ export class UserActivity extends DurableObject<Env> {
    * min(now, the latest heartbeat): older ones no board reads), the streak if it changed, and
    * whether the user's rows are to be replaced (a rebuilt projection).
    */
-  private readOutbox(): BucketOutbox | null {
+  private readOutbox(markEmptySent = true, latest = this.chainTail("all", ALL_KEY)?.t): BucketOutbox | null {
     if (!this.outboxMaybe) return null;
     const meta = new Map(this.sql.exec<{ k: string; v: string }>("SELECT k, v FROM meta WHERE k IN ('lb_replace', 'lb_streak', 'lb_streak_dirty')").toArray().map((r) => [r.k, r.v]));
-    const latest = this.chainTail("all", ALL_KEY)?.t;
     const dayHorizon = latest === undefined ? NO_HORIZON : bucketOf("day", Math.min(Date.now() * 1000, latest) - DAY_BUCKET_RETENTION_SECONDS * MICROS);
     const dirty = (kind: string, from: number) =>
       this.sql
@@ -382,10 +426,19 @@ export class UserActivity extends DurableObject<Env> {
     const outbox: BucketOutbox = { replace: meta.has("lb_replace"), minutes: dirty(MINUTE, NO_HORIZON), days: dirty(DAY, dayHorizon), streak };
     // Benchmarks measure ingest without the leaderboard write (bench/leaderboard.ts): dropped as if sent.
     if (isEmptyOutbox(outbox) || this.env.BENCH_SKIP_LEADERBOARD_BUCKETS) {
-      this.outboxSent();
+      if (markEmptySent) this.outboxSent();
       return null;
     }
     return outbox;
+  }
+
+  /** Marks an outbox's rows dirty again, so the next read has their current values. */
+  private markDirty(outbox: BucketOutbox): void {
+    for (const [kind, rows] of [[MINUTE, outbox.minutes], [DAY, outbox.days]] as const) {
+      if (rows.length) this.sql.exec("UPDATE lb_bucket SET dirty = 1 WHERE kind = ? AND bucket IN (SELECT value ->> 0 FROM json_each(?))", kind, JSON.stringify(rows));
+    }
+    if (outbox.streak) this.sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('lb_streak_dirty', '1')");
+    this.outboxMaybe = true;
   }
 
   private outboxSent(): void {
@@ -401,6 +454,12 @@ export class UserActivity extends DurableObject<Env> {
     this.outboxSent();
   }
 }
+
+/** The chains the outbox is derived from: the buckets' and the streak's. */
+const OUTBOX_DIMENSIONS: ReadonlySet<Dimension> = new Set([LEADERBOARD, NON_BROWSING]);
+const ROLLBACK = new Error("speculation rolled back");
+/** The largest batch whose outbox ingest works out before the insert (a client's bulk post is ≤ a few hundred). */
+const SPECULATE_MAX = 1000;
 
 const BUCKET_KINDS = [
   [MINUTE, "minute"],
