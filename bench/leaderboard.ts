@@ -13,7 +13,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startLocalServer, type LocalServer } from "../scripts/local-server";
+import { freePort, startLocalServer, type LocalServer } from "../scripts/local-server";
 import { wranglerSync } from "../scripts/wrangler";
 import { CLI_UA, cliHeaders, fmt, load, type LoadResult } from "./lib";
 
@@ -86,7 +86,7 @@ async function ingestRun(server: LocalServer, users: Array<{ key: string }>, rou
 async function ingestComparison(server: LocalServer) {
   const n = Number(process.env.BENCH_LB_INGEST_USERS ?? 300);
   const size = 25;
-  const port = Number(process.env.BENCH_PORT ?? 8795) + 1;
+  const port = await freePort();
   console.log(`\n== ingest with the leaderboard buckets ÷ without (a second server on :${port} with BENCH_SKIP_LEADERBOARD_BUCKETS), ${n} users × ${size} heartbeats per post, 8 clients`);
   const without = await startLocalServer(port, { BENCH_SKIP_LEADERBOARD_BUCKETS: "1" });
   try {

@@ -51,3 +51,21 @@ export async function optionalUser(d1: D1Database, authorization: string | undef
   const candidate = userKeyCandidate(authorization, null, sources);
   return candidate ? findUserByApiKey(d1, candidate) : null;
 }
+
+/**
+ * A user key when the request presents one (Bearer, Basic or ?api_key): then it must be valid
+ * (401 says why, as requireUser does); with none, c.var.user stays unset (see callerOf).
+ */
+export function optionalUserKey(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const extracted = extractUserKey(c.req.header("authorization"), c.req.query("api_key"));
+    if ("key" in extracted) {
+      const user = await authenticateUserKey(c.env.DB, extracted.key);
+      if (typeof user === "string") throw userKeyRefused(user);
+      c.set("user", user);
+    } else if (extracted.failure !== "missing") {
+      throw userKeyRefused(extracted.failure);
+    }
+    await next();
+  };
+}

@@ -44,7 +44,8 @@ export async function revokeAdminKeyByHash(d1: D1Database, hash: string, suffix:
 /** The key's user, with whether an account deletion is pending or approved: one api_keys_token_hash_unique probe. */
 export const USER_BY_KEY_HASH_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup,
     k.id AS api_key_id,
-    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active
+    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active,
+    EXISTS (SELECT 1 FROM goals g WHERE g.user_id = u.id AND g.delta = 'day' AND g.is_enabled = 1) AS daily_goal
   FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
 
 export const REVOKED_KEY_HASH_SQL = "SELECT 1 AS r FROM revoked_api_keys WHERE token_hash = ?";
@@ -60,6 +61,8 @@ export interface KeyOwner {
   apiKeyId: number;
   /** A pending or approved deletion request exists. */
   deletionActive: boolean;
+  /** An enabled daily goal exists (the status bar reads it only then). */
+  hasDailyGoal: boolean;
 }
 
 type KeyOwnerRow = {
@@ -71,6 +74,7 @@ type KeyOwnerRow = {
   allow_public_stats_lookup: number;
   api_key_id: number;
   deletion_active: number;
+  daily_goal: number;
 };
 
 export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise<KeyOwner | null> {
@@ -85,6 +89,7 @@ export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise
     allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
     apiKeyId: row.api_key_id,
     deletionActive: row.deletion_active === 1,
+    hasDailyGoal: row.daily_goal === 1,
   };
 }
 

@@ -10,6 +10,10 @@ export interface HeartbeatFilter {
   projects?: string[];
   categories?: string[];
   excludeCategories?: string[];
+  /** Language names, any case. */
+  languages?: string[];
+  /** Editor names, any case. */
+  editors?: string[];
 }
 
 /** SQL for a filter; its JSON parameters are numbered from `firstParam` (one per list). */
@@ -24,6 +28,8 @@ export function filterClause(filter: HeartbeatFilter, firstParam: number): { cla
   list("project", filter.projects);
   list("category", filter.categories);
   list("LOWER(category)", filter.excludeCategories?.map((c) => c.toLowerCase()), true);
+  list("LOWER(language)", filter.languages?.map((l) => l.toLowerCase()));
+  list("LOWER(editor)", filter.editors?.map((e) => e.toLowerCase()));
   return { clause: where.join(" "), params };
 }
 

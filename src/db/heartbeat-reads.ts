@@ -176,7 +176,7 @@ export async function heartbeatsBetween(d1: D1Database, userId: number, start: n
  * end and each gap (capped at ?3 µs) is credited to the earlier heartbeat's row; a day's last
  * heartbeat adds NULL. Times outside [0, ?4] never count; ?5 is the one project when filtered.
  */
-export const dailySummarySql = (projectFilter: boolean) => `
+export const dailySummarySql = (projectFilter: boolean, branchFilter = false) => `
   WITH days AS (
     SELECT CAST(key AS INTEGER) AS d, json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS e FROM json_each(?2)
   ),
@@ -186,6 +186,7 @@ export const dailySummarySql = (projectFilter: boolean) => `
     FROM days JOIN heartbeats h
       ON h.user_id = ?1 AND h.time >= days.s AND h.time < days.e
     WHERE h.deleted_at IS NULL AND h.time >= 0 AND h.time <= ?4 ${projectFilter ? "AND h.project = ?5" : ""}
+      ${branchFilter ? "AND h.branch IN (SELECT value FROM json_each(?6))" : ""}
   ),
   gaps AS (
     SELECT d, project, ai_model, ai_in, ai_out, ai_lines,
@@ -213,12 +214,14 @@ export async function daySummaryRows(
   d1: D1Database,
   userId: number,
   days: Array<{ start: number; end: number }>,
-  opts: { capMicros: number; maxTime: number; project: string | null },
+  opts: { capMicros: number; maxTime: number; project: string | null; branches?: string[] | null },
 ): Promise<DaySummaryRow[]> {
+  const branches = opts.branches ?? null;
   const params: unknown[] = [userId, JSON.stringify(days.map((b) => [b.start, b.end])), opts.capMicros, opts.maxTime];
-  if (opts.project !== null) params.push(opts.project);
+  if (opts.project !== null || branches !== null) params.push(opts.project);
+  if (branches !== null) params.push(JSON.stringify(branches));
   const { results } = await d1
-    .prepare(dailySummarySql(opts.project !== null))
+    .prepare(dailySummarySql(opts.project !== null, branches !== null))
     .bind(...params)
     .all<DaySummaryRow>();
   return results;

@@ -69,3 +69,13 @@ export async function userBySlackUid(d1: D1Database, slackUid: string): Promise<
 export async function userByUsername(d1: D1Database, username: string): Promise<UserRow | undefined> {
   return getDb(d1).select().from(users).where(eq(users.username, username)).get();
 }
+
+/** id, username and time zone of each of these users (any number: one JSON parameter). */
+export async function usersByIds(d1: D1Database, ids: number[]): Promise<Array<{ id: number; username: string; timezone: string }>> {
+  if (ids.length === 0) return [];
+  const { results } = await d1
+    .prepare("SELECT id, username, timezone FROM users WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids))
+    .all<{ id: number; username: string; timezone: string }>();
+  return results;
+}

@@ -258,6 +258,19 @@ export async function boardBody(env: Env, head: BoardHead, paging: Paging, origi
   };
 }
 
+/** Every entry of the latest finished board of `period` (identicons on `origin`); null when none is finished. */
+export async function latestBoard(env: Env, period: LeaderboardPeriod, origin: string): Promise<LeaderboardBody | null> {
+  const paging: Paging = { page: 1, limit: null };
+  // A snapshot superseded between the head and its page is asked for again, once.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const head = await boardHead(env, period, paging);
+    if (!head) return null;
+    const body = await boardBody(env, head, paging, origin);
+    if (body) return body;
+  }
+  return null;
+}
+
 /** The local-day board's tag for (zone, minute, paging): it is computed for the current minute. */
 export function localBoardTag(timezone: string, now: number, paging: Paging): string {
   return `local-${encodeURIComponent(timezone)}-${minuteOf(now)}-${paging.page}-${paging.limit ?? "all"}`;

@@ -28,8 +28,12 @@
 // Cross-user readers (leaderboards) read the buckets and streak row each object keeps in D1
 // (db/leaderboard-buckets.ts): an outbox. Bucket changes are marked dirty in the same storage
 // transaction as the projection change; their absolute values are upserted into D1 (idempotent)
-// before ingest() returns, and whatever a crash left dirty goes with the next ingest's insert
-// batch. One ingest at a time (a mutex), so two batches never interleave their D1 writes.
+// before ingest() returns. Usually in the heartbeat insert's own D1 batch (one D1 call and one
+// transaction per ingest): ingest works the outbox out beforehand (speculateOutbox: the batch
+// folded into the two chains it depends on, then rolled back) and, after the real fold, sends
+// the rows again only where they differ (duplicates change a count). Whatever a crash left dirty
+// goes with the next ingest. One ingest at a time (a mutex), so two batches never interleave
+// their D1 writes.
 import { DurableObject } from "cloudflare:workers";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
 import {

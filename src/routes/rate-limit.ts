@@ -7,7 +7,7 @@ import type { AppEnv } from "../env";
 import { parseAuthorization } from "../lib/authorization";
 import { secretsEqual, sha256Hex } from "../lib/crypto";
 
-const HEARTBEAT_POST = /^\/api\/hackatime\/v1\/users\/[^/]+\/heartbeats(\.bulk)?$/;
+const HEARTBEAT_POST = /^\/api\/(hackatime\/v1|compat\/wakatime\/v1)\/users\/[^/]+\/heartbeats(\.bulk)?$/;
 const WINDOW_SECONDS = 60;
 const EXEMPT = new Set(["/up"]);
 

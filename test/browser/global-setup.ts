@@ -1,25 +1,13 @@
 // Global setup of the browser project: the real server, as `npm start` runs it (scripts/
 // local-server.ts, shared with `npm run e2e`), on a free port and its own temporary state.
-import { createServer } from "node:net";
 import type { TestProject } from "vitest/node";
-import { startLocalServer } from "../../scripts/local-server";
+import { freePort, startLocalServer } from "../../scripts/local-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** The local server's origin, e.g. http://127.0.0.1:40123. */
     baseUrl: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject) {

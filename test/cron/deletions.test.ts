@@ -5,7 +5,7 @@ import { DELETION_CRON, deletionJobs, runDueDeletions } from "../../src/cron/del
 import { DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL } from "../../src/db/account-deletion";
 import { anonymizeUser } from "../../src/domain/deletion";
 import { rebuildUser } from "../../src/queues/rebuild-aggregates";
-import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser, queryPlan } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser, queryPlan, bearer } from "../helpers";
 
 const T = 1_735_725_600; // 2025-01-01T10:00:00Z
 const DAY = "2025-01-01";
@@ -88,13 +88,13 @@ describe("the daily deletion job", () => {
     expect(await count("SELECT count(*) AS n FROM lb_minute_buckets WHERE user_id = ?", user.id)).toBe(3);
 
     // Request: ingest is refused from now on.
-    const created = await request("/deletion", { method: "POST", redirect: "manual", headers: { Authorization: `Bearer ${user.apiKey}` } });
+    const created = await request("/deletion", { method: "POST", redirect: "manual", headers: bearer(user.apiKey) });
     expect(created.status).toBe(302);
     const requestId = ((await created.json()) as any).deletion_request.id as number;
     expect((await postBulk(user.apiKey, [cliHeartbeat(T + 240)])).status).toBe(403);
 
     // Approve: scheduled 30 days out; the job leaves it alone until then.
-    const approve = await request(`/api/admin/v1/deletion_requests/${requestId}/approve`, { method: "POST", headers: { Authorization: `Bearer ${superadmin.adminApiKey}` } });
+    const approve = await request(`/api/admin/v1/deletion_requests/${requestId}/approve`, { method: "POST", headers: bearer(superadmin.adminApiKey) });
     expect(approve.status).toBe(200);
     await runCron();
     await runCron(Date.now() + 29 * 86_400_000);
@@ -139,7 +139,7 @@ describe("the daily deletion job", () => {
     // Old credentials are dead.
     expect((await statusBar(user.apiKey)).res.status).toBe(401);
     expect((await postBulk(user.apiKey, [cliHeartbeat(T + 300)])).status).toBe(401);
-    expect((await request("/api/admin/v1/deletion_requests", { headers: { Authorization: `Bearer ${user.adminApiKey}` } })).status).toBe(401);
+    expect((await request("/api/admin/v1/deletion_requests", { headers: bearer(user.adminApiKey) })).status).toBe(401);
 
     // Nothing counts any more: the projection, the stats total, and the now-private profile.
     expect(await env.USER_ACTIVITY.getByName(String(user.id)).dayTotals(user.id, "UTC", DAY)).toEqual([]);
@@ -149,7 +149,7 @@ describe("the daily deletion job", () => {
     expect((await request(`/api/v1/users/${user.username}/stats`)).status).toBe(404);
 
     // The admin list shows it completed, under the anonymised name.
-    const list = (await (await request("/api/admin/v1/deletion_requests", { headers: { Authorization: `Bearer ${superadmin.adminApiKey}` } })).json()) as any;
+    const list = (await (await request("/api/admin/v1/deletion_requests", { headers: bearer(superadmin.adminApiKey) })).json()) as any;
     expect(list.completed.find((r: any) => r.id === requestId)).toMatchObject({
       status: "completed",
       user: { id: user.id, username: `deleted_user_${user.id}`, display_name: `deleted_user_${user.id}` },

@@ -2,13 +2,10 @@ import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { BUCKET_PRUNE_CHUNK, BUCKET_PRUNE_CHUNKS_PER_RUN } from "../../src/domain/leaderboards";
-import { cliHeartbeat, createUser, postBulk, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, fireCron as fire, postBulk, type TestUser } from "../helpers";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const every = (start: number, step: number, count: number) => Array.from({ length: count }, (_, i) => start + i * step);
-
-/** Runs a cron trigger at `scheduledTime` (epoch seconds): the board is built in this call. */
-const fire = (cron: string, scheduledTime: number) => handleScheduled(createScheduledController({ cron, scheduledTime: scheduledTime * 1000 }), env);
 
 type Board = { id: number; period: string; start_date: string; window_start: number; window_end: number; finished_generating_at: string | null };
 const boards = async (startDate: string) =>

@@ -4,20 +4,14 @@
 // retried batches, equal times, sessions across UTC and local midnights and the window edges,
 // browser editors, <<LAST_PROJECT>>, other categories, red users. Daily, weekly and one zone's
 // local-day board; every ranked user's streak equals the stats path's streak.
-import { createScheduledController, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { handleScheduled } from "../../src/cron";
 import { microsToSeconds } from "../../src/domain/durations/dimensions";
 import { referenceLeaderboardMicros } from "../../src/domain/durations/reference";
 import { localDayBoard } from "../../src/domain/leaderboards";
 import { streakDays } from "../../src/domain/stats/streak";
 import { localDate, startOfLocalDay } from "../../src/lib/time";
-import { CLI_USER_AGENT, cliHeartbeat, createUser, postBulk } from "../helpers";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
+import { CLI_USER_AGENT, cliHeartbeat, createUser, fireCron, postBulk, rng } from "../helpers";
 
 const DAY = 86_400;
 const BROWSER_UA = "Chrome/126.0.0.0 linux chrome-wakatime/4.0.1";
@@ -102,7 +96,7 @@ describe("leaderboards: bucket-built boards == Hackatime's board query", () => {
       const startDate = iso.slice(0, 10);
 
       // Daily, fired inside the minute: the window is [M − 24 h, M) at the minute M.
-      await handleScheduled(createScheduledController({ cron: "* * * * *", scheduledTime: (S + 17) * 1000 }), env);
+      await fireCron("* * * * *", S + 17);
       const daily = await builtBoard("daily", startDate, users);
       const dailyWant = await expected(users, S - DAY, S);
       expect(new Map(daily.map((r) => [r.user_id, r.total_seconds]))).toEqual(dailyWant);
@@ -110,7 +104,7 @@ describe("leaderboards: bucket-built boards == Hackatime's board query", () => {
       for (const r of daily) expect(r.streak_count, `streak of ${r.user_id}`).toBe(await streakDays(env, users.find((u) => u.id === r.user_id)!, S - 1));
 
       // Weekly: [(today − 6 d) 00:00, tomorrow 00:00) UTC.
-      await handleScheduled(createScheduledController({ cron: "*/7 * * * *", scheduledTime: S * 1000 }), env);
+      await fireCron("*/7 * * * *", S);
       const weekly = await builtBoard("last_7_days", startDate, users);
       const weekStart = Math.floor(S / DAY) * DAY - 6 * DAY;
       expect(new Map(weekly.map((r) => [r.user_id, r.total_seconds]))).toEqual(await expected(users, weekStart, weekStart + 7 * DAY));

@@ -34,9 +34,11 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
   const f = req.filter ?? {};
   const project = onlyOne(f.projects);
   const category = onlyOne(f.categories);
-  const noFilter = !f.projects && !f.categories && !f.excludeCategories;
-  const projectOnly = project !== undefined && !f.categories && !f.excludeCategories && breakdowns.every((d) => d === "project" || d === "language");
-  const categoryOnly = category !== undefined && !f.projects && !f.excludeCategories && breakdowns.every((d) => d === "category");
+  // Language and editor filters (goals) have no chain of their own: the reference query answers.
+  const unchained = f.languages !== undefined || f.editors !== undefined;
+  const noFilter = !f.projects && !f.categories && !f.excludeCategories && !unchained;
+  const projectOnly = project !== undefined && !f.categories && !f.excludeCategories && !unchained && breakdowns.every((d) => d === "project" || d === "language");
+  const categoryOnly = category !== undefined && !f.projects && !f.excludeCategories && !unchained && breakdowns.every((d) => d === "category");
 
   if (!(noFilter || projectOnly || categoryOnly) || !(req.end > req.start)) {
     if (!(req.end > req.start)) return { total: 0, groups: Object.fromEntries(breakdowns.map((d) => [d, new Map()])), source: "reference" };

@@ -45,6 +45,11 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
  * names), percent of the sum over all groups, zero entries dropped, largest first.
  */
 export function statsBreakdown(dim: BreakdownDimension, groups: Map<string | null, number> | undefined) {
+  return breakdownBy(dim, groups, statsEntry);
+}
+
+/** statsBreakdown's names, merging, percents and order, with entries in another style. */
+export function breakdownBy<T>(dim: BreakdownDimension, groups: Map<string | null, number> | undefined, entry: (name: string, seconds: number, percent: number) => T): T[] {
   const values = [...(groups ?? new Map<string | null, number>())];
   const whole = values.reduce((sum, [, seconds]) => sum + seconds, 0);
   if (whole === 0) return [];
@@ -56,7 +61,7 @@ export function statsBreakdown(dim: BreakdownDimension, groups: Map<string | nul
   }
   return [...byName]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([name, seconds]) => statsEntry(name, seconds, round((seconds / whole) * 100, 2)));
+    .map(([name, seconds]) => entry(name, seconds, round((seconds / whole) * 100, 2)));
 }
 
 /** Rails' TimeWithZone#iso8601: local wall time with "+HH:MM", or "Z" in the UTC zone itself. */

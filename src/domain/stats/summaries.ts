@@ -2,7 +2,8 @@
 // listing, with the date and interval parsing they share:
 //   * dailySummaries: GET /api/hackatime/v1/users/{id}/summaries, one entry per local day, each
 //     heartbeat credited min(gap to the NEXT heartbeat of the same local day, 120 s) to its
-//     own project (LEAD attribution; a gap across local midnight is lost);
+//     own project (LEAD attribution; a gap across local midnight is lost); start/end or
+//     WakaTime's range= names, project= and branches= filters;
 //   * heartbeatsOfDay: GET /api/hackatime/v1/users/{id}/heartbeats?date= (WakaTime's listing);
 //   * summaryWindow + publicSummary: GET /api/summary (UTC windows, grouped durations).
 // Days are handled as day numbers (lib/time: days since 1970-01-01 on the proleptic Gregorian
@@ -22,6 +23,7 @@ import {
   isoSeconds,
   localDayNumber,
   localDayNumberBounds,
+  monthsBefore,
   nowSeconds,
   startOfLocalDayNumber,
 } from "../../lib/time";
@@ -30,11 +32,12 @@ import { durations, type DurationSubject } from "../durations/query";
 import { heartbeatJson } from "../heartbeats/serialize";
 import { resolveStatsTarget } from "../users/lookup";
 import { displayName } from "./display-names";
+import { SUMMARY_RANGES, summaryRange } from "../wakatime/ranges";
 import { MAX_VALID_TIME } from "./windows";
 
 export const MAX_SUMMARY_DAYS = 366;
 /** 2100-01-01T00:00:00Z: past every storable heartbeat time. */
-const QUERY_TIME_LIMIT = 4_102_444_800;
+export const QUERY_TIME_LIMIT = 4_102_444_800;
 
 // ---------------------------------------------------------------------------------------------
 // Calendar days
@@ -53,7 +56,9 @@ export function longDate(n: number): string {
 export interface SummariesQuery {
   start?: string;
   end?: string;
+  range?: string;
   project?: string;
+  branches?: string;
   timezone?: string;
 }
 
@@ -62,18 +67,32 @@ export interface SummariesRequest {
   endDay: number;
   timezone: string;
   project: string | null;
+  /** Only heartbeats on these branches (WakaTime's branches=, comma-separated); null: any. */
+  branches: string[] | null;
 }
 
-/** Validates the query as Hackatime does, in its order; every failure is a 400 {"error": …}. */
-export function parseSummariesQuery(q: SummariesQuery, userTimezone: string): SummariesRequest {
+/**
+ * Validates the query as Hackatime does, in its order; every failure is a 400 {"error": …}.
+ * WakaTime's range= (domain/wakatime/ranges: Today … Last Month, in the request's zone) stands
+ * for start and end when given.
+ */
+export function parseSummariesQuery(q: SummariesQuery, userTimezone: string, now: number = nowSeconds()): SummariesRequest {
+  const timezone = isBlank(q.timezone) ? userTimezone : q.timezone!;
+  const branchList = (q.branches ?? "").split(",").map((b) => b.trim()).filter((b) => b !== "");
+  const filters = { project: isBlank(q.project) ? null : q.project!, branches: branchList.length ? branchList : null };
+  if (!isBlank(q.range)) {
+    if (!isKnownTimeZone(timezone)) throw new AppError("bad_request", "Invalid timezone");
+    const named = summaryRange(q.range!, timezone, now);
+    if (!named) throw new AppError("bad_request", `range must be one of: ${SUMMARY_RANGES.join(", ")}`);
+    return { startDay: named.firstDay, endDay: named.lastDay, timezone, ...filters };
+  }
   const startDay = parseDay(q.start);
   const endDay = parseDay(q.end);
   if (startDay === null || endDay === null) throw new AppError("bad_request", "start and end must be valid dates in YYYY-MM-DD format");
   if (endDay < startDay) throw new AppError("bad_request", "end must not be before start");
   if (endDay - startDay >= MAX_SUMMARY_DAYS) throw new AppError("bad_request", `date range cannot exceed ${MAX_SUMMARY_DAYS} days`);
-  const timezone = isBlank(q.timezone) ? userTimezone : q.timezone!;
   if (!isKnownTimeZone(timezone)) throw new AppError("bad_request", "Invalid timezone");
-  return { startDay, endDay, timezone, project: isBlank(q.project) ? null : q.project! };
+  return { startDay, endDay, timezone, ...filters };
 }
 
 /** Hackatime's WakatimeService#duration: integer parts, zero-padded HH:MM:SS, "%.2f" hours, "1h 2m 3s". */
@@ -106,7 +125,7 @@ interface DayActivity {
 export async function dailySummaries(d1: D1Database, userId: number, req: SummariesRequest, now: number = nowSeconds()) {
   const days = localDayNumberBounds(req.startDay, req.endDay, req.timezone);
   // One window query over D1, bounded by the days (db/heartbeat-reads.ts dailySummarySql).
-  const results = await daySummaryRows(d1, userId, days, { capMicros: TIMEOUT_MICROS, maxTime: MAX_VALID_TIME, project: req.project });
+  const results = await daySummaryRows(d1, userId, days, { capMicros: TIMEOUT_MICROS, maxTime: MAX_VALID_TIME, project: req.project, branches: req.branches });
 
   const activity = new Map<number, DayActivity>();
   for (const r of results) {
@@ -218,13 +237,6 @@ export interface SummaryWindow {
   to: number;
 }
 
-/** The calendar day `months` months before, its day clamped to the target month (ActiveSupport's advance). */
-function monthsBefore(n: number, months: number): number {
-  const { year, month, day } = calendarOf(n);
-  const first = dayNumber(year, month - months, 1);
-  const target = calendarOf(first);
-  return first + Math.min(day, daysInMonth(target.year, target.month)) - 1;
-}
 
 /**
  * Hackatime's determine_date_range, in UTC: explicit from|start and to|end (start of the first

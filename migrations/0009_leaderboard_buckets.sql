@@ -26,7 +26,7 @@ CREATE TABLE `lb_streaks` (
 );
 --> statement-breakpoint
 CREATE INDEX `lb_streaks_timezone` ON `lb_streaks` (`timezone`,`user_id`);--> statement-breakpoint
+DROP TABLE `user_active_days`;--> statement-breakpoint
 CREATE INDEX `users_leaderboard_shadowbanned` ON `users` (`id`) WHERE leaderboard_shadowbanned = 1;--> statement-breakpoint
 ALTER TABLE `leaderboards` DROP COLUMN `pages_total`;--> statement-breakpoint
-ALTER TABLE `leaderboards` DROP COLUMN `pages_done`;--> statement-breakpoint
-DROP TABLE `user_active_days`;
+ALTER TABLE `leaderboards` DROP COLUMN `pages_done`;
