@@ -275,30 +275,23 @@ export const leaderboardEntries = sqliteTable(
 // leaderboard-eligible heartbeats (durations/dimensions.ts LEADERBOARD chain): gap_sum = Σ capped
 // gaps of its heartbeats (µs), first_gap = the gap of its first heartbeat (µs), n = how many.
 // A window made of whole buckets totals Σ gap_sum − the first non-empty bucket's first_gap.
-// Minute buckets (start = epoch minute) cover the last 26 hours; day buckets (start = UTC midnight) all time.
-export const lbMinuteBuckets = sqliteTable(
-  "lb_minute_buckets",
-  {
-    userId: integer("user_id").notNull(),
-    minute: integer("minute").notNull(),
-    gapSum: integer("gap_sum").notNull(),
-    firstGap: integer("first_gap").notNull(),
-    n: integer("n").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.minute] }), index("lb_minute_buckets_minute").on(t.minute, t.userId)],
-);
+// Minute buckets (start = epoch minute) cover the last 26 hours; day buckets (start = UTC
+// midnight) the last 8 days (the cron prunes older ones).
+const bucketTable = (name: string, bucket: string) =>
+  sqliteTable(
+    name,
+    {
+      userId: integer("user_id").notNull(),
+      start: integer(bucket).notNull(),
+      gapSum: integer("gap_sum").notNull(),
+      firstGap: integer("first_gap").notNull(),
+      n: integer("n").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.userId, t.start] }), index(`${name}_${bucket}`).on(t.start, t.userId)],
+  );
 
-export const lbDayBuckets = sqliteTable(
-  "lb_day_buckets",
-  {
-    userId: integer("user_id").notNull(),
-    day: integer("day").notNull(),
-    gapSum: integer("gap_sum").notNull(),
-    firstGap: integer("first_gap").notNull(),
-    n: integer("n").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.day] }), index("lb_day_buckets_day").on(t.day, t.userId)],
-);
+export const lbMinuteBuckets = bucketTable("lb_minute_buckets", "minute");
+export const lbDayBuckets = bucketTable("lb_day_buckets", "day");
 
 // Per user: the zone their projection counts local days in, and their latest run of consecutive
 // local days with ≥ 15 min of non-browsing time (length 0, last_day NULL: none).
