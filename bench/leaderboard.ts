@@ -118,8 +118,15 @@ async function timedBuild(server: LocalServer, period: "daily" | "last_7_days") 
   for (let attempt = 0; attempt < 5; attempt++) {
     const [before] = query<{ id: number | null }>(server.persistTo, "SELECT MAX(id) AS id FROM leaderboards");
     const started = performance.now();
-    const fired = await fetch(`${server.base}/__scheduled?cron=${cron}`);
-    await fired.arrayBuffer();
+    let fired: Response;
+    try {
+      fired = await fetch(`${server.base}/__scheduled?cron=${cron}`);
+      await fired.arrayBuffer();
+    } catch (err) {
+      // A kept-alive socket the server closed meanwhile ("other side closed"): ask again.
+      console.log(`  /__scheduled failed (${String(err)}); again`);
+      continue;
+    }
     const wall = performance.now() - started;
     if (!fired.ok) throw new Error(`/__scheduled answered ${fired.status}`);
     type Row = { created_at: string; finished_generating_at: string | null; entries: number };
