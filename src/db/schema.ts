@@ -37,7 +37,12 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("users_admin_level").on(t.adminLevel), index("users_trust_level").on(t.trustLevel)],
+  (t) => [
+    index("users_admin_level").on(t.adminLevel),
+    index("users_trust_level").on(t.trustLevel),
+    // The few shadowbanned users: a served leaderboard's cache key names them (domain/leaderboards.ts).
+    index("users_leaderboard_shadowbanned").on(t.id).where(sql`leaderboard_shadowbanned = 1`),
+  ],
 );
 
 export const emailAddresses = sqliteTable(
@@ -233,7 +238,7 @@ export const trustLevelAuditLogs = sqliteTable(
 export const LEADERBOARD_PERIODS = ["daily", "last_7_days"] as const;
 export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
 
-// A leaderboard snapshot: built page by page from the queue, served once finished.
+// A leaderboard snapshot: built by one cron invocation from the buckets below, served once finished.
 export const leaderboards = sqliteTable(
   "leaderboards",
   {
@@ -242,8 +247,6 @@ export const leaderboards = sqliteTable(
     startDate: text("start_date").notNull(), // UTC date the board is keyed by
     windowStart: real("window_start").notNull(),
     windowEnd: real("window_end").notNull(),
-    pagesTotal: integer("pages_total").notNull().default(0),
-    pagesDone: integer("pages_done").notNull().default(0),
     finishedGeneratingAt: text("finished_generating_at"),
     createdAt: createdAt(),
   },
@@ -267,14 +270,40 @@ export const leaderboardEntries = sqliteTable(
   ],
 );
 
-// UTC days on which a user sent heartbeats: who a leaderboard build has to look at.
-export const userActiveDays = sqliteTable(
-  "user_active_days",
+// Leaderboard inputs, kept by each user's UserActivity next to their heartbeats (the database
+// that holds them; db/leaderboard-buckets.ts). Per UTC bucket [start, start + size) of the user's
+// leaderboard-eligible heartbeats (durations/dimensions.ts LEADERBOARD chain): gap_sum = Σ capped
+// gaps of its heartbeats (µs), first_gap = the gap of its first heartbeat (µs), n = how many.
+// A window made of whole buckets totals Σ gap_sum − the first non-empty bucket's first_gap.
+// Minute buckets (start = epoch minute) cover the last 26 hours; day buckets (start = UTC
+// midnight) the last 8 days (the cron prunes older ones).
+const bucketTable = (name: string, bucket: string) =>
+  sqliteTable(
+    name,
+    {
+      userId: integer("user_id").notNull(),
+      start: integer(bucket).notNull(),
+      gapSum: integer("gap_sum").notNull(),
+      firstGap: integer("first_gap").notNull(),
+      n: integer("n").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.userId, t.start] }), index(`${name}_${bucket}`).on(t.start, t.userId)],
+  );
+
+export const lbMinuteBuckets = bucketTable("lb_minute_buckets", "minute");
+export const lbDayBuckets = bucketTable("lb_day_buckets", "day");
+
+// Per user: the zone their projection counts local days in, and their latest run of consecutive
+// local days with ≥ 15 min of non-browsing time (length 0, last_day NULL: none).
+export const lbStreaks = sqliteTable(
+  "lb_streaks",
   {
-    day: text("day").notNull(),
-    userId: integer("user_id").notNull(),
+    userId: integer("user_id").primaryKey(),
+    timezone: text("timezone").notNull(),
+    lastDay: text("last_day"),
+    length: integer("length").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.userId] })],
+  (t) => [index("lb_streaks_timezone").on(t.timezone, t.userId)],
 );
 
 export const IMPORT_STATES = ["queued", "requesting_dump", "waiting_for_dump", "downloading_dump", "importing", "completed", "failed"] as const;

@@ -1,8 +1,8 @@
 // Slack: accounts found by Slack UID, the Sailor's Log per-channel preferences
 // (sailors_log_preferences), a channel's leaderboard inputs, and the identity a Slack sign-in
 // writes onto an account. Drizzle for the upserts; raw SQL for the two reads whose plan matters
-// (a channel's candidates probe user_active_days by key; the languages batch user ids through
-// json_each), their rows mapped to camelCase once, here.
+// (a channel's candidates probe each member's heartbeats of the day by key; the languages batch
+// user ids through json_each), their rows mapped to camelCase once, here.
 import { sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { sailorsLogPreferences, users } from "./schema";
@@ -48,13 +48,13 @@ export async function upsertSailorsLogPreference(d1: D1Database, userId: number,
 }
 
 /**
- * The channel's opted-in, Slack-linked users active on UTC `day` (?2), by id, at most ?3.
- * Index sailors_log_preferences_channel for the channel, then the user_active_days primary
- * key (day, user_id) per candidate.
+ * The channel's opted-in, Slack-linked users active on UTC `day` (?2: a live heartbeat that day),
+ * by id, at most ?3. Index sailors_log_preferences_channel for the channel, then one probe of
+ * heartbeats_user_time (user_id, time range) per candidate.
  */
 export const CHANNEL_CANDIDATES_SQL = `SELECT ${LINKED_COLUMNS} FROM sailors_log_preferences p JOIN users u ON u.id = p.user_id
   WHERE p.slack_channel_id = ?1 AND p.enabled = 1 AND u.slack_uid IS NOT NULL
-    AND EXISTS (SELECT 1 FROM user_active_days d WHERE d.day = ?2 AND d.user_id = u.id)
+    AND EXISTS (SELECT 1 FROM heartbeats h WHERE h.user_id = u.id AND h.time >= unixepoch(?2) AND h.time < unixepoch(?2, '+1 day') AND h.deleted_at IS NULL)
   ORDER BY u.id LIMIT ?3`;
 
 export async function channelCandidates(d1: D1Database, channelId: string, day: string, limit: number): Promise<LinkedUser[]> {

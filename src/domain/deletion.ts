@@ -148,8 +148,8 @@ export interface AnonymizeResult {
  *      (from here on no credential of theirs works, so nothing new can arrive);
  *   2. every live heartbeat soft-deleted (deleted_at), HEARTBEAT_DELETE_BATCH rows per statement;
  *   3. the UserActivity projection rebuilt from the (now empty) live heartbeats, so the status
- *      bar and stats count nothing;
- *   4. their user_active_days and leaderboard_entries rows removed.
+ *      bar and stats count nothing (and their leaderboard buckets are replaced by none);
+ *   4. their leaderboard_entries rows removed.
  *
  * Each step is idempotent, so a run cut short (budget, failure) is finished by the next one.
  */

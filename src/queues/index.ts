@@ -4,13 +4,12 @@
 
 import { log } from "../lib/log";
 import { importQueueHandlers } from "./imports";
-import { leaderboardQueueHandlers } from "./leaderboard-pages";
 import { REBUILD_AGGREGATES, rebuildAggregates } from "./rebuild-aggregates";
 import type { QueueHandler, QueueMessage } from "./types";
 
 export type { QueueHandler, QueueMessage };
 
-const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggregates], ...Object.entries(leaderboardQueueHandlers), ...Object.entries(importQueueHandlers)]);
+const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggregates], ...Object.entries(importQueueHandlers)]);
 
 export const retryDelaySeconds = (attempts: number) => Math.min(15 * 2 ** Math.max(0, attempts - 1), 900);
 

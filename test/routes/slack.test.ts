@@ -235,11 +235,11 @@ describe("answering within Slack's 3 seconds", () => {
 });
 
 describe("query plans of the leaderboard reads", () => {
-  it("finds a channel's candidates by the channel index and probes active days by key", async () => {
+  it("finds a channel's candidates by the channel index and probes each one's heartbeats of the day by key", async () => {
     const p = await queryPlan(CHANNEL_CANDIDATES_SQL, "C1", "2025-01-01", 500);
     expect(p).toMatch(/USING INDEX sailors_log_preferences_channel/);
-    expect(p).toMatch(/USING COVERING INDEX sqlite_autoindex_user_active_days_1 \(day=\? AND user_id=\?\)/);
-    expect(p).not.toMatch(/SCAN (p|u|d|users|user_active_days)\b/);
+    expect(p).toMatch(/SEARCH h (EXISTS )?USING INDEX heartbeats_user_time \(user_id=\? AND time>\? AND time<\?\)/);
+    expect(p).not.toMatch(/SCAN (p|u|h|users|heartbeats)\b/);
   });
 
   it("counts languages through heartbeats_user_time, never a scan", async () => {

@@ -2,8 +2,8 @@
 // heartbeats (db/durations.ts): order by (time, id), each row adds min(gap to the previous row
 // of its group, 120 s), the first adds 0. Slow by design (it scans the range); it is the oracle
 // the fast paths are tested against, and the fallback for filters no rollup answers.
-import { allUsersTotalMicros, boundaryAwareTotalMicros, referenceDurationRows, uniqueCodingMicros, type HeartbeatFilter } from "../../db/durations";
-import { GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
+import { allUsersTotalMicros, boundaryAwareTotalMicros, leaderboardReferenceMicros, referenceDurationRows, uniqueCodingMicros, type HeartbeatFilter } from "../../db/durations";
+import { BROWSER_EDITORS, GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
 
 export type { HeartbeatFilter };
 
@@ -39,4 +39,14 @@ export async function referenceUniqueCodingSeconds(d1: D1Database, userId: numbe
 /** Σ over users of each user's capped-gap total in [start, end) (the aggregate /api/v1/stats). */
 export async function referenceAllUsersTotal(d1: D1Database, range: { start: number; end: number }): Promise<number> {
   return microsToSeconds(await allUsersTotalMicros(d1, range, TIMEOUT_MICROS));
+}
+
+/**
+ * Every user's leaderboard score over [start, end) in microseconds: Hackatime's board query
+ * (capped LAG partitioned by user over leaderboard-eligible heartbeats, the first 0). Before the
+ * board's own rules (over 60 s, red users out).
+ */
+export async function referenceLeaderboardMicros(d1: D1Database, range: { start: number; end: number }): Promise<Map<number, number>> {
+  const rows = await leaderboardReferenceMicros(d1, range, TIMEOUT_MICROS, [...BROWSER_EDITORS]);
+  return new Map(rows.map((r) => [r.user_id, r.micros ?? 0]));
 }
