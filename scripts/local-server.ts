@@ -41,10 +41,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalServer(port: number): Promise<LocalServer> {
+/** `vars`: more `--var NAME:value` for this server (benchmarks switch a feature off on a second server). */
+export async function startLocalServer(port: number, vars: Record<string, string> = {}): Promise<LocalServer> {
   const persistTo = mkdtempSync(path.join(tmpdir(), "tally-"));
   const rateLimitBypass = crypto.randomUUID();
-  const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo, "--var", `RATE_LIMIT_BYPASS:${rateLimitBypass}`], {
+  const extra = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo, "--var", `RATE_LIMIT_BYPASS:${rateLimitBypass}`, ...extra], {
     cwd: projectRoot,
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],

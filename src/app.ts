@@ -19,6 +19,7 @@ import { mySettingsRouter } from "./routes/my-settings";
 import { slackRouter } from "./routes/slack";
 import { yswsRouter } from "./routes/ysws";
 import { authenticatedRouter } from "./routes/authenticated";
+import { avatarsRouter } from "./routes/avatars";
 import { myDataRouter } from "./routes/my-data";
 import { statsRouter } from "./routes/stats";
 import { summaryRouter } from "./routes/summary";
@@ -56,6 +57,7 @@ export function buildApp() {
   app.route("/", authenticatedRouter);
   app.route("/", myDataRouter);
   app.route("/", leaderboardRouter);
+  app.route("/", avatarsRouter);
   app.route("/", myProjectsRouter);
   app.route("/", mySettingsRouter);
   app.route("/", yswsRouter);

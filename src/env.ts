@@ -14,6 +14,8 @@ declare global {
     SLACK_SIGNING_SECRET?: string;
     /** A request with "Rate-Limit-Bypass: <this>" skips rate limits (load tests, benchmarks). */
     RATE_LIMIT_BYPASS?: string;
+    /** Benchmarks only: UserActivity skips writing leaderboard buckets to D1 (ingest measured without them). */
+    BENCH_SKIP_LEADERBOARD_BUCKETS?: string;
   }
 }
 

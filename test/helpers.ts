@@ -361,7 +361,7 @@ export async function sendHeartbeats(apiKey: string, beats: unknown[], extraHead
 }
 
 /** Tables of the shard databases: a statement naming one is explained on a shard, others on the main database. */
-const SHARD_TABLES = /\b(heartbeats|user_active_days|heartbeat_import_slices|id_sequences)\b/;
+const SHARD_TABLES = /\b(heartbeats|heartbeat_import_slices|id_sequences|lb_minute_buckets|lb_day_buckets|lb_streaks)\b/;
 
 export async function queryPlan(sql: string, ...params: unknown[]): Promise<string> {
   const db = SHARD_TABLES.test(sql) ? shardAt(env, 0).db : env.DB;

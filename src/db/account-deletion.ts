@@ -50,35 +50,18 @@ export async function softDeleteHeartbeats(d1: ShardDb, userId: number, now: str
   return meta.changes;
 }
 
-/**
- * user_active_days is keyed (day, user_id): probe each UTC day between the user's first and
- * last heartbeat (two lookups on heartbeats_user_time) instead of scanning the table for the
- * user. Times outside the years 0000–9999 have no date() (so no active-day row) and are left
- * out of the span.
- */
-const DATEABLE = "time >= -62167219200 AND time < 253402300800";
-export const DELETE_ACTIVE_DAYS_SQL = `WITH RECURSIVE span(day) AS (
-    SELECT date(MIN(time), 'unixepoch') FROM heartbeats WHERE user_id = ?1 AND ${DATEABLE}
-    UNION ALL
-    SELECT date(day, '+1 day') FROM span
-    WHERE day < (SELECT date(MAX(time), 'unixepoch') FROM heartbeats WHERE user_id = ?1 AND ${DATEABLE})
-  )
-  DELETE FROM user_active_days WHERE user_id = ?1 AND day IN (SELECT day FROM span)`;
-
 /** leaderboard_entries is keyed (leaderboard_id, user_id): one probe per board, no scan. */
 export const DELETE_LEADERBOARD_ENTRIES_SQL = "DELETE FROM leaderboard_entries WHERE leaderboard_id IN (SELECT id FROM leaderboards) AND user_id = ?";
-
-/** The user's leaderboard input in their shard (user_active_days). */
-export async function deleteActiveDays(d1: ShardDb, userId: number): Promise<void> {
-  await d1.prepare(DELETE_ACTIVE_DAYS_SQL).bind(userId).run();
-}
-
-/** The user's leaderboard output in the main database (leaderboard_entries). */
-export async function deleteLeaderboardEntries(d1: D1Database, userId: number): Promise<void> {
-  await d1.prepare(DELETE_LEADERBOARD_ENTRIES_SQL).bind(userId).run();
-}
 
 /** The staged slices of these imports (heartbeat_import_slices, in the importing user's shard). */
 export async function deleteImportSlices(d1: ShardDb, importIds: number[]): Promise<void> {
   await d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(importIds)).run();
+}
+
+/**
+ * The user's leaderboard entries. (Their leaderboard inputs, the buckets next to their heartbeats,
+ * are replaced by the rebuild of their projection from no heartbeats: durable/user-activity.ts.)
+ */
+export async function deleteLeaderboardRows(d1: D1Database, userId: number): Promise<void> {
+  await d1.prepare(DELETE_LEADERBOARD_ENTRIES_SQL).bind(userId).run();
 }

@@ -116,3 +116,22 @@ export async function allUsersTotalMicros(d1: ShardDb, range: Range, capMicros: 
   const row = await d1.prepare(ALL_USERS_TOTAL_SQL).bind(range.start, range.end, capMicros, JSON.stringify(skip)).first<{ micros: number | null }>();
   return row?.micros ?? 0;
 }
+
+/**
+ * Hackatime's leaderboard score (hackatime-behavior.md §7) per user over [?1, ?2): capped LAG
+ * (cap ?3) partitioned by user over the eligible heartbeats — category exactly 'coding', editor
+ * NULL or not in ?4 (JSON, lower case), project not '<<LAST_PROJECT>>' (IS DISTINCT FROM). A
+ * range scan of every user's heartbeats, by design: the oracle the bucket-built boards are tested against.
+ */
+export const LEADERBOARD_REFERENCE_SQL = `SELECT user_id, SUM(gap) AS micros FROM (
+         SELECT user_id, MIN(t - LAG(t) OVER (PARTITION BY user_id ORDER BY t, id), ?3) AS gap FROM (
+           SELECT id, user_id, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM heartbeats
+           WHERE deleted_at IS NULL AND time >= ?1 AND time < ?2 AND category = 'coding'
+             AND (editor IS NULL OR LOWER(editor) NOT IN (SELECT value FROM json_each(?4)))
+             AND (project IS NULL OR project != '<<LAST_PROJECT>>')))
+       GROUP BY user_id`;
+
+export async function leaderboardReferenceMicros(d1: ShardDb, range: Range, capMicros: number, browserEditors: string[]): Promise<Array<{ user_id: number; micros: number | null }>> {
+  const { results } = await d1.prepare(LEADERBOARD_REFERENCE_SQL).bind(range.start, range.end, capMicros, JSON.stringify(browserEditors)).all<{ user_id: number; micros: number | null }>();
+  return results;
+}

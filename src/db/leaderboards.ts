@@ -1,32 +1,20 @@
-// Leaderboard tables: snapshots, their entries, and user_active_days (the UTC days each user
-// sent heartbeats on: whom a build has to look at). Raw SQL: json_each batching, correlated
-// subqueries and conditional single-statement counters that drizzle's builder would only wrap.
-import type { ShardDb } from "./shards";
+// Leaderboard snapshots (leaderboards) and their entries (leaderboard_entries), in the main
+// database. The inputs a build sums live next to the heartbeats (db/leaderboard-buckets.ts).
+// Raw SQL: json_each batching, correlated subqueries and single-statement guards that
+// drizzle's builder would only wrap.
 import type { LeaderboardPeriod } from "./schema";
-import { NOW_ISO } from "./sql";
+import { NOW_ISO, firstEmailOf } from "./sql";
 import type { ProfileSource } from "./users";
-
-/** Records the UTC days of `times` (epoch seconds) as active for the user; duplicates are ignored. */
-export const RECORD_ACTIVE_DAYS_SQL = `INSERT OR IGNORE INTO user_active_days (day, user_id)
-  SELECT DISTINCT date(value, 'unixepoch'), ?1 FROM json_each(?2)`;
-
-/**
- * The statement that keeps user_active_days up to date with newly sent heartbeats. The ingest
- * path runs it in the same D1 batch (one transaction) as the heartbeat insert.
- */
-export function recordActiveDays(d1: ShardDb, userId: number, times: number[]): D1PreparedStatement {
-  return d1.prepare(RECORD_ACTIVE_DAYS_SQL).bind(userId, JSON.stringify(times));
-}
 
 // ---------------------------------------------------------------- building
 
 /**
- * A new build of (?1 period, ?2 date) over [?3, ?4), with pages_total 1 (the fan-out's
- * placeholder), unless a build of the same period and date started after `now ?5` and is
- * unfinished: one statement, so two overlapping cron runs cannot both start one.
+ * A new build of (?1 period, ?2 date) over [?3, ?4), unless a build of the same period and date
+ * started after `now ?5` and is unfinished: one statement, so two overlapping cron runs cannot
+ * both start one.
  */
-export const START_BUILD_SQL = `INSERT INTO leaderboards (period, start_date, window_start, window_end, pages_total, pages_done)
-     SELECT ?1, ?2, ?3, ?4, 1, 0
+export const START_BUILD_SQL = `INSERT INTO leaderboards (period, start_date, window_start, window_end)
+     SELECT ?1, ?2, ?3, ?4
      WHERE NOT EXISTS (
        SELECT 1 FROM leaderboards WHERE period = ?1 AND finished_generating_at IS NULL AND start_date = ?2
          AND created_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5))
@@ -45,105 +33,30 @@ export async function insertBuildUnlessRunning(
   return row?.id ?? null;
 }
 
-export interface BoardState {
-  window_start: number;
-  window_end: number;
-  created_at: string;
-  finished_generating_at: string | null;
-}
-
-export async function boardState(d1: D1Database, boardId: number): Promise<BoardState | null> {
-  return d1.prepare("SELECT window_start, window_end, created_at, finished_generating_at FROM leaderboards WHERE id = ?").bind(boardId).first<BoardState>();
-}
+/** Entries per statement: a JSON parameter of a few hundred kB, far below D1's 2 MB value limit. */
+const ENTRY_CHUNK = 10_000;
 
 /**
- * Candidate ids in one shard after ?1, ascending, at most ?2, over the days in ?3 (JSON). A step reads at most
- * days × limit index rows however many users were active: `bound` is the smallest of each day's
- * limit-th id after the cursor (one day alone has `limit` ids up to it, so the `limit` smallest
- * ids over all days are ≤ it), and each day's (day, user_id) primary-key range is read only up to there.
+ * Writes a build's entries ([user_id, total_seconds, streak]) and finishes it, in one batch (one
+ * transaction: readers see all of the board or none). Users who no longer exist or whose trust
+ * level is ?3 (red) are left out here, by a primary-key probe of users per entry.
  */
-export const CANDIDATES_SQL = `WITH bound AS (
-    SELECT COALESCE(MIN(x), 9223372036854775807) AS u FROM (
-      SELECT (SELECT user_id FROM user_active_days WHERE day = d.value AND user_id > ?1 ORDER BY user_id LIMIT 1 OFFSET ?2 - 1) AS x
-      FROM json_each(?3) d)),
-  c AS (
-    SELECT DISTINCT user_id FROM user_active_days
-    WHERE day IN (SELECT value FROM json_each(?3)) AND user_id > ?1 AND user_id <= (SELECT u FROM bound)
-    ORDER BY user_id LIMIT ?2)
-  SELECT user_id AS id FROM c ORDER BY user_id`;
+export const INSERT_ENTRIES_SQL = `INSERT INTO leaderboard_entries (leaderboard_id, user_id, total_seconds, streak_count)
+  SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) j JOIN users u ON u.id = j.value ->> 0
+  WHERE u.trust_level != ?3`;
 
-export async function candidatesInShard(d1: ShardDb, days: string[], after: number, limit: number): Promise<number[]> {
-  const { results } = await d1.prepare(CANDIDATES_SQL).bind(after, limit, JSON.stringify(days)).all<{ id: number }>();
-  return results.map((r) => r.id);
-}
-
-/** Of these user ids, those that exist and may be ranked (trust level not ?2). */
-export const RANKABLE_SQL = "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) AND trust_level != ?2";
-
-export async function rankable(d1: D1Database, ids: number[], excludedTrustLevel: number): Promise<Set<number>> {
-  const { results } = await d1.prepare(RANKABLE_SQL).bind(JSON.stringify(ids), excludedTrustLevel).all<{ id: number }>();
-  return new Set(results.map((r) => r.id));
-}
-
-/** pages_total += delta (a fan-out step counts its pages before sending them; a failed send takes them back). */
-export async function addToPagesTotal(d1: D1Database, boardId: number, delta: number): Promise<void> {
-  await d1.prepare("UPDATE leaderboards SET pages_total = pages_total + ?2 WHERE id = ?1").bind(boardId, delta).run();
-}
-
-/** The fan-out is over: drops its placeholder page and finishes the board if every page already landed. */
-export async function endFanOut(d1: D1Database, boardId: number): Promise<void> {
-  await d1
-    .prepare(
-      `UPDATE leaderboards SET pages_total = pages_total - 1,
-         finished_generating_at = CASE WHEN pages_done >= pages_total - 1 THEN ${NOW_ISO} END
-       WHERE id = ?1 AND finished_generating_at IS NULL`,
-    )
-    .bind(boardId)
-    .run();
-}
-
-/** The users of a page message, with what scoring them needs. */
-export async function pageUsers(d1: D1Database, userIds: number[]) {
-  const { results } = await d1
-    .prepare("SELECT id, timezone, trust_level, shard FROM users WHERE id IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify(userIds))
-    .all<{ id: number; timezone: string; trust_level: number; shard: number }>();
-  return results;
-}
-
-/**
- * Records a scored page in one transaction: its entries ([user_id, total_seconds, streak]
- * upserted, so a redelivered page rewrites the same rows) and its count; true when this page
- * finished the board. One JSON parameter for the whole page keeps the statement far under 100
- * bound parameters; EXISTS: a page of a board pruned meanwhile writes nothing (and breaks no foreign key).
- */
-export async function recordPage(d1: D1Database, boardId: number, entries: Array<[number, number, number]>): Promise<boolean> {
+export async function finishBuild(d1: D1Database, boardId: number, entries: Array<[number, number, number]>, excludedTrustLevel: number): Promise<void> {
   const statements: D1PreparedStatement[] = [];
-  if (entries.length) {
-    statements.push(
-      d1
-        .prepare(
-          `INSERT INTO leaderboard_entries (leaderboard_id, user_id, total_seconds, streak_count)
-         SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-         FROM json_each(?2) WHERE EXISTS (SELECT 1 FROM leaderboards WHERE id = ?1)
-         ON CONFLICT (leaderboard_id, user_id) DO UPDATE SET total_seconds = excluded.total_seconds, streak_count = excluded.streak_count`,
-        )
-        .bind(boardId, JSON.stringify(entries)),
-    );
+  for (let i = 0; i < entries.length; i += ENTRY_CHUNK) {
+    statements.push(d1.prepare(INSERT_ENTRIES_SQL).bind(boardId, JSON.stringify(entries.slice(i, i + ENTRY_CHUNK)), excludedTrustLevel));
   }
-  statements.push(
-    d1
-      .prepare(
-        `UPDATE leaderboards SET pages_done = pages_done + 1,
-         finished_generating_at = CASE WHEN pages_done + 1 >= pages_total THEN ${NOW_ISO} END
-       WHERE id = ?1 AND finished_generating_at IS NULL
-       RETURNING finished_generating_at`,
-      )
-      .bind(boardId),
-  );
-  const results = await d1.batch<{ finished_generating_at: string | null }>(statements);
-  const done = results[results.length - 1].results[0];
-  return !!done?.finished_generating_at;
+  statements.push(d1.prepare(`UPDATE leaderboards SET finished_generating_at = ${NOW_ISO} WHERE id = ?1`).bind(boardId));
+  await d1.batch(statements);
+}
+
+/** Drops a build that failed before finishing (it has no entries: they land with the finish). */
+export async function abandonBuild(d1: D1Database, boardId: number): Promise<void> {
+  await d1.prepare("DELETE FROM leaderboards WHERE id = ?1 AND finished_generating_at IS NULL").bind(boardId).run();
 }
 
 // ---------------------------------------------------------------- pruning
@@ -188,34 +101,76 @@ export async function deleteEmptyBoards(d1: D1Database, boardIds: number[]): Pro
 
 const LATEST_FINISHED = `SELECT id FROM leaderboards WHERE period = ?1 AND finished_generating_at IS NOT NULL
   ORDER BY finished_generating_at DESC, id DESC LIMIT 1`;
-export const SERVE_BOARD_SQL = `SELECT id, period, start_date, finished_generating_at FROM leaderboards WHERE id = (${LATEST_FINISHED})`;
-export const SERVE_ENTRIES_SQL = `SELECT e.user_id, e.total_seconds, u.username, u.display_name_override, u.slack_username, u.slack_avatar_url,
-    u.github_username, u.github_avatar_url,
-    (SELECT m.email FROM email_addresses m WHERE m.user_id = u.id ORDER BY m.id LIMIT 1) AS email
-  FROM leaderboard_entries e JOIN users u ON u.id = e.user_id
-  WHERE e.leaderboard_id = (${LATEST_FINISHED}) AND u.leaderboard_shadowbanned = 0
-  ORDER BY e.total_seconds DESC, e.user_id ASC`;
+
+/**
+ * The latest finished board of ?1, with the ids of the shadowbanned users (a served page depends
+ * on the snapshot and on them only; the partial index users_leaderboard_shadowbanned holds just them).
+ */
+export const SERVE_BOARD_SQL = `SELECT id, period, start_date, finished_generating_at,
+    (SELECT group_concat(id) FROM (SELECT id FROM users WHERE leaderboard_shadowbanned = 1 ORDER BY id)) AS shadowbanned
+  FROM leaderboards WHERE id = (${LATEST_FINISHED})`;
 
 export interface ServedBoard {
   id: number;
   period: LeaderboardPeriod;
   start_date: string;
   finished_generating_at: string;
+  /** Comma-separated ids of the shadowbanned users, or null. */
+  shadowbanned: string | null;
 }
+
+/** The latest finished board of `period`, or null when none is finished. */
+export async function latestFinishedBoard(d1: D1Database, period: LeaderboardPeriod): Promise<ServedBoard | null> {
+  return d1.prepare(SERVE_BOARD_SQL).bind(period).first<ServedBoard>();
+}
+
+const ENTRY_PROFILE = `u.username, u.display_name_override, u.slack_username, u.slack_avatar_url, u.github_username, u.github_avatar_url, ${firstEmailOf("u")} AS email`;
+
+/** ?1 is still the latest finished board of ?2 (so none of its entries has been pruned). */
+const STILL_LATEST_SQL = `SELECT 1 AS ok WHERE ?1 = (${LATEST_FINISHED.replaceAll("?1", "?2")})`;
+export const SERVE_ENTRY_COUNT_SQL = `SELECT count(*) AS n FROM leaderboard_entries le JOIN users u ON u.id = le.user_id
+  WHERE le.leaderboard_id = ?1 AND u.leaderboard_shadowbanned = 0`;
+/** A page of board ?1's entries (shadowbanned users left out, most time first, ties by user id): ?2 rows after ?3. */
+export const SERVE_ENTRIES_SQL = `SELECT le.user_id, le.total_seconds, ${ENTRY_PROFILE}
+  FROM leaderboard_entries le JOIN users u ON u.id = le.user_id
+  WHERE le.leaderboard_id = ?1 AND u.leaderboard_shadowbanned = 0
+  ORDER BY le.total_seconds DESC, le.user_id ASC LIMIT ?2 OFFSET ?3`;
 
 /** An entry with what the user's display name and avatar are built from (a profile's naming fields). */
 export type ServedEntry = { user_id: number; total_seconds: number } & Omit<ProfileSource, "id" | "timezone" | "created_at" | "updated_at">;
 
 /**
- * The latest finished board of `period` and its entries (shadowbanned users left out, most time
- * first, ties by user id); null when none is finished. One batch is one transaction: the board
- * and its entries come from the same snapshot even if a newer one finishes, and this one is
- * pruned, in between.
+ * `limit` entries of board `boardId` after `offset`, and how many it has, shadowbanned users left
+ * out; null when the board is no longer the latest finished one of `period` (a newer one
+ * finished meanwhile, and this one may be being pruned). One batch: one transaction.
  */
-export async function latestFinishedBoard(d1: D1Database, period: LeaderboardPeriod): Promise<{ board: ServedBoard; entries: ServedEntry[] } | null> {
-  const [boards, rows] = await d1.batch<any>([d1.prepare(SERVE_BOARD_SQL).bind(period), d1.prepare(SERVE_ENTRIES_SQL).bind(period)]);
-  const board = boards.results[0] as ServedBoard | undefined;
-  return board ? { board, entries: rows.results as ServedEntry[] } : null;
+export async function boardPage(
+  d1: D1Database,
+  boardId: number,
+  period: LeaderboardPeriod,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; entries: ServedEntry[] } | null> {
+  const [latest, count, rows] = await d1.batch<any>([
+    d1.prepare(STILL_LATEST_SQL).bind(boardId, period),
+    d1.prepare(SERVE_ENTRY_COUNT_SQL).bind(boardId),
+    d1.prepare(SERVE_ENTRIES_SQL).bind(boardId, limit, offset),
+  ]);
+  if (!latest.results.length) return null;
+  return { total: (count.results[0] as { n: number }).n, entries: rows.results as ServedEntry[] };
+}
+
+/**
+ * The naming fields of the users in ?1 (JSON ids) who may be ranked: not trust level ?2 (red),
+ * not shadowbanned. A primary-key probe per id.
+ */
+export const RANKABLE_PROFILES_SQL = `SELECT u.id AS user_id, ${ENTRY_PROFILE}
+  FROM json_each(?1) j JOIN users u ON u.id = j.value
+  WHERE u.trust_level != ?2 AND u.leaderboard_shadowbanned = 0`;
+
+export async function rankableProfiles(d1: D1Database, userIds: number[], excludedTrustLevel: number): Promise<Array<Omit<ServedEntry, "total_seconds">>> {
+  const { results } = await d1.prepare(RANKABLE_PROFILES_SQL).bind(JSON.stringify(userIds), excludedTrustLevel).all<Omit<ServedEntry, "total_seconds">>();
+  return results;
 }
 
 // ---------------------------------------------------------------- the admin timeline

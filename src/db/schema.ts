@@ -37,7 +37,14 @@ export const users = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("users_admin_level").on(t.adminLevel), index("users_trust_level").on(t.trustLevel), index("users_shard").on(t.shard), index("users_stale_shard").on(t.staleShard).where(sql`stale_shard IS NOT NULL`)],
+  (t) => [
+    index("users_admin_level").on(t.adminLevel),
+    index("users_trust_level").on(t.trustLevel),
+    index("users_shard").on(t.shard),
+    index("users_stale_shard").on(t.staleShard).where(sql`stale_shard IS NOT NULL`),
+    // The few shadowbanned users: a served leaderboard's cache key names them (domain/leaderboards.ts).
+    index("users_leaderboard_shadowbanned").on(t.id).where(sql`leaderboard_shadowbanned = 1`),
+  ],
 );
 
 export const emailAddresses = sqliteTable(
@@ -177,7 +184,7 @@ export const trustLevelAuditLogs = sqliteTable(
 export const LEADERBOARD_PERIODS = ["daily", "last_7_days"] as const;
 export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
 
-// A leaderboard snapshot: built page by page from the queue, served once finished.
+// A leaderboard snapshot: built by one cron invocation from the buckets below, served once finished.
 export const leaderboards = sqliteTable(
   "leaderboards",
   {
@@ -186,8 +193,6 @@ export const leaderboards = sqliteTable(
     startDate: text("start_date").notNull(), // UTC date the board is keyed by
     windowStart: real("window_start").notNull(),
     windowEnd: real("window_end").notNull(),
-    pagesTotal: integer("pages_total").notNull().default(0),
-    pagesDone: integer("pages_done").notNull().default(0),
     finishedGeneratingAt: text("finished_generating_at"),
     createdAt: createdAt(),
   },

@@ -33,19 +33,9 @@ const COPY_SQL = `INSERT INTO heartbeats (${ALL_COLUMNS.join(", ")})
   SELECT ${ALL_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(", ")} FROM json_each(?1) WHERE true
   ON CONFLICT DO NOTHING`;
 
-const COPY_ACTIVE_DAYS_SQL = `INSERT INTO user_active_days (day, user_id)
-  SELECT value, ?1 FROM json_each(?2) WHERE true ON CONFLICT DO NOTHING`;
-
 /** Statements that copy whole heartbeat rows (ids included) into `to`; rows already there are kept. */
 export function copyHeartbeatRows(to: ShardDb, rows: readonly StoredHeartbeat[]): D1PreparedStatement[] {
   return rows.length ? [to.prepare(COPY_SQL).bind(JSON.stringify(rows))] : [];
-}
-
-/** The user's active days (one row per UTC day with a heartbeat), copied from one shard to another. */
-export async function copyActiveDays(from: ShardDb, to: ShardDb, userId: number): Promise<number> {
-  const { results } = await from.prepare("SELECT day FROM user_active_days WHERE user_id = ?").bind(userId).all<{ day: string }>();
-  if (results.length) await to.prepare(COPY_ACTIVE_DAYS_SQL).bind(userId, JSON.stringify(results.map((r) => r.day))).run();
-  return results.length;
 }
 
 export interface ShardRowCounts {
@@ -62,16 +52,11 @@ export async function heartbeatCounts(d1: ShardDb, userId: number): Promise<Shar
   return row ?? { rows: 0, live: 0 };
 }
 
-/**
- * Deletes up to `limit` of the user's rows from a shard (heartbeats first, then the active days
- * once no heartbeat is left); answers how many heartbeats went, 0 when none is left.
- */
+/** Deletes up to `limit` of the user's heartbeats from a shard; answers how many went, 0 when none is left. */
 export async function deleteUserRowsPage(d1: ShardDb, userId: number, limit: number): Promise<number> {
   const res = await d1
     .prepare("DELETE FROM heartbeats WHERE id IN (SELECT id FROM heartbeats WHERE user_id = ?1 ORDER BY time LIMIT ?2)")
     .bind(userId, limit)
     .run();
-  const deleted = res.meta.changes ?? 0;
-  if (deleted === 0) await d1.prepare("DELETE FROM user_active_days WHERE user_id = ?").bind(userId).run();
-  return deleted;
+  return res.meta.changes ?? 0;
 }

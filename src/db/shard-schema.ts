@@ -69,16 +69,6 @@ export const idSequences = sqliteTable("id_sequences", {
   last: integer("last").notNull(),
 });
 
-// UTC days on which a user sent heartbeats: who a leaderboard build has to look at.
-export const userActiveDays = sqliteTable(
-  "user_active_days",
-  {
-    day: text("day").notNull(),
-    userId: integer("user_id").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.day, t.userId] })],
-);
-
 // Staged import data: the heartbeats of one slice as a JSON array (bounded size).
 export const heartbeatImportSlices = sqliteTable(
   "heartbeat_import_slices",
@@ -95,6 +85,43 @@ export const heartbeatImportSlices = sqliteTable(
     errors: integer("errors").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+
+// Leaderboard inputs, kept by each user's UserActivity next to their heartbeats (in the user's
+// shard; db/leaderboard-buckets.ts). Per UTC bucket [start, start + size) of the user's
+// leaderboard-eligible heartbeats (durations/dimensions.ts LEADERBOARD chain): gap_sum = Σ capped
+// gaps of its heartbeats (µs), first_gap = the gap of its first heartbeat (µs), n = how many.
+// A window made of whole buckets totals Σ gap_sum − the first non-empty bucket's first_gap.
+// Minute buckets (start = epoch minute) cover the last 26 hours; day buckets (start = UTC
+// midnight) the last 8 days (the cron prunes older ones).
+const bucketTable = (name: string, bucket: string) =>
+  sqliteTable(
+    name,
+    {
+      userId: integer("user_id").notNull(),
+      start: integer(bucket).notNull(),
+      gapSum: integer("gap_sum").notNull(),
+      firstGap: integer("first_gap").notNull(),
+      n: integer("n").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.userId, t.start] }), index(`${name}_${bucket}`).on(t.start, t.userId)],
+  );
+
+export const lbMinuteBuckets = bucketTable("lb_minute_buckets", "minute");
+export const lbDayBuckets = bucketTable("lb_day_buckets", "day");
+
+// Per user: the zone their projection counts local days in, and their latest run of consecutive
+// local days with ≥ 15 min of non-browsing time (length 0, last_day NULL: none).
+export const lbStreaks = sqliteTable(
+  "lb_streaks",
+  {
+    userId: integer("user_id").primaryKey(),
+    timezone: text("timezone").notNull(),
+    lastDay: text("last_day"),
+    length: integer("length").notNull(),
+  },
+  (t) => [index("lb_streaks_timezone").on(t.timezone, t.userId)],
 );
 
 

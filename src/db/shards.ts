@@ -2,6 +2,7 @@
 // SHARD_{N-1} (wrangler.toml); everything shared stays in the main database (DB). A user's
 // shard is recorded on the user (users.shard) when the user is created, and every per-user
 // query reaches its database through shardFor(env, user).
+import { usersWithStaleShard } from "./users";
 declare const shardBrand: unique symbol;
 /**
  * A shard database. The brand makes the compiler refuse the main database (env.DB) where a
@@ -92,4 +93,20 @@ export async function acrossShards<R>(env: Env, read: (db: ShardDb) => Promise<R
   const seen = new Map<string, R>();
   for (const rows of perShardRows) for (const row of rows) if (!seen.has(opts.key(row))) seen.set(opts.key(row), row);
   return [...seen.values()].sort(opts.compare).slice(0, opts.limit);
+}
+
+/**
+ * A cross-user sum on every shard, in parallel, each shard's rows of users whose rows there are
+ * a partial copy (users.stale_shard: a move under way) left out, so no user counts twice.
+ */
+export async function sumAcrossShards<R extends { user_id: number }>(env: Env, read: (db: ShardDb, skip: number[]) => Promise<R[]>): Promise<R[]> {
+  const moving = await usersWithStaleShard(env.DB);
+  const perShard = await Promise.all(
+    shards(env).map(async (s) => {
+      const skip = moving.filter((m) => m.staleShard === s.index).map((m) => m.id);
+      const stale = new Set(skip);
+      return (await read(s.db, skip)).filter((r) => !stale.has(r.user_id));
+    }),
+  );
+  return perShard.flat();
 }

@@ -1,8 +1,8 @@
 // Slack: accounts found by Slack UID, the Sailor's Log per-channel preferences
 // (sailors_log_preferences), a channel's leaderboard inputs, and the identity a Slack sign-in
 // writes onto an account. Drizzle for the upserts; raw SQL for the two reads whose plan matters
-// (a channel's candidates probe user_active_days by key; the languages batch user ids through
-// json_each), their rows mapped to camelCase once, here.
+// (a channel's candidates probe each member's heartbeats of the day by key; the languages batch
+// user ids through json_each), their rows mapped to camelCase once, here.
 import { sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { sailorsLogPreferences, users } from "./schema";
@@ -72,8 +72,9 @@ export async function channelMembers(d1: D1Database, channelId: string, limit: n
   return results.map(linked);
 }
 
-/** Of these users (in one shard), those active on UTC `day`: the user_active_days primary key (day, user_id). */
-export const ACTIVE_ON_DAY_SQL = "SELECT user_id FROM user_active_days WHERE day = ?1 AND user_id IN (SELECT value FROM json_each(?2))";
+/** Of these users (in one shard), those with a live heartbeat on UTC `day` ?1: one heartbeats_user_time probe each. */
+export const ACTIVE_ON_DAY_SQL = `SELECT u.value AS user_id FROM json_each(?2) u
+  WHERE EXISTS (SELECT 1 FROM heartbeats h WHERE h.user_id = u.value AND h.time >= unixepoch(?1) AND h.time < unixepoch(?1, '+1 day') AND h.deleted_at IS NULL)`;
 
 export async function activeOnDay(d1: ShardDb, day: string, userIds: number[]): Promise<Set<number>> {
   const { results } = await d1.prepare(ACTIVE_ON_DAY_SQL).bind(day, JSON.stringify(userIds)).all<{ user_id: number }>();

@@ -10,7 +10,7 @@
 // The anonymisation is idempotent and resumable: a run that stops half-way (row budget, error)
 // leaves the request approved, and the next run picks it up where it stopped.
 import { TRUST_LEVELS } from "../auth/levels";
-import { deleteActiveDays, deleteImportSlices, deleteLeaderboardEntries, eraseIdentity, softDeleteHeartbeats } from "../db/account-deletion";
+import { deleteImportSlices, deleteLeaderboardRows, eraseIdentity, softDeleteHeartbeats } from "../db/account-deletion";
 import { importIdsOf } from "../db/imports";
 import { shardAt } from "../db/shards";
 import {
@@ -28,7 +28,7 @@ import { userById } from "../db/users";
 import { userActivity } from "../durable/stub";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
-import { safeTimeZone } from "../lib/time";
+import { isoFromEpochMillis, safeTimeZone } from "../lib/time";
 
 export type { DeletionRequestRow };
 
@@ -38,8 +38,6 @@ export const REASON_MAX = 100;
 export const REASON_DETAILS_MAX = 1000;
 const DAY_MS = 86_400_000;
 
-/** Timestamps are stored as the schema's defaults write them: 2026-08-22T10:00:00.000Z. */
-export const isoMillis = (ms: number) => new Date(ms).toISOString();
 
 // ---- The user's side ------------------------------------------------------------------------
 
@@ -57,7 +55,7 @@ export function validateDeletionReason(reason: string | null | undefined, detail
 /** Red users may not request deletion within 365 days of the red audit log that convicted them. */
 async function bannedFromDeletion(d1: D1Database, user: { id: number; trustLevel: number }, nowMs: number): Promise<boolean> {
   if (user.trustLevel !== TRUST_LEVELS.red) return false;
-  return convictedRedSince(d1, user.id, isoMillis(nowMs - RED_DELETION_BAN_DAYS * DAY_MS));
+  return convictedRedSince(d1, user.id, isoFromEpochMillis(nowMs - RED_DELETION_BAN_DAYS * DAY_MS));
 }
 
 /**
@@ -72,7 +70,7 @@ export async function createDeletionRequest(
   nowMs = Date.now(),
 ): Promise<DeletionRequestRow> {
   if (await bannedFromDeletion(d1, user, nowMs)) throw new AppError("invalid_parameter", "You can not request data deletion due to a recent ban");
-  const id = await insertPendingUnlessActive(d1, user.id, reason.reason, reason.reasonDetails, isoMillis(nowMs));
+  const id = await insertPendingUnlessActive(d1, user.id, reason.reason, reason.reasonDetails, isoFromEpochMillis(nowMs));
   if (id === null) throw new AppError("invalid_parameter", "You already have an active deletion request");
   return (await deletionRequestById(d1, id))!;
 }
@@ -86,7 +84,7 @@ export async function latestDeletionRequest(d1: D1Database, userId: number): Pro
 
 /** The user cancels their pending or approved (not yet due) request. */
 export async function cancelDeletionRequest(d1: D1Database, userId: number, nowMs = Date.now()): Promise<DeletionRequestRow> {
-  const row = await cancelUsersRequest(d1, userId, isoMillis(nowMs));
+  const row = await cancelUsersRequest(d1, userId, isoFromEpochMillis(nowMs));
   if (row) return row;
   if (await hasActiveRequest(d1, userId)) throw new AppError("invalid_parameter", "Your account deletion is already being processed and can no longer be cancelled");
   throw new AppError("not_found", "No active deletion request");
@@ -152,14 +150,14 @@ export interface AnonymizeResult {
  *      (from here on no credential of theirs works, so nothing new can arrive);
  *   2. every live heartbeat soft-deleted (deleted_at), HEARTBEAT_DELETE_BATCH rows per statement;
  *   3. the UserActivity projection rebuilt from the (now empty) live heartbeats, so the status
- *      bar and stats count nothing;
- *   4. their user_active_days and leaderboard_entries rows removed.
+ *      bar and stats count nothing (and their leaderboard buckets are replaced by none);
+ *   4. their leaderboard_entries rows removed.
  *
  * Each step is idempotent, so a run cut short (budget, failure) is finished by the next one.
  */
 export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOptions = {}): Promise<AnonymizeResult> {
   const d1 = env.DB;
-  const now = isoMillis(opts.nowMs ?? Date.now());
+  const now = isoFromEpochMillis(opts.nowMs ?? Date.now());
   const batchSize = opts.batchSize ?? HEARTBEAT_DELETE_BATCH;
   const maxRows = opts.maxHeartbeatRows ?? Number.POSITIVE_INFINITY;
 
@@ -179,8 +177,7 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
 
   if (owner) await userActivity(env, userId).rebuild(userId, safeTimeZone(owner.timezone));
 
-  await deleteActiveDays(shard, userId);
-  await deleteLeaderboardEntries(d1, userId);
+  await deleteLeaderboardRows(d1, userId);
   return { done: true, heartbeatsDeleted };
 }
 
@@ -188,9 +185,9 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
 
 /** Approved requests due at `nowMs`, soonest first. */
 export function dueDeletionRequests(d1: D1Database, nowMs: number, limit: number): Promise<Array<{ id: number; userId: number }>> {
-  return dueRequests(d1, isoMillis(nowMs), limit);
+  return dueRequests(d1, isoFromEpochMillis(nowMs), limit);
 }
 
 export function markDeletionCompleted(d1: D1Database, requestId: number, nowMs = Date.now()): Promise<void> {
-  return markCompleted(d1, requestId, isoMillis(nowMs));
+  return markCompleted(d1, requestId, isoFromEpochMillis(nowMs));
 }

@@ -1,111 +1,94 @@
-// Leaderboards (hackatime-behavior.md §7): snapshots built page by page through the queue and
-// served from the latest finished snapshot.
+// Leaderboards (hackatime-behavior.md §7): snapshots built by the cron from the per-user time
+// buckets each UserActivity keeps next to its heartbeats, served from the latest finished one.
 //
-// A build:
-//   1. the cron inserts a `leaderboards` row for (period, UTC date, window), unless a build of
-//      the same period and date is already in progress (one statement, so two overlapping cron
-//      runs cannot both start one);
-//   2. a fan-out step reads candidate user ids from `user_active_days` (UTC days the window
-//      touches; red users dropped), ≤ FANOUT_LIMIT ids per step, and sends them as pages of
-//      ≤ PAGE_SIZE ids, one queue message each. More candidates than one step takes → the step
-//      also sends a `leaderboard_fanout` message carrying the cursor (the last user id);
-//   3. each page asks every user's UserActivity for their leaderboard-chain total over the
-//      window, keeps users with more than 60 s, writes their entries in one statement and
-//      counts itself done; the page that completes the count finishes the board.
+// Inputs (db/leaderboard-buckets.ts): per user and UTC minute (the last 26 h) and per user and
+// UTC day, the leaderboard chain's Σ capped gaps, the gap of the bucket's first heartbeat and a
+// count, kept exact at write time (late, out-of-order and duplicate heartbeats included); and
+// per user their zone and latest streak run. A window made of whole buckets totals
+//   Σ gap_sum − first_gap of its first non-empty bucket
+// which equals Hackatime's capped LAG over the window's eligible heartbeats (partitioned by
+// user, the first contributing 0): consecutive eligible heartbeats inside the window are
+// consecutive in the user's chain, so each one's chain gap is its LAG gap, except the first's.
 //
-// Counting: `pages_total` starts at 1, a placeholder for the fan-out still running, so no page
-// can finish the board while pages may still be sent. A step adds its pages to the total
-// BEFORE sending them; the last step drops the placeholder (finishing the board right there
-// if every page already landed, or if there were no candidates at all). At the end
-// pages_total is exactly the number of pages.
+// A build, in the cron invocation itself (no Durable Object calls, no queue):
+//   1. a `leaderboards` row for (period, UTC date, window), unless a build of the same period and
+//      date is already in progress (one statement, so overlapping cron runs cannot both start one);
+//   2. per heartbeat database, ONE statement sums the window's buckets per user, keeps users over
+//      60 s and joins their streak row;
+//   3. one batch writes the entries (red and vanished users dropped by a join on users) and marks
+//      the board finished: readers see all of it or none of it.
+// Then superseded snapshots and buckets no window can reach are pruned, a bounded number of rows.
 //
-// Storage: Hackatime keeps one board per (period, date) and rebuilds it in place. Here every
-// run makes a new snapshot (so readers never see a half-built board); once a newer snapshot
-// of the same (period, date) is finished the older one is pruned, a bounded number of rows per
-// cron run. Every date's last snapshot is kept.
-import { shardDatabases } from "../db/shards";
-import { subjectOf } from "./durations/query";
+// Windows: daily is [M − 24 h, M) at the cron minute M (minute buckets); last_7_days is
+// [(today − 6 d) 00:00, tomorrow 00:00) UTC (day buckets).
+//
+// The local-day board (?timezone=Area/City): the users whose zone is that zone, ranked by their
+// shared calendar today [local midnight, M) from the minute buckets — one window for everyone
+// ranked, so the comparison is fair (ranking everyone by their own local day would mix windows
+// of different lengths and ends). Computed on request for the current minute, from the same
+// buckets (one statement per heartbeat database), and cached per (zone, minute) by the route:
+// only zones someone asks for cost anything, where building every zone in use each minute would
+// cost one statement per zone whether or not anyone looks.
 import { TRUST_LEVELS } from "../auth/levels";
+import { shardDatabases, sumAcrossShards } from "../db/shards";
+import { DAY_BUCKET_RETENTION_SECONDS, MINUTE_BUCKET_RETENTION_SECONDS, pruneBuckets, windowTotals, zoneWindowTotals, type WindowTotal } from "../db/leaderboard-buckets";
 import {
-  addToPagesTotal,
-  boardState,
-  candidatesInShard,
-  rankable,
+  abandonBuild,
+  boardPage,
   deleteEmptyBoards,
   deleteEntriesOf,
   doomedBoards,
-  endFanOut,
+  finishBuild,
   insertBuildUnlessRunning,
   latestFinishedBoard,
-  pageUsers,
-  recordPage,
+  rankableProfiles,
+  type ServedBoard,
+  type ServedEntry,
 } from "../db/leaderboards";
 import type { LeaderboardPeriod } from "../db/schema";
-import { userActivity } from "../durable/stub";
-import { log } from "../lib/log";
-import { isoSeconds, safeTimeZone } from "../lib/time";
-import { LEADERBOARD, microsToSeconds } from "./durations/dimensions";
-import { streakDays } from "./stats/streak";
+import { sha256Hex } from "../lib/crypto";
+import { isoSeconds, localDate, safeTimeZone, startOfLocalDay } from "../lib/time";
+import { MICROS, microsToSeconds } from "./durations/dimensions";
+import { streakFromRun } from "./stats/streak";
 import { avatarUrl, displayName } from "./users/profile";
 
 export type { LeaderboardPeriod };
 
-export const LEADERBOARD_PAGE = "leaderboard_page";
-export const LEADERBOARD_FANOUT = "leaderboard_fanout";
-
-/** User ids per page message (and per entries statement). */
-export const PAGE_SIZE = 100;
-/** Candidate ids one fan-out step reads: at most 100 page messages, one sendBatch. */
-export const FANOUT_LIMIT = PAGE_SIZE * 100;
-/** Users are ranked only with more than this many seconds. */
+/** Users are ranked only with more than this many (whole) seconds. */
 export const MIN_SECONDS = 60;
-/** An unfinished build older than this no longer blocks a new one (a page died in the DLQ). */
-export const BUILD_STALE_SECONDS = 15 * 60;
+/** …that is, at least this many microseconds (microsToSeconds rounds half up). */
+const MIN_MICROS = (MIN_SECONDS + 0.5) * MICROS;
+/** An unfinished build older than this no longer blocks a new one (its cron invocation died). */
+export const BUILD_STALE_SECONDS = 5 * 60;
 /** Unfinished builds older than this are pruned. */
 export const ABANDONED_AFTER_SECONDS = 24 * 3600;
 /** Entry rows of superseded snapshots deleted per cron run, per statement. */
 export const PRUNE_CHUNK = 10_000;
 export const PRUNE_CHUNKS_PER_RUN = 5;
-/**
- * UserActivity calls in flight per page: the whole page (each user is a different object; the
- * platform queues what exceeds its connection cap). Locally 100 builds ~2x faster than 25.
- */
-const PAGE_CONCURRENCY = PAGE_SIZE;
+/** Bucket rows deleted per cron run, per statement and heartbeat database. */
+export const BUCKET_PRUNE_CHUNK = 20_000;
+export const BUCKET_PRUNE_CHUNKS_PER_RUN = 5;
 const RED = TRUST_LEVELS.red;
 const DAY = 86_400;
 
-export interface PageMessage {
-  kind: typeof LEADERBOARD_PAGE;
-  leaderboard_id: number;
-  user_ids: number[];
-}
-export interface FanoutMessage {
-  kind: typeof LEADERBOARD_FANOUT;
-  leaderboard_id: number;
-  after_user_id: number;
-}
-
 const utcDate = (epochSeconds: number) => new Date(Math.floor(epochSeconds) * 1000).toISOString().slice(0, 10);
 const utcMidnight = (epochSeconds: number) => Math.floor(epochSeconds / DAY) * DAY;
+const minuteOf = (epochSeconds: number) => Math.floor(epochSeconds / 60) * 60;
 
 export interface BoardWindow {
   period: LeaderboardPeriod;
   /** The UTC date the board is keyed by. */
   startDate: string;
-  /** [start, end), epoch seconds. */
+  /** [start, end), epoch seconds, on the edges of the buckets summed. */
   start: number;
   end: number;
-  /** The UTC days [start, end) touches: where its candidates are found. */
-  days: string[];
 }
 
-/** daily: rolling [now − 24 h, now). last_7_days: [(today − 6 d) 00:00, tomorrow 00:00) UTC. */
+/** daily: [M − 24 h, M) at the minute M of `now`. last_7_days: [(today − 6 d) 00:00, tomorrow 00:00) UTC. */
 export function boardWindow(period: LeaderboardPeriod, now: number): BoardWindow {
-  const startDate = utcDate(now);
-  const [start, end] = period === "daily" ? [now - DAY, now] : [utcMidnight(now) - 6 * DAY, utcMidnight(now) + DAY];
-  const days: string[] = [];
-  for (let d = utcMidnight(start); d < end; d += DAY) days.push(utcDate(d));
-  return { period, startDate, start, end, days };
+  const m = minuteOf(now);
+  const [start, end] = period === "daily" ? [m - DAY, m] : [utcMidnight(now) - 6 * DAY, utcMidnight(now) + DAY];
+  return { period, startDate: utcDate(now), start, end };
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -121,118 +104,43 @@ export function dateRangeText(period: LeaderboardPeriod, startDate: string): str
 
 // ---------------------------------------------------------------- building
 
-export interface StartedBuild {
+/** The streak a window total's row gives as of `now` (0 without a streak row). */
+function streakOf(row: WindowTotal, now: number): number {
+  if (row.timezone === null) return 0;
+  return streakFromRun({ lastDay: row.last_day, length: row.length ?? 0 }, localDate(now, safeTimeZone(row.timezone)));
+}
+
+/** Every user's total over [start, end) from `kind` buckets, over every heartbeat database. */
+async function totalsOver(env: Env, kind: "minute" | "day", start: number, end: number): Promise<WindowTotal[]> {
+  return sumAcrossShards(env, (db) => windowTotals(db, kind, start, end, MIN_MICROS));
+}
+
+export interface BuiltBoard {
   id: number;
   window: BoardWindow;
-  /** Page messages sent by the first fan-out step. */
-  pages: number;
-  /** Whether a continuation was queued for more candidates. */
-  more: boolean;
+  /** Users over MIN_SECONDS before red users are dropped. */
+  ranked: number;
 }
 
 /**
- * Starts a build of `period` as of `now` (epoch seconds) and runs its first fan-out step.
- * Returns null when a build of the same period and date is already in progress.
+ * Builds the board of `period` as of `now` (epoch seconds). Null when a build of the same
+ * period and date is already in progress.
  */
-export async function startBuild(env: Env, period: LeaderboardPeriod, now: number): Promise<StartedBuild | null> {
+export async function buildBoard(env: Env, period: LeaderboardPeriod, now: number): Promise<BuiltBoard | null> {
   const w = boardWindow(period, now);
   const id = await insertBuildUnlessRunning(env.DB, w, BUILD_STALE_SECONDS);
-  if (id === null) {
-    log.info("leaderboard build already in progress", { period, start_date: w.startDate });
-    return null;
+  if (id === null) return null;
+  try {
+    const totals = await totalsOver(env, period === "daily" ? "minute" : "day", w.start, w.end);
+    // Streaks count back from the build time (the daily window ends then; the weekly one ends at tomorrow's midnight).
+    const streakNow = Math.min(now, w.end - 1);
+    const entries = totals.map((t): [number, number, number] => [t.user_id, microsToSeconds(t.micros), streakOf(t, streakNow)]);
+    await finishBuild(env.DB, id, entries, RED);
+    return { id, window: w, ranked: entries.length };
+  } catch (err) {
+    await abandonBuild(env.DB, id);
+    throw err;
   }
-  const step = await fanOutStep(env, id, w.days, 0);
-  return { id, window: w, ...step };
-}
-
-/** A continuation of a board's fan-out after `afterUserId`. */
-export async function continueFanOut(env: Env, boardId: number, afterUserId: number): Promise<void> {
-  const board = await boardState(env.DB, boardId);
-  if (!board || board.finished_generating_at) return; // pruned, or a redelivery after it finished
-  const days: string[] = [];
-  for (let d = utcMidnight(board.window_start); d < board.window_end; d += DAY) days.push(utcDate(d));
-  await fanOutStep(env, boardId, days, afterUserId);
-}
-
-async function fanOutStep(env: Env, boardId: number, days: string[], after: number): Promise<{ pages: number; more: boolean }> {
-  // Candidate ids after `after`, ascending, with whether each may be ranked (db/leaderboards.ts
-  // CANDIDATES_SQL: at most days × FANOUT_LIMIT index rows read, however many users were active).
-  // Every shard's candidates after the cursor (each bounded), merged: the FANOUT_LIMIT smallest ids.
-  const perShard = await Promise.all(shardDatabases(env).map((db) => candidatesInShard(db, days, after, FANOUT_LIMIT)));
-  const rows = [...new Set(perShard.flat())].sort((a, b) => a - b).slice(0, FANOUT_LIMIT);
-  const more = rows.length === FANOUT_LIMIT;
-  const allowed = rows.length ? await rankable(env.DB, rows, RED) : new Set<number>();
-  const ids = rows.filter((id) => allowed.has(id));
-  const pages: PageMessage[] = [];
-  for (let i = 0; i < ids.length; i += PAGE_SIZE) pages.push({ kind: LEADERBOARD_PAGE, leaderboard_id: boardId, user_ids: ids.slice(i, i + PAGE_SIZE) });
-
-  if (pages.length) {
-    // Counted before they are sent, so no page can finish the board early.
-    await addToPagesTotal(env.DB, boardId, pages.length);
-    try {
-      await env.IMPORTS.sendBatch(pages.map((body) => ({ body }))); // ≤ 100 messages: one call, all or nothing
-    } catch (err) {
-      await addToPagesTotal(env.DB, boardId, -pages.length);
-      throw err;
-    }
-  }
-  if (more) {
-    const next: FanoutMessage = { kind: LEADERBOARD_FANOUT, leaderboard_id: boardId, after_user_id: rows[rows.length - 1] };
-    await env.IMPORTS.send(next);
-  } else {
-    // The fan-out is over: drop its placeholder; finish now if every page already landed.
-    await endFanOut(env.DB, boardId);
-  }
-  return { pages: pages.length, more };
-}
-
-/** fn over items, at most `limit` at a time, results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-export interface PageResult {
-  /** Entries written (users with more than MIN_SECONDS). */
-  entries: number;
-  finished: boolean;
-}
-
-/**
- * Scores one page of users over the board's window and records it. A page of a board that is
- * gone (pruned) or already finished is a no-op. Entries are upserted, so a redelivered page
- * rewrites the same rows.
- */
-export async function buildPage(env: Env, boardId: number, userIds: number[]): Promise<PageResult> {
-  const board = await boardState(env.DB, boardId);
-  if (!board || board.finished_generating_at) return { entries: 0, finished: !!board };
-
-  const users = await pageUsers(env.DB, userIds);
-  // Streaks count back from when the build started (the daily window ends then; the weekly
-  // one ends at tomorrow's midnight).
-  const streakNow = Math.min(Date.parse(board.created_at) / 1000, board.window_end - 1);
-
-  const scored = await mapLimit(
-    users.filter((u) => u.trust_level !== RED),
-    PAGE_CONCURRENCY,
-    async (u): Promise<[number, number, number] | null> => {
-      const subject = subjectOf(u);
-      const totals = await userActivity(env, u.id).rangeTotals(u.id, subject.timezone, board.window_start, board.window_end, [{ dim: LEADERBOARD }]);
-      const seconds = microsToSeconds(totals.reduce((s, t) => s + t.micros, 0));
-      if (seconds <= MIN_SECONDS) return null;
-      return [u.id, seconds, await streakDays(env, subject, streakNow)];
-    },
-  );
-  const entries = scored.filter((e): e is [number, number, number] => e !== null);
-
-  // One transaction: the entries and the page's count land together or not at all.
-  const finished = await recordPage(env.DB, boardId, entries);
-  return { entries: entries.length, finished };
 }
 
 /**
@@ -252,36 +160,142 @@ export async function pruneBoards(env: Env, period: LeaderboardPeriod): Promise<
   return { entries, boards: await deleteEmptyBoards(env.DB, ids) };
 }
 
+/**
+ * Deletes the buckets no window can reach any more as of `now`: minute buckets over 26 h old,
+ * day buckets before (today − 8 d); bounded per run and database.
+ */
+export async function pruneLeaderboardInputs(env: Env, now: number): Promise<number> {
+  const cutoffs = [
+    ["minute", minuteOf(now) - MINUTE_BUCKET_RETENTION_SECONDS],
+    ["day", utcMidnight(now) - DAY_BUCKET_RETENTION_SECONDS],
+  ] as const;
+  let deleted = 0;
+  for (const d1 of shardDatabases(env)) {
+    for (const [kind, before] of cutoffs) {
+      for (let i = 0; i < BUCKET_PRUNE_CHUNKS_PER_RUN; i++) {
+        const n = await pruneBuckets(d1, kind, before, BUCKET_PRUNE_CHUNK);
+        deleted += n;
+        if (n < BUCKET_PRUNE_CHUNK) break;
+      }
+    }
+  }
+  return deleted;
+}
+
 // ---------------------------------------------------------------- serving
+
+export interface LeaderboardEntry {
+  rank: number;
+  user: { id: number; username: string; avatar_url: string };
+  total_seconds: number;
+}
 
 export interface LeaderboardBody {
   period: LeaderboardPeriod;
   start_date: string;
   date_range: string;
   generated_at: string;
-  entries: Array<{ rank: number; user: { id: number; username: string; avatar_url: string }; total_seconds: number }>;
+  /** The local-day board's zone. */
+  timezone?: string;
+  entries: LeaderboardEntry[];
+  /** Paged responses only. */
+  page?: number;
+  limit?: number;
+  total_entries?: number;
+}
+
+/** `?page=&limit=`: none = every entry (Hackatime's shape); else `limit` entries (default DEFAULT_PAGE_LIMIT, at most MAX_PAGE_LIMIT) of page `page` (1-based). */
+export interface Paging {
+  page: number;
+  limit: number | null;
+}
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
+
+/** The identicon of users with no avatar: a URL on this origin the browser caches (routes/avatars.ts). */
+export const identiconPath = (seed: string) => `/avatars/identicon/${seed}.svg`;
+
+async function entryOf(row: Omit<ServedEntry, "total_seconds">, rank: number, totalSeconds: number, origin: string): Promise<LeaderboardEntry> {
+  const avatar = await avatarUrl({ id: row.user_id, slack_avatar_url: row.slack_avatar_url, github_avatar_url: row.github_avatar_url, email: row.email }, (seed) => `${origin}${identiconPath(seed)}`);
+  return { rank, user: { id: row.user_id, username: displayName(row), avatar_url: avatar }, total_seconds: totalSeconds };
+}
+
+const pagingFields = (paging: Paging, total: number) => (paging.limit === null ? {} : { page: paging.page, limit: paging.limit, total_entries: total });
+
+/** The latest finished snapshot and a tag naming exactly what a page of it shows (the ETag and cache key). */
+export interface BoardHead {
+  board: ServedBoard;
+  tag: string;
+}
+
+/** The latest finished board of `period` and its tag for `paging`; null when none is finished. */
+export async function boardHead(env: Env, period: LeaderboardPeriod, paging: Paging): Promise<BoardHead | null> {
+  const board = await latestFinishedBoard(env.DB, period);
+  if (!board) return null;
+  // The snapshot (its id and finish time) and who is shadowbanned now: nothing else changes a page.
+  const tag = `${period}-${board.id}-${(await sha256Hex(`${board.finished_generating_at}|${board.shadowbanned ?? ""}`)).slice(0, 16)}-${paging.page}-${paging.limit ?? "all"}`;
+  return { board, tag };
 }
 
 /**
- * The latest finished snapshot of `period`, shadowbanned users left out (read now, not at build
- * time) and ranks 1..n over who is left; ties by user id. Null when no snapshot is finished.
+ * A page of a snapshot, shadowbanned users left out (read now, not at build time) and ranks
+ * 1..n over who is left, most time first, ties by user id. Null when the snapshot is no
+ * longer the latest (ask boardHead again).
  */
-export async function latestLeaderboard(env: Env, period: LeaderboardPeriod): Promise<LeaderboardBody | null> {
-  const latest = await latestFinishedBoard(env.DB, period);
-  if (!latest) return null;
-  const { board } = latest;
-  const entries = await Promise.all(
-    latest.entries.map(async (r, i) => ({
-      rank: i + 1,
-      user: { id: r.user_id, username: displayName(r), avatar_url: await avatarUrl({ id: r.user_id, slack_avatar_url: r.slack_avatar_url, github_avatar_url: r.github_avatar_url, email: r.email }) },
-      total_seconds: r.total_seconds,
-    })),
-  );
+export async function boardBody(env: Env, head: BoardHead, paging: Paging, origin: string): Promise<LeaderboardBody | null> {
+  const { board } = head;
+  const offset = paging.limit === null ? 0 : (paging.page - 1) * paging.limit;
+  const page = await boardPage(env.DB, board.id, board.period, offset, paging.limit ?? -1);
+  if (!page) return null;
   return {
     period: board.period,
     start_date: board.start_date,
     date_range: dateRangeText(board.period, board.start_date),
     generated_at: isoSeconds(Date.parse(board.finished_generating_at) / 1000),
-    entries,
+    entries: await Promise.all(page.entries.map((r, i) => entryOf(r, offset + i + 1, r.total_seconds, origin))),
+    ...pagingFields(paging, page.total),
+  };
+}
+
+/** Every entry of the latest finished board of `period` (identicons on `origin`); null when none is finished. */
+export async function latestBoard(env: Env, period: LeaderboardPeriod, origin: string): Promise<LeaderboardBody | null> {
+  const paging: Paging = { page: 1, limit: null };
+  // A snapshot superseded between the head and its page is asked for again, once.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const head = await boardHead(env, period, paging);
+    if (!head) return null;
+    const body = await boardBody(env, head, paging, origin);
+    if (body) return body;
+  }
+  return null;
+}
+
+/** The local-day board's tag for (zone, minute, paging): it is computed for the current minute. */
+export function localBoardTag(timezone: string, now: number, paging: Paging): string {
+  return `local-${encodeURIComponent(timezone)}-${minuteOf(now)}-${paging.page}-${paging.limit ?? "all"}`;
+}
+
+/**
+ * The daily board of one zone's users over their calendar today, [local midnight, M) at the
+ * current minute M, from minute buckets (exact: local midnight is less than 25 h before M).
+ * Red and shadowbanned users are left out; ranks and ties as the snapshot boards.
+ */
+export async function localDayBoard(env: Env, timezone: string, now: number, paging: Paging, origin: string): Promise<LeaderboardBody> {
+  const m = minuteOf(now);
+  const today = localDate(m, timezone);
+  const start = startOfLocalDay(today, timezone);
+  const totals = (await sumAcrossShards(env, (db) => zoneWindowTotals(db, timezone, start, m, MIN_MICROS))).map((t) => ({ userId: t.user_id, seconds: microsToSeconds(t.micros) }));
+  const profiles = new Map(totals.length ? (await rankableProfiles(env.DB, totals.map((t) => t.userId), RED)).map((p) => [p.user_id, p]) : []);
+  const ranked = totals.filter((t) => profiles.has(t.userId)).sort((a, b) => b.seconds - a.seconds || a.userId - b.userId);
+  const offset = paging.limit === null ? 0 : (paging.page - 1) * paging.limit;
+  const shown = paging.limit === null ? ranked : ranked.slice(offset, offset + paging.limit);
+  return {
+    period: "daily",
+    start_date: today,
+    date_range: "Today",
+    generated_at: isoSeconds(m),
+    timezone,
+    entries: await Promise.all(shown.map((t, i) => entryOf(profiles.get(t.userId)!, offset + i + 1, t.seconds, origin))),
+    ...pagingFields(paging, ranked.length),
   };
 }

@@ -1,14 +1,17 @@
 /**
  * Buffers a batch's projection writes and sends each table's rows as ONE JSON parameter
  * (json_each), so an in-order batch costs a handful of statements whatever its size.
- * Rollup changes are summed per (day, dim, key); first_gap/first_over follow the last
- * assignment, as sequential updates would leave them (-1 in the buffer means "unchanged").
+ * Rollup and leaderboard-bucket changes are summed per row; first_gap/first_over follow the
+ * last assignment, as sequential updates would leave them (-1 in the buffer means "unchanged").
+ * Every bucket row written is marked dirty: UserActivity sends it to D1.
  */
 export class ProjectionWriter {
   private hbRows: Array<[number, number, string]> = [];
   private chainRows: Array<[string, string, number, number, number, number, string]> = [];
   // [day, dim, key, gap Δ, n Δ, first_gap, over Δ, first_over]
   private readonly rollups = new Map<string, [string, string, string, number, number, number, number, number]>();
+  // [kind, bucket start, gap Δ, n Δ, first_gap]
+  private readonly buckets = new Map<string, [string, number, number, number, number]>();
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -32,6 +35,16 @@ export class ProjectionWriter {
       row[5] = first.gap;
       row[7] = first.over;
     }
+  }
+
+  /** Adds to a leaderboard bucket; `firstGap` is the gap of its (new) first row, when it changed. */
+  bucket(kind: string, start: number, gap: number, n: number, firstGap: number | undefined): void {
+    const id = `${kind}\u0000${start}`;
+    let row = this.buckets.get(id);
+    if (!row) this.buckets.set(id, (row = [kind, start, 0, 0, -1]));
+    row[2] += gap;
+    row[3] += n;
+    if (firstGap !== undefined) row[4] = firstGap;
   }
 
   flushChain(): void {
@@ -61,6 +74,17 @@ export class ProjectionWriter {
         JSON.stringify([...this.rollups.values()]),
       );
       this.rollups.clear();
+    }
+    if (this.buckets.size) {
+      // A bucket seen for the first time always had its first row assigned (>= 0).
+      this.sql.exec(
+        `INSERT INTO lb_bucket (kind, bucket, gap_sum, n, first_gap, dirty)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 1 FROM json_each(?) WHERE true
+         ON CONFLICT (kind, bucket) DO UPDATE SET gap_sum = gap_sum + excluded.gap_sum, n = n + excluded.n,
+           first_gap = CASE WHEN excluded.first_gap >= 0 THEN excluded.first_gap ELSE first_gap END, dirty = 1`,
+        JSON.stringify([...this.buckets.values()]),
+      );
+      this.buckets.clear();
     }
   }
 }

@@ -210,6 +210,12 @@ export function isoSeconds(epochSeconds: number): string {
   return new Date(Math.floor(epochSeconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** ISO 8601 in UTC with milliseconds, as Rails renders a Time in JSON: 2024-03-13T10:00:00.000Z. */
+export const isoMillis = (epochSeconds: number) => new Date(Math.floor(epochSeconds * 1000)).toISOString();
+
+/** The same format from epoch milliseconds (Date.now()), as the schema's timestamp defaults write it. */
+export const isoFromEpochMillis = (ms: number) => new Date(ms).toISOString();
+
 export const nowSeconds = () => Date.now() / 1000;
 
 /** The calendar day `months` months before day n, its day clamped to the target month (ActiveSupport's advance). */

@@ -4,14 +4,13 @@
 
 import { log } from "../lib/log";
 import { importQueueHandlers } from "./imports";
-import { leaderboardQueueHandlers } from "./leaderboard-pages";
 import { REBUILD_AGGREGATES, rebuildAggregates } from "./rebuild-aggregates";
 import { SHARD_MOVE, shardMove } from "./shard-moves";
 import type { QueueHandler, QueueMessage } from "./types";
 
 export type { QueueHandler, QueueMessage };
 
-const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggregates], [SHARD_MOVE, shardMove], ...Object.entries(leaderboardQueueHandlers), ...Object.entries(importQueueHandlers)]);
+const handlers = new Map<string, QueueHandler>([[REBUILD_AGGREGATES, rebuildAggregates], [SHARD_MOVE, shardMove], ...Object.entries(importQueueHandlers)]);
 
 export const retryDelaySeconds = (attempts: number) => Math.min(15 * 2 ** Math.max(0, attempts - 1), 900);
 

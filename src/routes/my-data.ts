@@ -14,7 +14,6 @@ import {
   PAGE_DEFAULT_LIMIT,
   PAGE_MAX_LIMIT,
   decodeCursor,
-  isoMillis,
   mostRecentHeartbeat,
   pageHeartbeats,
   parseTimeParam,
@@ -24,7 +23,7 @@ import { daysAgoStartOfDay, endOfTodayUtc } from "../domain/stats/windows";
 import type { AppEnv } from "../env";
 import { AppError } from "../lib/errors";
 import { createRouter } from "./router";
-import { nowSeconds, safeTimeZone } from "../lib/time";
+import { isoMillis, nowSeconds, safeTimeZone } from "../lib/time";
 import { errorResponse } from "../schemas/common";
 import { HeartbeatSchema } from "../schemas/heartbeat";
 import { jsonResponse, pathParam, queryParam } from "../schemas/params";

@@ -123,7 +123,7 @@ for (const prefix of COMPAT_PREFIXES) {
     return c.json(await machineNames(c.env, target), 200);
   });
 
-  wakatimeApiRouter.openapi(leadersRoute(prefix), async (c) => c.json(await leaders(c.env, callerOf(c), c.req.valid("query")), 200));
+  wakatimeApiRouter.openapi(leadersRoute(prefix), async (c) => c.json(await leaders(c.env, callerOf(c), c.req.valid("query"), new URL(c.req.url).origin), 200));
 
   wakatimeApiRouter.openapi(metaRoute(prefix), (c) => c.json(META, 200));
 }

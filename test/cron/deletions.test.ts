@@ -3,7 +3,7 @@ import { sliceDb } from "../../src/domain/imports/start";
 import { describe, expect, it } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { DELETION_CRON, deletionJobs, runDueDeletions } from "../../src/cron/deletions";
-import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL } from "../../src/db/account-deletion";
+import { DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL } from "../../src/db/account-deletion";
 import { anonymizeUser } from "../../src/domain/deletion";
 import { rebuildUser } from "../../src/queues/rebuild-aggregates";
 import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser, queryPlan, bearer, heartbeatsDb } from "../helpers";
@@ -15,7 +15,7 @@ const STATS_KEY = { Authorization: "Bearer test-stats-key" };
 const runCron = (scheduledTime = Date.now()) => handleScheduled(createScheduledController({ cron: DELETION_CRON, scheduledTime }), env);
 
 // Statements on a shard table run in the user's shard (the first parameter is the user id).
-const SHARD_TABLES = /\b(heartbeats|user_active_days|heartbeat_import_slices)\b/;
+const SHARD_TABLES = /\b(heartbeats|heartbeat_import_slices|lb_minute_buckets|lb_day_buckets|lb_streaks)\b/;
 const dbFor = async (sql: string, params: unknown[]) => (SHARD_TABLES.test(sql) ? heartbeatsDb(params[0] as number) : env.DB);
 const one = async <T>(sql: string, ...params: unknown[]) => (await (await dbFor(sql, params)).prepare(sql).bind(...params).first<T>())!;
 const count = async (sql: string, ...params: unknown[]) => (await one<{ n: number }>(sql, ...params)).n;
@@ -46,7 +46,6 @@ async function seedHeartbeats(userId: number, n: number) {
   )
     .bind(userId, n, T)
     .run();
-  await db.prepare("INSERT OR IGNORE INTO user_active_days (day, user_id) VALUES (?, ?)").bind(DAY, userId).run();
 }
 
 const liveHeartbeats = (userId: number) => count("SELECT count(*) AS n FROM heartbeats WHERE user_id = ? AND deleted_at IS NULL", userId);
@@ -90,7 +89,8 @@ describe("the daily deletion job", () => {
     const statsTotal = async (who: TestUser) => (await request(`/api/v1/stats?username=${who.id}&start_date=2025-01-01&end_date=2025-01-01`, { headers: STATS_KEY })).text();
     expect(await statsTotal(user)).toBe("180");
     expect(await projectedMicros(user.id)).toBe(180_000_000);
-    expect(await count("SELECT count(*) AS n FROM user_active_days WHERE user_id = ?", user.id)).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM lb_day_buckets WHERE user_id = ?", user.id)).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM lb_minute_buckets WHERE user_id = ?", user.id)).toBe(3);
 
     // Request: ingest is refused from now on.
     const created = await request("/deletion", { method: "POST", redirect: "manual", headers: bearer(user.apiKey) });
@@ -131,7 +131,7 @@ describe("the daily deletion job", () => {
       allow_public_stats_lookup: 0,
       admin_level: "default",
     });
-    for (const table of ["api_keys", "revoked_api_keys", "admin_api_keys", "email_addresses", "project_repo_mappings", "user_active_days", "leaderboard_entries", "sailors_log_preferences", "heartbeat_exports", "heartbeat_imports"]) {
+    for (const table of ["api_keys", "revoked_api_keys", "admin_api_keys", "email_addresses", "project_repo_mappings", "lb_minute_buckets", "lb_day_buckets", "leaderboard_entries", "sailors_log_preferences", "heartbeat_exports", "heartbeat_imports"]) {
       expect(await count(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`, user.id), table).toBe(0);
     }
     // Heartbeats are soft-deleted, not removed; the other user's are untouched.
@@ -238,7 +238,7 @@ describe("the daily deletion job", () => {
     expect(second).toEqual({ completed: [id], deferred: [], failed: [] });
     expect(await liveHeartbeats(u.id)).toBe(0);
     expect(await projectedMicros(u.id)).toBe(0);
-    expect(await count("SELECT count(*) AS n FROM user_active_days WHERE user_id = ?", u.id)).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM lb_day_buckets WHERE user_id = ?", u.id)).toBe(0);
   });
 
   it("anonymizeUser deletes every live heartbeat in fixed-size statements and reports the count", async () => {
@@ -265,10 +265,7 @@ describe("query plans of the deletion statements", () => {
     expect(p).not.toMatch(/SCAN heartbeats/);
   });
 
-  it("removes active days and leaderboard entries by primary-key probes, not table scans", async () => {
-    const days = await queryPlan(DELETE_ACTIVE_DAYS_SQL, 1);
-    expect(days).toMatch(/SEARCH user_active_days USING (COVERING )?INDEX sqlite_autoindex_user_active_days_1/);
-    expect(days).not.toMatch(/SCAN (heartbeats|user_active_days)/);
+  it("removes leaderboard entries by primary-key probes, not a table scan", async () => {
     const entries = await queryPlan(DELETE_LEADERBOARD_ENTRIES_SQL, 1);
     expect(entries).not.toMatch(/SCAN leaderboard_entries/);
   });

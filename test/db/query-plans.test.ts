@@ -19,7 +19,16 @@ import {
   pageHeartbeatsSql,
 } from "../../src/db/heartbeat-reads";
 import { CHAIN_PAGE_SQL, SELECT_BY_HASH_SQL, latestFieldValueSql } from "../../src/db/heartbeats";
-import { CANDIDATES_SQL, DOOMED_BOARDS_SQL, SERVE_BOARD_SQL, SERVE_ENTRIES_SQL, START_BUILD_SQL } from "../../src/db/leaderboards";
+import { DAY_WINDOW_TOTALS_SQL, MINUTE_WINDOW_TOTALS_SQL, ZONE_WINDOW_TOTALS_SQL, pruneBucketsSql } from "../../src/db/leaderboard-buckets";
+import {
+  DOOMED_BOARDS_SQL,
+  INSERT_ENTRIES_SQL,
+  RANKABLE_PROFILES_SQL,
+  SERVE_BOARD_SQL,
+  SERVE_ENTRIES_SQL,
+  SERVE_ENTRY_COUNT_SQL,
+  START_BUILD_SQL,
+} from "../../src/db/leaderboards";
 import { PROFILE_SOURCE_SQL } from "../../src/db/users";
 
 const plan = (sql: string, params: unknown[]) => queryPlan(sql, ...params);
@@ -135,13 +144,41 @@ const CASES: Record<string, Case> = {
   },
   "unique coding seconds": { sql: UNIQUE_CODING_SQL, params: [1, 0, 1e10, '["a"]', 120e6], uses: [USER_TIME_RANGE], large: ["heartbeats"] },
 
+  // Leaderboard inputs (db/leaderboard-buckets.ts): a window is one range of the (bucket, user_id) index.
+  "daily board totals": {
+    sql: MINUTE_WINDOW_TOTALS_SQL,
+    params: [0, 86_400, 60_500_000],
+    uses: ["SEARCH lb_minute_buckets USING INDEX lb_minute_buckets_minute (minute>? AND minute<?)", "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)"],
+    large: ["lb_minute_buckets", "s"],
+  },
+  "weekly board totals": {
+    sql: DAY_WINDOW_TOTALS_SQL,
+    params: [0, 7 * 86_400, 60_500_000],
+    uses: ["SEARCH lb_day_buckets USING INDEX lb_day_buckets_day (day>? AND day<?)", "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)"],
+    large: ["lb_day_buckets", "s"],
+  },
+  "a zone's board totals": {
+    sql: ZONE_WINDOW_TOTALS_SQL,
+    params: ["Europe/Berlin", 0, 86_400, 60_500_000],
+    // The zone's users, then each one's primary-key range of minutes.
+    uses: ["SEARCH s USING INDEX lb_streaks_timezone (timezone=?)", "SEARCH b USING INDEX sqlite_autoindex_lb_minute_buckets_1 (user_id=? AND minute>? AND minute<?)"],
+    large: ["s", "b"],
+  },
+  "minute bucket pruning": {
+    sql: pruneBucketsSql("minute"),
+    params: [0, 1000],
+    uses: ["SEARCH lb_minute_buckets USING COVERING INDEX lb_minute_buckets_minute (minute<?)"],
+    large: ["lb_minute_buckets"],
+  },
+  "day bucket pruning": { sql: pruneBucketsSql("day"), params: [0, 1000], uses: ["SEARCH lb_day_buckets USING COVERING INDEX lb_day_buckets_day (day<?)"], large: ["lb_day_buckets"] },
+
   // Leaderboards (db/leaderboards.ts).
-  "leaderboard candidates": {
-    sql: CANDIDATES_SQL,
-    params: [0, 100, '["2026-01-01","2026-01-02"]'],
-    // Each day's (day, user_id) range in a shard; never a scan of the table.
-    uses: ["SEARCH user_active_days USING COVERING INDEX sqlite_autoindex_user_active_days_1 (day=? AND user_id>? AND user_id<?)"],
-    large: ["user_active_days"],
+  "leaderboard entries written": { sql: INSERT_ENTRIES_SQL, params: [1, "[]", 1], uses: ["SEARCH u USING INTEGER PRIMARY KEY (rowid=?)"], large: ["u"] },
+  "rankable profiles of a zone's board": {
+    sql: RANKABLE_PROFILES_SQL,
+    params: ["[]", 1],
+    uses: ["SEARCH u USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH e USING INDEX email_addresses_user_id (user_id=?)"],
+    large: ["u", "e"],
   },
   "leaderboard build start": {
     sql: START_BUILD_SQL,
@@ -155,12 +192,24 @@ const CASES: Record<string, Case> = {
     uses: ["SEARCH b USING INDEX leaderboards_period_finished (period=?)", "SEARCH n USING INDEX leaderboards_period_finished (period=? AND finished_generating_at>?)"],
     large: ["b", "n"],
   },
-  "served leaderboard": { sql: SERVE_BOARD_SQL, params: ["daily"], uses: ["SEARCH leaderboards USING COVERING INDEX leaderboards_period_finished (period=? AND finished_generating_at>?)"], large: ["leaderboards"] },
+  "served leaderboard": {
+    sql: SERVE_BOARD_SQL,
+    params: ["daily"],
+    // The shadowbanned users come from their partial index alone.
+    uses: ["SEARCH leaderboards USING COVERING INDEX leaderboards_period_finished (period=? AND finished_generating_at>?)", "SCAN users USING COVERING INDEX users_leaderboard_shadowbanned"],
+    large: ["leaderboards"],
+  },
+  "served leaderboard entry count": {
+    sql: SERVE_ENTRY_COUNT_SQL,
+    params: [1],
+    uses: ["SEARCH le USING COVERING INDEX sqlite_autoindex_leaderboard_entries_1 (leaderboard_id=?)", "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)"],
+    large: ["le", "u"],
+  },
   "served leaderboard entries": {
     sql: SERVE_ENTRIES_SQL,
-    params: ["daily"],
-    uses: ["SEARCH e USING INDEX leaderboard_entries_rank (leaderboard_id=?)", "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH m USING INDEX email_addresses_user_id (user_id=?)"],
-    large: ["e", "u", "m", "leaderboards"],
+    params: [1, 100, 0],
+    uses: ["SEARCH le USING INDEX leaderboard_entries_rank (leaderboard_id=?)", "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH e USING INDEX email_addresses_user_id (user_id=?)"],
+    large: ["le", "u", "e"],
   },
 
   // Users (db/users.ts).

@@ -235,13 +235,13 @@ describe("answering within Slack's 3 seconds", () => {
 });
 
 describe("query plans of the leaderboard reads", () => {
-  it("finds a channel's members by the channel index, and their activity in a shard by key", async () => {
+  it("finds a channel's members by the channel index, and probes each one's heartbeats of the day in their shard by key", async () => {
     const members = await queryPlan(CHANNEL_MEMBERS_SQL, "C1", 500);
     expect(members).toMatch(/USING INDEX sailors_log_preferences_channel/);
     expect(members).not.toMatch(/SCAN (p|u|users)\b/);
     const active = await queryPlan(ACTIVE_ON_DAY_SQL, "2025-01-01", "[1,2]");
-    expect(active).toMatch(/USING COVERING INDEX sqlite_autoindex_user_active_days_1 \(day=\? AND user_id=\?\)/);
-    expect(active).not.toMatch(/SCAN user_active_days\b/);
+    expect(active).toMatch(/SEARCH h (EXISTS )?USING INDEX heartbeats_user_time \(user_id=\? AND time>\? AND time<\?\)/);
+    expect(active).not.toMatch(/SCAN (h|heartbeats)\b/);
   });
 
   it("counts languages through heartbeats_user_time, never a scan", async () => {

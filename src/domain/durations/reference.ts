@@ -2,10 +2,10 @@
 // heartbeats (db/durations.ts): order by (time, id), each row adds min(gap to the previous row
 // of its group, 120 s), the first adds 0. Slow by design (it scans the range); it is the oracle
 // the fast paths are tested against, and the fallback for filters no rollup answers.
-import { shards, type ShardDb } from "../../db/shards";
+import { shards, sumAcrossShards, type ShardDb } from "../../db/shards";
 import { usersWithStaleShard } from "../../db/users";
-import { allUsersTotalMicros, boundaryAwareTotalMicros, referenceDurationRows, uniqueCodingMicros, type HeartbeatFilter } from "../../db/durations";
-import { GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
+import { allUsersTotalMicros, boundaryAwareTotalMicros, leaderboardReferenceMicros, referenceDurationRows, uniqueCodingMicros, type HeartbeatFilter } from "../../db/durations";
+import { BROWSER_EDITORS, GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
 
 export type { HeartbeatFilter };
 
@@ -49,4 +49,14 @@ export async function referenceAllUsersTotal(env: Env, range: { start: number; e
     shards(env).map((s) => allUsersTotalMicros(s.db, range, TIMEOUT_MICROS, moving.filter((m) => m.staleShard === s.index).map((m) => m.id))),
   );
   return microsToSeconds(perShard.reduce((a, b) => a + b, 0));
+}
+
+/**
+ * Every user's leaderboard score over [start, end) in microseconds: Hackatime's board query
+ * (capped LAG partitioned by user over leaderboard-eligible heartbeats, the first 0). Before the
+ * board's own rules (over 60 s, red users out).
+ */
+export async function referenceLeaderboardMicros(env: Env, range: { start: number; end: number }): Promise<Map<number, number>> {
+  const rows = await sumAcrossShards(env, (db) => leaderboardReferenceMicros(db, range, TIMEOUT_MICROS, [...BROWSER_EDITORS]));
+  return new Map(rows.map((r) => [r.user_id, r.micros ?? 0]));
 }

@@ -7,12 +7,14 @@
 //      double-write already copied is skipped by its id
 //   4. finishMove, between two writes: active days copied, then both sides compared (rows, live
 //      rows, all-time capped total); equal → users.shard := target, stale_shard := source
-//   5. the source's rows deleted in pages, then stale_shard := null
+//      and the object writes all its leaderboard buckets to the target
+//   5. the source's rows (heartbeats, buckets, streak) deleted, then stale_shard := null
 // Any step may run again (a retried queue message resumes where the last one stopped). A failed
 // comparison aborts: the target's copy is deleted and the user stays where they were.
 import { activeImportOf } from "../../db/imports";
 import { ALL_TIME, deleteUserRowsPage, heartbeatCounts } from "../../db/shard-moves";
 import { boundaryAwareTotalMicros } from "../../db/durations";
+import { deleteBucketsOf } from "../../db/leaderboard-buckets";
 import { TIMEOUT_MICROS } from "../durations/dimensions";
 import { shardAt, shards } from "../../db/shards";
 import { setStaleShard, userById, userCountsByShard, usersWithStaleShard } from "../../db/users";
@@ -85,9 +87,11 @@ export async function moveUser(env: Env, userId: number, to: number, opts: { pag
   return report;
 }
 
+/** Deletes the user's heartbeats (in pages), buckets and streak from one shard. */
 async function emptyShard(env: Env, shard: number, userId: number): Promise<void> {
   const db = shardAt(env, shard).db;
   while ((await deleteUserRowsPage(db, userId, DELETE_PAGE)) > 0);
+  await deleteBucketsOf(db, userId);
 }
 
 /** Each shard's user count, the moves under way, and with `userId` that user's shard (404 for nobody). */

@@ -5,6 +5,7 @@
 import { shardAt } from "../../db/shards";
 import { subjectOf, type DurationSubject } from "../durations/query";
 import { activeOnDay, channelMembers, languageCounts, linkedUserBySlackUid, upsertSailorsLogPreference, type LinkedUser } from "../../db/slack";
+import { mapLimit } from "../../lib/concurrency";
 import { log } from "../../lib/log";
 import { durations } from "../durations/query";
 import { shortTimeSimple } from "../../lib/format";
@@ -158,19 +159,6 @@ async function activeMembers(env: Env, members: LinkedUser[], day: string): Prom
 const CONCURRENCY = 10;
 const MEDALS = ["first_place_medal", "second_place_medal", "third_place_medal"];
 const DAY = 86_400;
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export interface LeaderboardEntry {
   slack_uid: string;

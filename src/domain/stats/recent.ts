@@ -59,8 +59,6 @@ export const timeAgo = (epochSeconds: number, now: number) => `${distanceOfTimeI
 // parseTimeParam lives in lib/dates; re-exported for routes/my-data.ts, which imports it from here.
 export { parseTimeParam } from "../../lib/dates";
 
-/** ISO 8601 in UTC with milliseconds, as Rails renders a Time in JSON: 2024-03-13T10:00:00.000Z. */
-export const isoMillis = (epochSeconds: number) => new Date(Math.floor(epochSeconds * 1000)).toISOString();
 
 // ---------------------------------------------------------------------------------------------
 // Keyset cursor over (time, id): opaque to clients (base64url of "time:id"). time is the exact

@@ -28,10 +28,10 @@ export function displayName(u: Pick<ProfileSource, "display_name_override" | "sl
 }
 
 /**
- * A deterministic 5×5 mirrored identicon for users with no avatar and no email, as an SVG
- * data URI (Hackatime renders a PNG with RubyIdenticon; any image URL serves the clients).
+ * A deterministic 5×5 mirrored identicon for users with no avatar and no email, as SVG
+ * (Hackatime renders a PNG with RubyIdenticon; any image URL serves the clients).
  */
-export async function identiconDataUri(seed: string): Promise<string> {
+export async function identiconSvg(seed: string): Promise<string> {
   const hash = await sha256Hex(seed);
   const byte = (i: number) => parseInt(hash.slice(i * 2, i * 2 + 2), 16);
   const color = `#${hash.slice(0, 6)}`;
@@ -43,12 +43,19 @@ export async function identiconDataUri(seed: string): Promise<string> {
       for (const x of new Set([col, 4 - col])) rects.push(`<rect x="${x * cell + 5}" y="${row * cell + 5}" width="${cell}" height="${cell}"/>`);
     }
   }
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60" viewBox="0 0 60 60"><rect width="60" height="60" fill="#f0f0f0"/><g fill="${color}">${rects.join("")}</g></svg>`;
-  return `data:image/svg+xml;base64,${btoa(svg)}`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="60" viewBox="0 0 60 60"><rect width="60" height="60" fill="#f0f0f0"/><g fill="${color}">${rects.join("")}</g></svg>`;
 }
 
-/** Slack avatar, GitHub avatar, a ui-avatars URL from the email's first two letters, else an identicon. */
-export async function avatarUrl(u: Pick<ProfileSource, "id" | "slack_avatar_url" | "github_avatar_url" | "email">): Promise<string> {
+/** The identicon as a data URI. */
+export async function identiconDataUri(seed: string): Promise<string> {
+  return `data:image/svg+xml;base64,${btoa(await identiconSvg(seed))}`;
+}
+
+/**
+ * Slack avatar, GitHub avatar, a ui-avatars URL from the email's first two letters, else an
+ * identicon: `identiconUrl(seed)` when given (a URL the browser caches), else a data URI.
+ */
+export async function avatarUrl(u: Pick<ProfileSource, "id" | "slack_avatar_url" | "github_avatar_url" | "email">, identiconUrl?: (seed: string) => string): Promise<string> {
   if (!isBlank(u.slack_avatar_url)) return u.slack_avatar_url!;
   if (!isBlank(u.github_avatar_url)) return u.github_avatar_url!;
   if (!isBlank(u.email)) {
@@ -56,7 +63,7 @@ export async function avatarUrl(u: Pick<ProfileSource, "id" | "slack_avatar_url"
     const hashed = (await sha256Hex(initials)).slice(0, 6);
     return `https://i2.wp.com/ui-avatars.com/api/${initials}/48/${hashed}/fff?ssl=1`;
   }
-  return identiconDataUri(String(u.id));
+  return identiconUrl ? identiconUrl(String(u.id)) : identiconDataUri(String(u.id));
 }
 
 /** Stored timestamps carry milliseconds; Rails' iso8601 shows whole seconds in UTC. */

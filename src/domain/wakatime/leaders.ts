@@ -11,7 +11,8 @@ import { wakatimeText } from "../../lib/format";
 import { isBlank } from "../../lib/text";
 import { formatDayNumber, safeTimeZone } from "../../lib/time";
 import { durations } from "../durations/query";
-import { boardWindow, latestLeaderboard, mapLimit, type LeaderboardBody } from "../leaderboards";
+import { mapLimit } from "../../lib/concurrency";
+import { boardWindow, latestBoard, type LeaderboardBody } from "../leaderboards";
 import { displayName } from "../stats/display-names";
 import { ordinalDate } from "./ranges";
 import { TIMEOUT_MINUTES } from "./stats";
@@ -30,8 +31,9 @@ export interface LeadersQuery {
   page?: string;
 }
 
-export async function leaders(env: Env, caller: AuthUser | null, q: LeadersQuery) {
-  const board = await latestLeaderboard(env, "last_7_days");
+/** `origin`: where the avatars of users without one (identicon URLs) are served. */
+export async function leaders(env: Env, caller: AuthUser | null, q: LeadersQuery, origin: string) {
+  const board = await latestBoard(env, "last_7_days", origin);
   if (!board) throw new AppError("unavailable", "Leaderboard is being generated");
   const page = Math.max(1, Math.trunc(Number(q.page)) || 1);
   const language = isBlank(q.language) ? null : q.language!.trim();
