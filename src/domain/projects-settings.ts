@@ -44,6 +44,7 @@ const NAMED: Record<string, string> = {
   last_7_days: "Last 7 Days",
   this_month: "This Month",
   last_30_days: "Last 30 Days",
+  last_6_months: "Last 6 Months",
   this_year: "This Year",
   last_12_months: "Last 12 Months",
   flavortown: "Flavortown",
@@ -112,6 +113,9 @@ export function projectsWindow(q: ProjectsQuery, timezone: string, now: number):
       break;
     case "last_30_days":
       range = days(addDays(today, -30), today);
+      break;
+    case "last_6_months": // Tally's (the dashboard's range picker); Hackatime has no such interval
+      range = days(monthsBack(today, 6), today);
       break;
     case "this_year":
       range = days(`${year}-01-01`, `${year}-12-31`);

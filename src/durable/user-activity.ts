@@ -121,6 +121,19 @@ export class UserActivity extends DurableObject<Env> {
       .toArray();
   }
 
+  /** Every key of one dimension: its own total per local day in [fromDay, toDay] (the daily charts). */
+  async dailyTotalsByKey(userId: number, timezone: string, dim: Dimension, fromDay: string, toDay: string): Promise<Array<{ day: string; key: string; micros: number }>> {
+    await this.ensureReady(userId, timezone);
+    return this.sql
+      .exec<{ day: string; key: string; micros: number }>(
+        "SELECT day, key, gap_sum - first_gap AS micros FROM rollup WHERE dim = ? AND day >= ? AND day <= ? ORDER BY day",
+        dim,
+        fromDay,
+        toDay,
+      )
+      .toArray();
+  }
+
   /** Drops the projection and replays the user's heartbeats from D1. */
   async rebuild(userId: number, timezone: string): Promise<{ heartbeats: number }> {
     this.ready = null;

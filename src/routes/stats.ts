@@ -44,7 +44,7 @@ export const userStatsRoute = createRoute({
   tags,
   summary: "Get user stats",
   description:
-    "A user's coding stats over a range (default: the last 10 years). Private users are visible only to themselves (Bearer key). `features` picks the breakdowns: languages (default), projects, editors, operating_systems, machines, categories.",
+    "A user's coding stats over a range (default: the last 10 years). Private users are visible only to themselves (Bearer key). `features` picks the breakdowns: languages (default), projects, editors, operating_systems, machines, categories; and `days` (Tally): each local day the range touches (user's zone), that day's own total and its projects. The filter_by_* parameters narrow every number (Tally's dashboard filters; Hackatime has filter_by_project, and filter_by_category with total_seconds=true only).",
   security: security.userKey,
   request: {
     params: z.object({ username: z.string().openapi({ param: { name: "username", in: "path" }, description: "Username, Slack ID, user ID, or my" }) }),
@@ -54,7 +54,11 @@ export const userStatsRoute = createRoute({
       limit: q("Limit entries per breakdown"),
       features: q("Comma-separated breakdowns", "languages,projects"),
       filter_by_project: q("Only these projects (comma-separated)"),
-      filter_by_category: q("With total_seconds=true: only these categories (comma-separated)"),
+      filter_by_category: q("Only these categories (comma-separated)"),
+      filter_by_language: q("Only these languages (comma-separated)"),
+      filter_by_editor: q("Only these editors (comma-separated)"),
+      filter_by_operating_system: q("Only these operating systems (comma-separated)"),
+      filter_by_machine: q("Only these machines (comma-separated)"),
       boundary_aware: q("With total_seconds=true: credit the first heartbeat its gap to the one before the range"),
       total_seconds: q("Answer only {total_seconds}"),
       no_ai_coding: q("Exclude the 'ai coding' category"),

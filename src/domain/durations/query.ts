@@ -1,9 +1,10 @@
 // The one way to ask "how much time, over this range, broken down by these dimensions, with
 // these filters". Answered from the user's UserActivity projection when a chain answers it
-// (no filter; one project; one category), else by the reference query bounded by the range.
+// (no filter; one value of one dimension), else by the reference query bounded by the range.
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
 import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
+import { FILTER_COLUMNS } from "../../db/heartbeat-filter";
 import { referenceDurations, type HeartbeatFilter } from "./reference";
 
 export interface DurationRequest {
@@ -27,18 +28,31 @@ export interface DurationSubject {
   timezone: string;
 }
 
-const onlyOne = (xs: string[] | undefined) => (xs && xs.length === 1 ? xs[0] : undefined);
+/**
+ * The one dimension a filter narrows to a single value, when that is all it does (a chain of
+ * that value answers it); else null. `{}` and `{projects: ["a", "b"]}` are not single.
+ */
+function singleValueFilter(f: HeartbeatFilter): { dim: GroupDimension; value: string } | null {
+  if (f.excludeCategories) return null;
+  const lists = Object.entries(FILTER_COLUMNS).filter(([key]) => f[key as keyof typeof FILTER_COLUMNS] !== undefined);
+  if (lists.length !== 1) return null;
+  const [key, dim] = lists[0];
+  const values = f[key as keyof typeof FILTER_COLUMNS]!;
+  return values.length === 1 ? { dim, value: values[0] } : null;
+}
+
+const hasAnyFilter = (f: HeartbeatFilter) => f.excludeCategories !== undefined || Object.keys(FILTER_COLUMNS).some((key) => f[key as keyof typeof FILTER_COLUMNS] !== undefined);
 
 export async function durations(env: Env, user: DurationSubject, req: DurationRequest): Promise<DurationResult> {
   const breakdowns = req.breakdowns ?? [];
   const f = req.filter ?? {};
-  const project = onlyOne(f.projects);
-  const category = onlyOne(f.categories);
-  const noFilter = !f.projects && !f.categories && !f.excludeCategories;
-  const projectOnly = project !== undefined && !f.categories && !f.excludeCategories && breakdowns.every((d) => d === "project" || d === "language");
-  const categoryOnly = category !== undefined && !f.projects && !f.excludeCategories && breakdowns.every((d) => d === "category");
+  const single = singleValueFilter(f);
+  const noFilter = !hasAnyFilter(f);
+  // One value of one dimension: that value's chain answers the total and a breakdown by the
+  // same dimension; a project's languages also have their own chains (PROJECT_LANGUAGE).
+  const singleOnly = single !== null && breakdowns.every((d) => d === single.dim || (single.dim === "project" && d === "language"));
 
-  if (!(noFilter || projectOnly || categoryOnly) || !(req.end > req.start)) {
+  if (!(noFilter || singleOnly) || !(req.end > req.start)) {
     if (!(req.end > req.start)) return { total: 0, groups: Object.fromEntries(breakdowns.map((d) => [d, new Map()])), source: "reference" };
     return referencePath(env, user, req);
   }
@@ -46,11 +60,10 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
   const stub = userActivity(env, user.id);
   const selectors: ChainSelector[] = [];
   if (noFilter) selectors.push({ dim: "all" }, ...breakdowns.map((dim) => ({ dim })));
-  if (projectOnly) {
-    selectors.push({ dim: "project", key: encodeKey(project) });
-    if (breakdowns.includes("language")) selectors.push({ dim: PROJECT_LANGUAGE, keyPrefix: pairPrefix(project) });
+  if (single && singleOnly) {
+    selectors.push({ dim: single.dim, key: encodeKey(single.value) });
+    if (single.dim === "project" && breakdowns.includes("language")) selectors.push({ dim: PROJECT_LANGUAGE, keyPrefix: pairPrefix(single.value) });
   }
-  if (categoryOnly) selectors.push({ dim: "category", key: encodeKey(category) });
   const rows: RangeTotal[] = await stub.rangeTotals(user.id, user.timezone, req.start, req.end, selectors);
 
   const groups: DurationResult["groups"] = {};
@@ -61,7 +74,7 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
     else if (r.dim === PROJECT_LANGUAGE) groups.language!.set(decodePair(r.key)[1], microsToSeconds(r.micros));
     else if (r.dim !== "all" && r.dim !== NON_BROWSING && r.dim !== LEADERBOARD && r.dim !== PROJECT_CODING) {
       groups[r.dim]?.set(decodeKey(r.key), microsToSeconds(r.micros));
-      if ((projectOnly && r.dim === "project") || (categoryOnly && r.dim === "category")) totalMicros = r.micros;
+      if (single && r.dim === single.dim) totalMicros = r.micros;
     }
   }
   return { total: microsToSeconds(totalMicros), groups, source: "projection" };

@@ -2,29 +2,10 @@
 // heartbeats: order by (time, id), each row adds min(gap to the previous row of its group,
 // 120 s), the first adds 0. Slow by design (it scans the range); it is the oracle the fast
 // paths are tested against, and the fallback for filters no rollup answers.
+import { filterClause, type HeartbeatFilter } from "../../db/heartbeat-filter";
 import { GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
 
-/** Which heartbeats count. Lists are matched exactly; excluded categories also drop NULL ones (SQL NOT IN). */
-export interface HeartbeatFilter {
-  projects?: string[];
-  categories?: string[];
-  excludeCategories?: string[];
-}
-
-/** SQL for a filter; its JSON parameters are numbered from `firstParam` (one per list). */
-function filterClause(filter: HeartbeatFilter, firstParam: number): { clause: string; params: string[] } {
-  const where: string[] = [];
-  const params: string[] = [];
-  const list = (column: string, values: string[] | undefined, negate = false) => {
-    if (values === undefined) return;
-    params.push(JSON.stringify(values));
-    where.push(`AND ${column} ${negate ? "NOT IN" : "IN"} (SELECT value FROM json_each(?${firstParam + params.length - 1}))`);
-  };
-  list("project", filter.projects);
-  list("category", filter.categories);
-  list("LOWER(category)", filter.excludeCategories?.map((c) => c.toLowerCase()), true);
-  return { clause: where.join(" "), params };
-}
+export type { HeartbeatFilter };
 
 /** Capped-gap seconds per group value over [start, end) (epoch seconds), or one total with no group. */
 export async function referenceDurations(
