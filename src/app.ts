@@ -1,4 +1,5 @@
-// Builds the application: middleware, routers, the OpenAPI document and its UI, 404s, errors.
+// Builds the application: middleware, routers, the OpenAPI document and its UI, the web app,
+// 404s, errors.
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
 import { rateLimit } from "./lib/rate-limit";
@@ -26,6 +27,7 @@ import { usersRouter } from "./routes/users";
 import { wakatimeRouter } from "./routes/wakatime";
 import { wakatimeStatsRouter } from "./routes/wakatime-stats";
 import { apiDocsRouter } from "./web/api-docs";
+import { wantsHtml, webNotFound, webRouter } from "./web/routes";
 
 export function buildApp() {
   const app = createRouter();
@@ -78,8 +80,11 @@ export function buildApp() {
     info: { title: "Tally — Hackatime-compatible API", version: "v1", description: "Coding-activity API compatible with Hackatime and WakaTime plugins." },
   });
   app.route("/", apiDocsRouter);
+  // The web app (src/web): server-rendered pages for people, reading the same domain functions.
+  app.route("/", webRouter);
 
-  app.notFound((c) => c.json({ error: "Not found" }, 404));
+  // A browser asking for a page gets an HTML 404; API clients keep the JSON one.
+  app.notFound((c) => (wantsHtml(c) ? webNotFound(c) : c.json({ error: "Not found" }, 404)));
   app.onError(handleError);
   return app;
 }

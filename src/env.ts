@@ -14,6 +14,9 @@ declare global {
     SLACK_SIGNING_SECRET?: string;
     /** A request with "Rate-Limit-Bypass: <this>" skips rate limits (load tests, benchmarks). */
     RATE_LIMIT_BYPASS?: string;
+    /** GitHub OAuth app of the web sign-in (both set: "Sign in with GitHub" is offered). */
+    GITHUB_CLIENT_ID?: string;
+    GITHUB_CLIENT_SECRET?: string;
   }
 }
 

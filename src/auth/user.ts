@@ -63,7 +63,7 @@ export async function authenticateUserKey(d1: D1Database, key: string): Promise<
 }
 
 /** Red users and users with an active deletion request are "restricted" outside the compat API. */
-export const isRestricted = (u: AuthUser) => u.trustLevel === TRUST_LEVELS.red || u.deletionActive;
+export const isRestricted = (u: Pick<AuthUser, "trustLevel" | "deletionActive">) => u.trustLevel === TRUST_LEVELS.red || u.deletionActive;
 
 /** Requires a user API key; sets c.var.user. 401 {"error": "Unauthorized: <why>"} otherwise. */
 export function requireUser(opts: { sources?: readonly CredentialSource[]; allowRestricted?: boolean } = {}): MiddlewareHandler<AppEnv> {

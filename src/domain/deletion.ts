@@ -14,6 +14,7 @@ import type { DELETION_STATUSES } from "../db/schema";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
 import { rebuildUser } from "../queues/rebuild-aggregates";
+import { endAllSessions } from "./sessions";
 import { displayName } from "./users/profile";
 
 export type DeletionStatus = (typeof DELETION_STATUSES)[number];
@@ -324,7 +325,8 @@ export interface AnonymizeResult {
  *
  *   1. one transaction: identity fields nulled, username "deleted_user_<id>", stats private,
  *      admin level reset; API keys, admin keys, email addresses and project mappings deleted
- *      (from here on no credential of theirs works, so nothing new can arrive);
+ *      (from here on no credential of theirs works, so nothing new can arrive); then their web
+ *      sessions ended;
  *   2. every live heartbeat soft-deleted (deleted_at), HEARTBEAT_DELETE_BATCH rows per statement;
  *   3. the UserActivity projection rebuilt from the (now empty) live heartbeats, so the status
  *      bar and stats count nothing;
@@ -360,6 +362,7 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
     d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT id FROM heartbeat_imports WHERE user_id = ?)").bind(userId),
     d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
   ]);
+  await endAllSessions(d1, userId);
 
   let heartbeatsDeleted = 0;
   for (;;) {

@@ -8,6 +8,7 @@
 //     the public project lists: domain/stats/projects.ts reads archived_at);
 //   - rotating the API key: every key of the user is replaced by one new key.
 import { durations } from "./durations/query";
+import { endAllSessions } from "./sessions";
 import { newUserApiKey, sha256Hex } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { shortTimeDetailed } from "../lib/format";
@@ -290,7 +291,8 @@ export async function myProjects(env: Env, user: { id: number; timezone: string 
 
 /**
  * Replaces every API key of the user with one new key (only its hash is stored), in one
- * transaction: from the moment this returns, the old keys authenticate nothing.
+ * transaction: from the moment this returns, the old keys authenticate nothing. Every web
+ * session of the user ends too (signing in again needs the new key or GitHub).
  */
 export async function rotateApiKey(d1: D1Database, userId: number): Promise<string> {
   const key = newUserApiKey();
@@ -299,5 +301,6 @@ export async function rotateApiKey(d1: D1Database, userId: number): Promise<stri
     d1.prepare("DELETE FROM api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("INSERT INTO api_keys (user_id, name, token_hash) VALUES (?, 'Hackatime key', ?)").bind(userId, await sha256Hex(key)),
   ]);
+  await endAllSessions(d1, userId);
   return key;
 }

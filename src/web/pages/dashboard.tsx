@@ -1,0 +1,255 @@
+// GET /dashboard: today / this week / streak / goals; the range picker and filters (all in the
+// URL, so a view can be bookmarked and shared); the range's daily chart, breakdowns and
+// totals; a one-year calendar; a picked day's timeline. Every number comes from
+// domain/dashboard.ts, which calls what the API answers with.
+import type { Context } from "hono";
+import type { FC } from "hono/jsx";
+import { userById } from "../../db/users";
+import { BREAKDOWN_FEATURES, dashboard, DASHBOARD_FILTERS, DASHBOARD_RANGES, type Dashboard, type DashboardQuery, type FilterKey } from "../../domain/dashboard";
+import { isRestricted } from "../../auth/user";
+import type { AppEnv } from "../../env";
+import { AppError } from "../../lib/errors";
+import { Breakdown, DailyBars, Heatmap, hm, projectColors, Timeline } from "../charts";
+import { goalProgress, type GoalProgress } from "../goals";
+import { page } from "../layout";
+import { sessionOf } from "../session";
+
+const PARAM_KEYS = ["range", "from", "to", ...DASHBOARD_FILTERS.map((f) => f.key)] as const;
+
+/** The dashboard URL of the current view with some parameters changed (undefined removes one). */
+export function dashUrl(q: DashboardQuery, changes: Partial<Record<(typeof PARAM_KEYS)[number], string | undefined>>): string {
+  const next = new URLSearchParams();
+  for (const k of PARAM_KEYS) {
+    const v = k in changes ? changes[k] : q[k];
+    if (v) next.set(k, v);
+  }
+  const s = next.toString();
+  return s ? `/dashboard?${s}` : "/dashboard";
+}
+
+const FEATURE_TITLES: Record<(typeof BREAKDOWN_FEATURES)[number], string> = {
+  projects: "Projects",
+  languages: "Languages",
+  editors: "Editors",
+  operating_systems: "Operating systems",
+  machines: "Machines",
+  categories: "Categories",
+};
+
+export const GoalsTile: FC<{ goals: GoalProgress[] }> = ({ goals }) => (
+  <div class="tile" data-tile="goals">
+    <span class="label">Goals</span>
+    {goals.length === 0 ? (
+      <span class="value">none</span>
+    ) : (
+      goals.slice(0, 2).map((g) => (
+        <span class="small">
+          {g.title}: {hm(g.actualSeconds)} of {hm(g.targetSeconds)}
+          <progress max={g.targetSeconds} value={Math.min(g.actualSeconds, g.targetSeconds)}>
+            {Math.round((g.actualSeconds / Math.max(1, g.targetSeconds)) * 100)}%
+          </progress>
+        </span>
+      ))
+    )}
+  </div>
+);
+
+const RangePicker: FC<{ d: Dashboard; q: DashboardQuery }> = ({ d, q }) => (
+  <section aria-labelledby="range-h">
+    <h2 id="range-h" class="visually-hidden">
+      Range
+    </h2>
+    <nav aria-label="Range">
+      <ul class="ranges">
+        {DASHBOARD_RANGES.map((r) => (
+          <li>
+            <a href={dashUrl(q, { range: r.key, from: undefined, to: undefined })} aria-current={d.range.key === r.key ? "true" : undefined}>
+              {r.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+    <form method="get" action="/dashboard" class="form-row" aria-label="Custom dates">
+      <input type="hidden" name="range" value="custom" />
+      {DASHBOARD_FILTERS.filter((f) => d.filters[f.key]).map((f) => (
+        <input type="hidden" name={f.key} value={d.filters[f.key]} />
+      ))}
+      <label>
+        From
+        <input type="date" name="from" value={d.range.key === "custom" ? d.range.fromDate : (q.from ?? "")} required />
+      </label>
+      <label>
+        To
+        <input type="date" name="to" value={d.range.key === "custom" ? d.range.toDate : (q.to ?? "")} required />
+      </label>
+      <button type="submit" class="secondary">
+        Show dates
+      </button>
+    </form>
+  </section>
+);
+
+const Filters: FC<{ d: Dashboard; q: DashboardQuery }> = ({ d, q }) => (
+  <form method="get" action="/dashboard" aria-label="Filters">
+    <fieldset>
+      <legend>Filters</legend>
+      {d.range.key === "custom" ? (
+        <>
+          <input type="hidden" name="range" value="custom" />
+          <input type="hidden" name="from" value={d.range.fromDate} />
+          <input type="hidden" name="to" value={d.range.toDate} />
+        </>
+      ) : (
+        <input type="hidden" name="range" value={d.range.key} />
+      )}
+      <div class="form-row">
+        {DASHBOARD_FILTERS.map((f) => {
+          const current = d.filters[f.key];
+          const names = d.stats[f.feature].map((i) => i.name).filter((n) => n !== "Other");
+          if (current && !names.includes(current)) names.unshift(current);
+          return (
+            <label>
+              {f.label}
+              <select name={f.key}>
+                <option value="">All</option>
+                {names.map((n) => (
+                  <option value={n} selected={n === current}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+          );
+        })}
+        <button type="submit">Apply</button>
+        {Object.keys(d.filters).length ? <a href={dashUrl(q, Object.fromEntries(DASHBOARD_FILTERS.map((f) => [f.key, undefined])))}>Clear filters</a> : null}
+      </div>
+    </fieldset>
+  </form>
+);
+
+export async function dashboardPage(c: Context<AppEnv>) {
+  const session = sessionOf(c);
+  const q: DashboardQuery = {};
+  for (const k of PARAM_KEYS) {
+    const v = c.req.query(k);
+    if (v !== undefined) q[k] = v;
+  }
+  if (isRestricted(session.user)) {
+    return page(
+      c,
+      { title: "Dashboard", nav: "dashboard" },
+      <section class="card">
+        <h1>Dashboard</h1>
+        <p role="alert">
+          Your account is restricted (a deletion is pending, or it was suspended), so its stats are not shown, as the API does not show them either. See <a href="/settings#deletion">settings</a>.
+        </p>
+      </section>,
+    );
+  }
+  const user = await userById(c.env.DB, session.user.id);
+  if (!user) throw new AppError("unauthorized", "Your account no longer exists.");
+  const subject = { id: user.id, timezone: session.user.timezone };
+  const [d, goals] = await Promise.all([dashboard(c.env, user, subject, q), goalProgress(c.env, subject)]);
+  const s = d.stats;
+  const apiPath = `/api/v1/users/${encodeURIComponent(user.username)}/stats?${new URLSearchParams(d.apiQuery as Record<string, string>)}`;
+  const filterLink = (key: FilterKey) => (name: string) => (name === "Other" ? null : dashUrl(q, { [key]: name }));
+  const dayLink = (date: string) => dashUrl(q, { range: "custom", from: date, to: date });
+  const activeFilters = DASHBOARD_FILTERS.filter((f) => d.filters[f.key]);
+  const top = (items: Array<{ name: string }>) => items[0]?.name ?? "—";
+  return page(
+    c,
+    { title: "Dashboard", nav: "dashboard" },
+    <>
+      <h1>Dashboard</h1>
+      <section class="tiles" aria-label="At a glance">
+        <div class="tile" data-tile="today">
+          <span class="label">Today</span>
+          <span class="value">{hm(d.todaySeconds)}</span>
+        </div>
+        <div class="tile" data-tile="week">
+          <span class="label">This week</span>
+          <span class="value">{hm(d.weekSeconds)}</span>
+        </div>
+        <div class="tile" data-tile="streak">
+          <span class="label">Streak</span>
+          <span class="value">
+            {s.streak} {s.streak === 1 ? "day" : "days"}
+          </span>
+        </div>
+        <GoalsTile goals={goals} />
+      </section>
+
+      <RangePicker d={d} q={q} />
+      <Filters d={d} q={q} />
+
+      <section class="card" aria-labelledby="summary-h">
+        <h2 id="summary-h">
+          {d.range.label}
+          {activeFilters.length ? <span class="muted small"> · {activeFilters.map((f) => `${f.label.toLowerCase()}: ${d.filters[f.key]}`).join(", ")}</span> : null}
+        </h2>
+        <div class="tiles">
+          <div class="tile">
+            <span class="label">Total</span>
+            <span class="value" data-testid="total" data-seconds={String(s.total_seconds)}>
+              {hm(s.total_seconds)}
+            </span>
+          </div>
+          <div class="tile">
+            <span class="label">Daily average</span>
+            <span class="value">{hm(s.daily_average)}</span>
+          </div>
+          <div class="tile">
+            <span class="label">Top language</span>
+            <span class="value" data-testid="top-language">
+              {top(s.languages)}
+            </span>
+          </div>
+          <div class="tile">
+            <span class="label">Top project</span>
+            <span class="value" data-testid="top-project">
+              {top(s.projects)}
+            </span>
+          </div>
+        </div>
+        <DailyBars days={s.days} fromDate={firstDay(d)} toDate={d.range.toDate} linkFor={dayLink} caption={`Coding time per day, ${d.range.label}, stacked by project`} />
+      </section>
+
+      {d.spans && d.range.singleDay ? (
+        <section class="card" aria-labelledby="timeline-h">
+          <h2 id="timeline-h">Timeline of {d.range.singleDay.date}</h2>
+          {activeFilters.some((f) => f.key !== "project") ? <p class="small muted">The timeline follows the project filter only.</p> : null}
+          <Timeline spans={d.spans} dayStart={d.range.singleDay.start} dayEnd={d.range.singleDay.end} timezone={session.user.timezone} colors={projectColors(s.days)} />
+        </section>
+      ) : null}
+
+      <div class="grid">
+        {BREAKDOWN_FEATURES.map((feature) => {
+          const filter = DASHBOARD_FILTERS.find((f) => f.feature === feature)!;
+          return (
+            <section class="card" aria-labelledby={`b-${feature}`}>
+              <h2 id={`b-${feature}`}>{FEATURE_TITLES[feature]}</h2>
+              <Breakdown items={s[feature]} label={FEATURE_TITLES[feature]} linkFor={filterLink(filter.key)} />
+            </section>
+          );
+        })}
+      </div>
+
+      <section class="card" aria-labelledby="year-h">
+        <h2 id="year-h">The last year</h2>
+        <Heatmap days={d.year.days} fromDate={d.year.fromDate} toDate={d.year.toDate} linkFor={dayLink} />
+      </section>
+
+      <p class="small muted">
+        Times are in your time zone, {session.user.timezone}. The same numbers from the API: <code class="mono">GET {apiPath}</code> (with your key as Bearer).
+      </p>
+    </>,
+  );
+}
+
+/** All time starts at the first day with data (the API's window is 10 years). */
+function firstDay(d: Dashboard): string {
+  if (d.range.key !== "all_time") return d.range.fromDate;
+  return d.stats.days[0]?.date ?? d.range.toDate;
+}

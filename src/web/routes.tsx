@@ -1,0 +1,47 @@
+// The web app's routes. Every page gets the security headers and the session (pageHeaders,
+// loadSession) per route, not with use("*"): this router is mounted at "/" next to the API,
+// whose responses must stay as they are. Errors render as HTML pages (errorPage).
+import { Hono, type Context } from "hono";
+import { resolveSession } from "../domain/sessions";
+import type { AppEnv } from "../env";
+import { getCookie } from "hono/cookie";
+import { githubCallback, startGithub } from "./github";
+import { errorPage, landing, notFoundPage, signInForm, signInWithKey, signOut } from "./pages/public";
+import { pageHeaders, PAGE_CSP } from "./security";
+import { dashboardPage } from "./pages/dashboard";
+import { loadSession, requireSession, SESSION_COOKIE } from "./session";
+
+const web = [pageHeaders, loadSession] as const;
+const signedIn = [pageHeaders, loadSession, requireSession] as const;
+
+export const webRouter = new Hono<AppEnv>();
+webRouter.onError(errorPage);
+
+webRouter.get("/", ...web, landing);
+webRouter.get("/signin", ...web, signInForm);
+webRouter.post("/signin", ...web, signInWithKey);
+webRouter.post("/signout", ...web, signOut);
+webRouter.get("/auth/github", ...web, startGithub);
+webRouter.get("/auth/github/callback", ...web, githubCallback);
+webRouter.get("/dashboard", ...signedIn, dashboardPage);
+
+/** Paths whose unknown URLs answer JSON, as the API always has. */
+const API_PREFIXES = ["/api/", "/my/", "/deletion", "/sailors_log/", "/timedump/", "/assets/"];
+
+/** A browser asking for a page (not an API client): HTML 404 instead of JSON. */
+export function wantsHtml(c: Context<AppEnv>): boolean {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") return false;
+  if (API_PREFIXES.some((p) => c.req.path.startsWith(p))) return false;
+  return (c.req.header("accept") ?? "").includes("text/html");
+}
+
+/** The HTML 404 page for web paths (the app's notFound handler calls it). */
+export async function webNotFound(c: Context<AppEnv>): Promise<Response> {
+  c.set("webSession", await resolveSession(c.env.DB, getCookie(c, SESSION_COOKIE)).catch(() => null));
+  const res = await notFoundPage(c);
+  res.headers.set("Content-Security-Policy", PAGE_CSP);
+  res.headers.set("X-Content-Type-Options", "nosniff");
+  res.headers.set("Cache-Control", "private, no-store");
+  return res;
+}
+
