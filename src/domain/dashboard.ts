@@ -9,8 +9,9 @@
 // is the same window as GET /my/projects?interval=….
 import type { UserRow } from "../db/schema";
 import { addDays, isoSeconds, localDate, nowSeconds } from "../lib/time";
-import { projectsWindow } from "./projects-settings";
-import { hoursBetween } from "./stats/authenticated";
+import { findMapping, projectsWindow, type MappingRow } from "./projects-settings";
+import { ALL_TIME, hoursBetween } from "./stats/authenticated";
+import { projectDetails, type ProjectRow } from "./stats/projects";
 import { heartbeatSpans, type Span } from "./stats/spans";
 import { dailyActivity } from "./stats/daily";
 import { breakdownFilter, userStats, type UserStatsQuery } from "./stats/user-stats";
@@ -135,4 +136,40 @@ export async function dashboard(env: Env, user: UserRow, subject: DurationSubjec
     year: { fromDate: yearFrom, toDate: today, days: year.map((d) => ({ date: d.date, total_seconds: d.total_seconds, projects: [] })) },
     spans,
   };
+}
+
+// ---- projects (/projects, /projects/:name) ----
+
+/** GET /my/projects for a dashboard range: the same window (all time: no interval). */
+export function projectsListWindow(q: DashboardQuery, timezone: string, now = nowSeconds()) {
+  const range = dashboardRange(q, timezone, now);
+  const interval = range.key === "all_time" ? {} : range.key === "custom" ? { interval: "custom", from: q.from, to: q.to } : { interval: range.key };
+  return { range, window: projectsWindow(interval, timezone, now) };
+}
+
+export const PROJECT_FEATURES = ["languages", "editors", "operating_systems", "machines", "categories", "branches", "entities", "days"] as const;
+
+export interface ProjectOverview {
+  range: DashboardRange;
+  stats: StatsData & { branches?: StatsData["languages"]; entities?: StatsData["languages"] };
+  apiQuery: UserStatsQuery;
+  /** GET /api/v1/users/{u}/project/{name} for the range, archived or not (null: no heartbeats in it). */
+  details: ProjectRow | null;
+  mapping: MappingRow | null;
+}
+
+/**
+ * One project over a dashboard range: the stats API filtered to the project (with the owner's
+ * branches and files), the project-details row, and its repository mapping.
+ */
+export async function projectOverview(env: Env, user: UserRow, subject: DurationSubject, name: string, q: DashboardQuery, now = nowSeconds()): Promise<ProjectOverview> {
+  const range = dashboardRange(q, subject.timezone, now);
+  const apiQuery = { ...statsQuery(range.statsDates, { project: name }), features: PROJECT_FEATURES.join(",") };
+  const window = range.key === "all_time" ? ALL_TIME : { start: Date.parse(range.statsDates.start_date!) / 1000, end: Date.parse(range.statsDates.end_date!) / 1000 - 1e-6 };
+  const [stats, details, mapping] = await Promise.all([
+    userStats(env, user, user.username, subject, apiQuery, { owner: true }),
+    projectDetails(env, subject, window, { names: [name], includeArchived: true }),
+    findMapping(env.DB, user.id, name),
+  ]);
+  return { range, stats: (stats as unknown as { data: ProjectOverview["stats"] }).data, apiQuery, details: details[0] ?? null, mapping };
 }

@@ -44,7 +44,7 @@ export const userStatsRoute = createRoute({
   tags,
   summary: "Get user stats",
   description:
-    "A user's coding stats over a range (default: the last 10 years). Private users are visible only to themselves (Bearer key). `features` picks the breakdowns: languages (default), projects, editors, operating_systems, machines, categories; and `days` (Tally): each local day the range touches (user's zone), that day's own total and its projects. The filter_by_* parameters narrow every number (Tally's dashboard filters; Hackatime has filter_by_project, and filter_by_category with total_seconds=true only).",
+    "A user's coding stats over a range (default: the last 10 years). Private users are visible only to themselves (Bearer key). `features` picks the breakdowns: languages (default), projects, editors, operating_systems, machines, categories; and `days` (Tally): each local day the range touches (user's zone), that day's own total and its projects; `branches` and `entities` (files; Tally) in your own stats with exactly one filter_by_project. The filter_by_* parameters narrow every number (Tally's dashboard filters; Hackatime has filter_by_project, and filter_by_category with total_seconds=true only).",
   security: security.userKey,
   request: {
     params: z.object({ username: z.string().openapi({ param: { name: "username", in: "path" }, description: "Username, Slack ID, user ID, or my" }) }),
@@ -102,7 +102,7 @@ statsRouter.openapi(userStatsRoute, async (c) => {
   const caller = await optionalUser(c.env.DB, c.req.header("authorization"));
   const target = await resolveStatsTarget(c.env.DB, c.req.valid("param").username, caller);
   const profile = await loadProfileSource(c.env.DB, target.user.id);
-  const body = await userStats(c.env, target.user, profile ? displayName(profile) : target.user.username, target.subject, c.req.valid("query"));
+  const body = await userStats(c.env, target.user, profile ? displayName(profile) : target.user.username, target.subject, c.req.valid("query"), { owner: target.isOwner });
   // userStats builds the documented shape field by field (see domain/stats/user-stats.ts).
   return c.json(body as z.infer<typeof UserStatsSchema> | z.infer<typeof TotalOnlySchema>, 200);
 });

@@ -9,6 +9,7 @@ import { githubCallback, startGithub } from "./github";
 import { errorPage, landing, notFoundPage, signInForm, signInWithKey, signOut } from "./pages/public";
 import { pageHeaders, PAGE_CSP } from "./security";
 import { dashboardPage } from "./pages/dashboard";
+import { archive, projectPage, projectsPage, saveRepo } from "./pages/projects";
 import { loadSession, requireSession, SESSION_COOKIE } from "./session";
 
 const web = [pageHeaders, loadSession] as const;
@@ -24,6 +25,11 @@ webRouter.post("/signout", ...web, signOut);
 webRouter.get("/auth/github", ...web, startGithub);
 webRouter.get("/auth/github/callback", ...web, githubCallback);
 webRouter.get("/dashboard", ...signedIn, dashboardPage);
+webRouter.get("/projects", ...signedIn, projectsPage);
+webRouter.get("/projects/:name", ...signedIn, projectPage);
+webRouter.post("/projects/:name/repo", ...signedIn, saveRepo);
+webRouter.post("/projects/:name/archive", ...signedIn, archive(true));
+webRouter.post("/projects/:name/unarchive", ...signedIn, archive(false));
 
 /** Paths whose unknown URLs answer JSON, as the API always has. */
 const API_PREFIXES = ["/api/", "/my/", "/deletion", "/sailors_log/", "/timedump/", "/assets/"];

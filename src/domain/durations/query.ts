@@ -3,14 +3,15 @@
 // (no filter; one value of one dimension), else by the reference query bounded by the range.
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
-import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
+import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, isReferenceDimension, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type BreakdownDimension, type GroupDimension } from "./dimensions";
 import { FILTER_COLUMNS } from "../../db/heartbeat-filter";
 import { referenceDurations, type HeartbeatFilter } from "./reference";
 
 export interface DurationRequest {
   start: number; // epoch seconds, inclusive
   end: number; // epoch seconds, exclusive
-  breakdowns?: GroupDimension[];
+  /** Branches and files (entity) are answered by the reference query only. */
+  breakdowns?: BreakdownDimension[];
   filter?: HeartbeatFilter;
 }
 
@@ -18,7 +19,7 @@ export interface DurationResult {
   /** Whole seconds over every selected heartbeat, chained together. */
   total: number;
   /** Per dimension: seconds per value, each value chained separately (NULL kept apart from ""). */
-  groups: Partial<Record<GroupDimension, Map<string | null, number>>>;
+  groups: Partial<Record<BreakdownDimension, Map<string | null, number>>>;
   /** "projection" or "reference": which path answered (for tests and benchmarks). */
   source: "projection" | "reference";
 }
@@ -47,7 +48,7 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
   const breakdowns = req.breakdowns ?? [];
   const f = req.filter ?? {};
   const single = singleValueFilter(f);
-  const noFilter = !hasAnyFilter(f);
+  const noFilter = !hasAnyFilter(f) && !breakdowns.some(isReferenceDimension);
   // One value of one dimension: that value's chain answers the total and a breakdown by the
   // same dimension; a project's languages also have their own chains (PROJECT_LANGUAGE).
   const singleOnly = single !== null && breakdowns.every((d) => d === single.dim || (single.dim === "project" && d === "language"));
@@ -59,7 +60,7 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
 
   const stub = userActivity(env, user.id);
   const selectors: ChainSelector[] = [];
-  if (noFilter) selectors.push({ dim: "all" }, ...breakdowns.map((dim) => ({ dim })));
+  if (noFilter) selectors.push({ dim: "all" }, ...(breakdowns as GroupDimension[]).map((dim) => ({ dim })));
   if (single && singleOnly) {
     selectors.push({ dim: single.dim, key: encodeKey(single.value) });
     if (single.dim === "project" && breakdowns.includes("language")) selectors.push({ dim: PROJECT_LANGUAGE, keyPrefix: pairPrefix(single.value) });
@@ -73,7 +74,7 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
     if (r.dim === "all" && r.key === ALL_KEY) totalMicros = r.micros;
     else if (r.dim === PROJECT_LANGUAGE) groups.language!.set(decodePair(r.key)[1], microsToSeconds(r.micros));
     else if (r.dim !== "all" && r.dim !== NON_BROWSING && r.dim !== LEADERBOARD && r.dim !== PROJECT_CODING) {
-      groups[r.dim]?.set(decodeKey(r.key), microsToSeconds(r.micros));
+      groups[r.dim as GroupDimension]?.set(decodeKey(r.key), microsToSeconds(r.micros));
       if (single && r.dim === single.dim) totalMicros = r.micros;
     }
   }

@@ -3,7 +3,7 @@
 // 120 s), the first adds 0. Slow by design (it scans the range); it is the oracle the fast
 // paths are tested against, and the fallback for filters no rollup answers.
 import { filterClause, type HeartbeatFilter } from "../../db/heartbeat-filter";
-import { GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
+import { GROUP_DIMENSIONS, REFERENCE_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type BreakdownDimension } from "./dimensions";
 
 export type { HeartbeatFilter };
 
@@ -12,10 +12,10 @@ export async function referenceDurations(
   d1: D1Database,
   userId: number,
   range: { start: number; end: number },
-  groupBy?: GroupDimension,
+  groupBy?: BreakdownDimension,
   filter: HeartbeatFilter = {},
 ): Promise<Map<string | null, number>> {
-  if (groupBy && !GROUP_DIMENSIONS.includes(groupBy)) throw new Error(`unknown dimension ${groupBy}`);
+  if (groupBy && !(GROUP_DIMENSIONS as readonly string[]).includes(groupBy) && !(REFERENCE_DIMENSIONS as readonly string[]).includes(groupBy)) throw new Error(`unknown dimension ${groupBy}`);
   const group = groupBy ?? "NULL";
   const partition = groupBy ? `PARTITION BY ${groupBy}` : "";
   const { clause, params } = filterClause(filter, 5);

@@ -6,7 +6,7 @@ import { parseUtcDateTime, utcDayStart, yearsAgoRollingOver } from "../../lib/da
 import { AppError } from "../../lib/errors";
 import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
 import { DAY_SECONDS, isoSeconds, localDate, nowSeconds } from "../../lib/time";
-import type { GroupDimension } from "../durations/dimensions";
+import type { BreakdownDimension, GroupDimension } from "../durations/dimensions";
 import { durations, uniqueCodingSeconds, type DurationSubject } from "../durations/query";
 import { referenceBoundaryAwareTotal, referenceUniqueCodingSeconds, type HeartbeatFilter } from "../durations/reference";
 import { languageColor } from "../languages";
@@ -22,6 +22,12 @@ const FEATURES: Record<string, GroupDimension> = {
   machines: "machine",
   categories: "category",
 };
+/**
+ * Tally's project breakdowns (WakaTime's summaries have them): the caller's own stats only (file
+ * paths and branch names stay private) and with exactly one filter_by_project, which bounds the
+ * reference query that answers them to one project's heartbeats.
+ */
+const OWNER_PROJECT_FEATURES: Record<string, BreakdownDimension> = { branches: "branch", entities: "entity" };
 const BOUNDARY_EXCLUDED = ["browsing", "meeting", "communicating"];
 
 export interface UserStatsQuery {
@@ -92,7 +98,7 @@ function namedItems(values: Map<string | null, number>): Array<{ name: string; t
     .map(([name, total_seconds]) => ({ name, total_seconds }));
 }
 
-export async function userStats(env: Env, user: UserRow, displayName: string, subject: DurationSubject, q: UserStatsQuery) {
+export async function userStats(env: Env, user: UserRow, displayName: string, subject: DurationSubject, q: UserStatsQuery, opts: { owner?: boolean } = {}) {
   const now = nowSeconds();
   const start = parseBound(q.start_date, "start_date", yearsAgoRollingOver(10, now));
   const end = parseBound(q.end_date, "end_date", utcDayStart(now) + DAY_SECONDS - 1);
@@ -110,10 +116,11 @@ export async function userStats(env: Env, user: UserRow, displayName: string, su
   }
 
   const requested = csv(q.features) ?? ["languages"];
-  const features = Object.keys(FEATURES).filter((f) => requested.includes(f));
+  const dims: Record<string, BreakdownDimension> = opts.owner && projects?.length === 1 ? { ...FEATURES, ...OWNER_PROJECT_FEATURES } : FEATURES;
+  const features = Object.keys(dims).filter((f) => requested.includes(f));
   const filter = breakdownFilter(q, excludeCategories);
   const [result, days] = await Promise.all([
-    durations(env, subject, { start, end, breakdowns: features.map((f) => FEATURES[f]), filter }),
+    durations(env, subject, { start, end, breakdowns: features.map((f) => dims[f]), filter }),
     requested.includes("days") ? dailyActivity(env, subject, localDate(start, subject.timezone), localDate(Math.max(start, end - 1e-6), subject.timezone), filter) : null,
   ]);
   const total = result.total;
@@ -136,7 +143,7 @@ export async function userStats(env: Env, user: UserRow, displayName: string, su
   data.human_readable_daily_average = (data.daily_average as number) > 0 ? shortTimeSimple(data.daily_average as number) : "";
 
   for (const f of features) {
-    const dim = FEATURES[f];
+    const dim = dims[f];
     const items = namedItems(result.groups[dim] ?? new Map())
       .map(({ name, total_seconds: seconds }) => ({
         name,

@@ -5,27 +5,18 @@
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
 import { userById } from "../../db/users";
-import { BREAKDOWN_FEATURES, dashboard, DASHBOARD_FILTERS, DASHBOARD_RANGES, type Dashboard, type DashboardQuery, type FilterKey } from "../../domain/dashboard";
+import { BREAKDOWN_FEATURES, dashboard, DASHBOARD_FILTERS, type Dashboard, type DashboardQuery, type FilterKey } from "../../domain/dashboard";
 import { isRestricted } from "../../auth/user";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/errors";
 import { Breakdown, DailyBars, Heatmap, hm, projectColors, Timeline } from "../charts";
 import { goalProgress, type GoalProgress } from "../goals";
 import { page } from "../layout";
+import { RangePicker, viewQuery, viewUrl, type ViewChanges } from "../ranges";
 import { sessionOf } from "../session";
 
-const PARAM_KEYS = ["range", "from", "to", ...DASHBOARD_FILTERS.map((f) => f.key)] as const;
-
 /** The dashboard URL of the current view with some parameters changed (undefined removes one). */
-export function dashUrl(q: DashboardQuery, changes: Partial<Record<(typeof PARAM_KEYS)[number], string | undefined>>): string {
-  const next = new URLSearchParams();
-  for (const k of PARAM_KEYS) {
-    const v = k in changes ? changes[k] : q[k];
-    if (v) next.set(k, v);
-  }
-  const s = next.toString();
-  return s ? `/dashboard?${s}` : "/dashboard";
-}
+export const dashUrl = (q: DashboardQuery, changes: ViewChanges) => viewUrl("/dashboard", q, changes);
 
 const FEATURE_TITLES: Record<(typeof BREAKDOWN_FEATURES)[number], string> = {
   projects: "Projects",
@@ -52,42 +43,6 @@ export const GoalsTile: FC<{ goals: GoalProgress[] }> = ({ goals }) => (
       ))
     )}
   </div>
-);
-
-const RangePicker: FC<{ d: Dashboard; q: DashboardQuery }> = ({ d, q }) => (
-  <section aria-labelledby="range-h">
-    <h2 id="range-h" class="visually-hidden">
-      Range
-    </h2>
-    <nav aria-label="Range">
-      <ul class="ranges">
-        {DASHBOARD_RANGES.map((r) => (
-          <li>
-            <a href={dashUrl(q, { range: r.key, from: undefined, to: undefined })} aria-current={d.range.key === r.key ? "true" : undefined}>
-              {r.label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-    <form method="get" action="/dashboard" class="form-row" aria-label="Custom dates">
-      <input type="hidden" name="range" value="custom" />
-      {DASHBOARD_FILTERS.filter((f) => d.filters[f.key]).map((f) => (
-        <input type="hidden" name={f.key} value={d.filters[f.key]} />
-      ))}
-      <label>
-        From
-        <input type="date" name="from" value={d.range.key === "custom" ? d.range.fromDate : (q.from ?? "")} required />
-      </label>
-      <label>
-        To
-        <input type="date" name="to" value={d.range.key === "custom" ? d.range.toDate : (q.to ?? "")} required />
-      </label>
-      <button type="submit" class="secondary">
-        Show dates
-      </button>
-    </form>
-  </section>
 );
 
 const Filters: FC<{ d: Dashboard; q: DashboardQuery }> = ({ d, q }) => (
@@ -132,10 +87,7 @@ const Filters: FC<{ d: Dashboard; q: DashboardQuery }> = ({ d, q }) => (
 export async function dashboardPage(c: Context<AppEnv>) {
   const session = sessionOf(c);
   const q: DashboardQuery = {};
-  for (const k of PARAM_KEYS) {
-    const v = c.req.query(k);
-    if (v !== undefined) q[k] = v;
-  }
+  Object.assign(q, viewQuery(c));
   if (isRestricted(session.user)) {
     return page(
       c,
@@ -181,7 +133,7 @@ export async function dashboardPage(c: Context<AppEnv>) {
         <GoalsTile goals={goals} />
       </section>
 
-      <RangePicker d={d} q={q} />
+      <RangePicker range={d.range} q={q} base="/dashboard" keep={d.filters} />
       <Filters d={d} q={q} />
 
       <section class="card" aria-labelledby="summary-h">
