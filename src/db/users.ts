@@ -1,6 +1,6 @@
 // Users and their e-mail addresses. Drizzle for plain lookups (typed rows from schema.ts);
 // raw SQL where a statement needs correlated subqueries or json_each.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { emailAddresses, users, type UserRow } from "./schema";
 import { NOW_ISO } from "./sql";
@@ -58,4 +58,15 @@ export async function setTimezone(d1: D1Database, userId: number, timezone: stri
 
 export async function setPublicStatsLookup(d1: D1Database, userId: number, allow: boolean): Promise<void> {
   await getDb(d1).update(users).set({ allowPublicStatsLookup: allow, updatedAt: sql`${sql.raw(NOW_ISO)}` }).where(eq(users.id, userId)).run();
+}
+
+/** Which of these users show their stats publicly (profile links on the leaderboards). */
+export async function publicStatsUserIds(d1: D1Database, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await getDb(d1)
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inArray(users.id, ids), eq(users.allowPublicStatsLookup, true)))
+    .all();
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,7 +1,7 @@
 // The web app's routes. Every page gets the security headers and the session (pageHeaders,
 // loadSession) per route, not with use("*"): this router is mounted at "/" next to the API,
 // whose responses must stay as they are. Errors render as HTML pages (errorPage).
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { resolveSession } from "../domain/sessions";
 import type { AppEnv } from "../env";
 import { getCookie } from "hono/cookie";
@@ -10,6 +10,9 @@ import { errorPage, landing, notFoundPage, signInForm, signInWithKey, signOut } 
 import { pageHeaders, PAGE_CSP } from "./security";
 import { dashboardPage } from "./pages/dashboard";
 import { archive, projectPage, projectsPage, saveRepo } from "./pages/projects";
+import { profilePage } from "./pages/profile";
+import { leaderboardsPage } from "./pages/leaderboards";
+import { badge } from "./badges";
 import { loadSession, requireSession, SESSION_COOKIE } from "./session";
 
 const web = [pageHeaders, loadSession] as const;
@@ -25,11 +28,26 @@ webRouter.post("/signout", ...web, signOut);
 webRouter.get("/auth/github", ...web, startGithub);
 webRouter.get("/auth/github/callback", ...web, githubCallback);
 webRouter.get("/dashboard", ...signedIn, dashboardPage);
+webRouter.get("/leaderboards", ...web, leaderboardsPage);
 webRouter.get("/projects", ...signedIn, projectsPage);
 webRouter.get("/projects/:name", ...signedIn, projectPage);
 webRouter.post("/projects/:name/repo", ...signedIn, saveRepo);
 webRouter.post("/projects/:name/archive", ...signedIn, archive(true));
 webRouter.post("/projects/:name/unarchive", ...signedIn, archive(false));
+
+// Public profiles and badges. Badges read no cookie and are cacheable (web/badges.tsx).
+const badgeHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  c.header("X-Content-Type-Options", "nosniff");
+  if (!c.res.headers.has("Cache-Control") || c.res.status !== 200) c.header("Cache-Control", c.res.status === 200 ? "public, max-age=600" : "no-store");
+};
+const HANDLE = "/:handle{@[^/]+}";
+webRouter.get(HANDLE, ...web, profilePage);
+webRouter.get(`${HANDLE}/badge.svg`, badgeHeaders, badge("svg", false));
+webRouter.get(`${HANDLE}/badge.json`, badgeHeaders, badge("json", false));
+webRouter.get(`${HANDLE}/projects/:project/badge.svg`, badgeHeaders, badge("svg", true));
+webRouter.get(`${HANDLE}/projects/:project/badge.json`, badgeHeaders, badge("json", true));
 
 /** Paths whose unknown URLs answer JSON, as the API always has. */
 const API_PREFIXES = ["/api/", "/my/", "/deletion", "/sailors_log/", "/timedump/", "/assets/"];
