@@ -12,6 +12,20 @@ import { dashboardPage } from "./pages/dashboard";
 import { archive, projectPage, projectsPage, saveRepo } from "./pages/projects";
 import { profilePage } from "./pages/profile";
 import { leaderboardsPage } from "./pages/leaderboards";
+import {
+  cancelDeletion,
+  downloadExport,
+  importPage,
+  importStatusJson,
+  requestDeletion,
+  requestExport,
+  revoke,
+  rotateKey,
+  savePrivacy,
+  saveTimezone,
+  settings,
+  uploadImport,
+} from "./pages/settings";
 import { badge } from "./badges";
 import { loadSession, requireSession, SESSION_COOKIE } from "./session";
 
@@ -29,6 +43,18 @@ webRouter.get("/auth/github", ...web, startGithub);
 webRouter.get("/auth/github/callback", ...web, githubCallback);
 webRouter.get("/dashboard", ...signedIn, dashboardPage);
 webRouter.get("/leaderboards", ...web, leaderboardsPage);
+webRouter.get("/settings", ...signedIn, settings);
+webRouter.post("/settings/timezone", ...signedIn, saveTimezone);
+webRouter.post("/settings/privacy", ...signedIn, savePrivacy);
+webRouter.post("/settings/key/rotate", ...signedIn, rotateKey);
+webRouter.post("/settings/sessions/:id/revoke", ...signedIn, revoke);
+webRouter.post("/settings/imports", ...signedIn, uploadImport);
+webRouter.get("/settings/imports/:id", ...signedIn, importPage);
+webRouter.get("/settings/imports/:id/status", ...signedIn, importStatusJson);
+webRouter.post("/settings/exports", ...signedIn, requestExport);
+webRouter.get("/settings/exports/:id/download", ...signedIn, downloadExport);
+webRouter.post("/settings/deletion", ...signedIn, requestDeletion);
+webRouter.post("/settings/deletion/cancel", ...signedIn, cancelDeletion);
 webRouter.get("/projects", ...signedIn, projectsPage);
 webRouter.get("/projects/:name", ...signedIn, projectPage);
 webRouter.post("/projects/:name/repo", ...signedIn, saveRepo);

@@ -32,10 +32,11 @@ export function currentSession(c: Context<AppEnv>): WebSession | null {
   return c.get("webSession") ?? null;
 }
 
-/** Signs the browser in: a new session and its cookie. */
-export async function signIn(c: Context<AppEnv>, userId: number, method: SignInMethod): Promise<void> {
+/** Signs the browser in: a new session and its cookie. Returns the session (for this response). */
+export async function signIn(c: Context<AppEnv>, userId: number, method: SignInMethod): Promise<WebSession | null> {
   const s = await startSession(c.env.DB, userId, method, c.req.header("user-agent"));
   setCookie(c, SESSION_COOKIE, s.token, { ...baseCookie, maxAge: s.maxAgeSeconds });
+  return resolveSession(c.env.DB, s.token);
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
