@@ -12,6 +12,7 @@ import { dashboardPage } from "./pages/dashboard";
 import { archive, projectPage, projectsPage, saveRepo } from "./pages/projects";
 import { profilePage } from "./pages/profile";
 import { leaderboardsPage } from "./pages/leaderboards";
+import { adminHome, adminUser, changeTrust, decideDeletion, deletionRequestsPage, requireAdminLevel } from "./pages/admin";
 import {
   cancelDeletion,
   downloadExport,
@@ -60,6 +61,15 @@ webRouter.get("/projects/:name", ...signedIn, projectPage);
 webRouter.post("/projects/:name/repo", ...signedIn, saveRepo);
 webRouter.post("/projects/:name/archive", ...signedIn, archive(true));
 webRouter.post("/projects/:name/unarchive", ...signedIn, archive(false));
+
+const viewer = [...signedIn, requireAdminLevel("viewer")] as const;
+const superadmin = [...signedIn, requireAdminLevel("superadmin")] as const;
+webRouter.get("/admin", ...viewer, adminHome);
+webRouter.get("/admin/users/:id", ...viewer, adminUser);
+webRouter.post("/admin/users/:id/trust", ...viewer, changeTrust);
+webRouter.get("/admin/deletion-requests", ...superadmin, deletionRequestsPage);
+webRouter.post("/admin/deletion-requests/:id/approve", ...superadmin, decideDeletion(true));
+webRouter.post("/admin/deletion-requests/:id/reject", ...superadmin, decideDeletion(false));
 
 // Public profiles and badges. Badges read no cookie and are cacheable (web/badges.tsx).
 const badgeHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
