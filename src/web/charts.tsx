@@ -59,6 +59,13 @@ function nextMonth(date: string): string {
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
 }
 
+const NICE_STEPS = [600, 1800, 3600, 2 * 3600, 4 * 3600, 6 * 3600, 8 * 3600, 12 * 3600, 24 * 3600];
+
+/** The chart's top: the first round duration at or above `seconds` (10 min … 1 day, then whole days). */
+export function niceCeiling(seconds: number): number {
+  return NICE_STEPS.find((s) => s >= seconds) ?? Math.ceil(seconds / 86_400) * 86_400;
+}
+
 /** The projects with the most time over the series get the palette, in that order. */
 export function projectColors(days: DaySeries[]): Map<string, string> {
   const totals = new Map<string, number>();
@@ -83,7 +90,7 @@ export const DailyBars: FC<{ days: DaySeries[]; fromDate: string; toDate: string
   const bottom = 22;
   const left = 44;
   const plotH = H - top - bottom;
-  const max = Math.max(60, ...buckets.map((b) => Math.max(b.total, [...b.projects.values()].reduce((a, v) => a + v, 0))));
+  const max = niceCeiling(Math.max(...buckets.map((b) => Math.max(b.total, [...b.projects.values()].reduce((a, v) => a + v, 0)))));
   const slot = (W - left - 4) / Math.max(1, buckets.length);
   const barW = Math.max(1, slot * 0.78);
   const y = (s: number) => (s / max) * plotH;

@@ -1,10 +1,10 @@
 // Launching Debian's Chromium for the browser tests (Node side), through playwright-core with
 // an explicit executablePath: nothing is downloaded. Each launch gets a fresh temporary profile
 // (playwright creates --user-data-dir itself and removes it on close).
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import { inject } from "vitest";
 
 export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
@@ -61,10 +61,9 @@ export async function openLocalPage(browser: Browser, base: string): Promise<Loc
   };
 }
 
-/** Writes a full-page screenshot to a fresh temporary folder and prints its path. */
+/** Writes a full-page screenshot into this run's folder (the global setup makes and prints it). */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "tally-screens-")), `${name}.png`);
+  const file = path.join(inject("screensDir"), `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot: ${file}`);
   return file;
 }

@@ -58,6 +58,7 @@ export async function profilePage(c: Context<AppEnv>) {
         <section class="card" aria-labelledby="projects-h">
           <h2 id="projects-h">Projects (last year)</h2>
           {p.projects.length ? (
+            <div class="table-wrap">
             <table>
               <thead>
                 <tr>
@@ -86,6 +87,7 @@ export async function profilePage(c: Context<AppEnv>) {
                 ))}
               </tbody>
             </table>
+            </div>
           ) : (
             <p class="muted">No projects in the last year.</p>
           )}

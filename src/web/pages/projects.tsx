@@ -161,7 +161,7 @@ export async function projectPage(c: Context<AppEnv>) {
         </section>
         <section class="card" aria-labelledby="branches-h">
           <h2 id="branches-h">Branches</h2>
-          {s.branches?.length ? <Breakdown items={s.branches} label="Branches" /> : <p class="muted">No branch data (the editor plugin did not send branches).</p>}
+          {s.branches?.some((b) => b.name !== "Other") ? <Breakdown items={s.branches} label="Branches" /> : <p class="muted">No branch data (the editor plugin did not send branches).</p>}
         </section>
         <section class="card" aria-labelledby="files-h">
           <h2 id="files-h">Files</h2>
