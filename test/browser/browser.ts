@@ -1,22 +1,10 @@
-// Launching Debian's Chromium for the browser tests (Node side), through playwright-core with
-// an explicit executablePath: nothing is downloaded. Each launch gets a fresh temporary profile
-// (playwright creates --user-data-dir itself and removes it on close).
-import { existsSync } from "node:fs";
+// Pages for the browser tests (Node side): a Chromium context that may only talk to the local
+// server, and screenshots. Launching Chromium itself is ./chromium.ts (also used by the bench).
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { inject } from "vitest";
 
-export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-
-// Without the background-networking flags Chromium calls Google hosts on its own.
-const ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-  }
-  return chromium.launch({ executablePath: chromiumPath, headless: true, chromiumSandbox: false, args: ARGS });
-}
+export { chromiumPath, launchChromium } from "./chromium";
 
 export interface LocalPage {
   context: BrowserContext;
