@@ -1,6 +1,7 @@
 // User-key authentication: the key is looked up by its SHA-256 hash (the plain key is never
 // stored), together with the user and whether an account deletion is active.
 import type { MiddlewareHandler } from "hono";
+import { AUTH_USER_COLUMNS, type AuthUserRow } from "../db/sql";
 import type { AppEnv } from "../env";
 import { USER_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
 import { safeTimeZone } from "../lib/time";
@@ -20,21 +21,23 @@ export interface AuthUser {
   deletionActive: boolean;
 }
 
-const LOOKUP_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup,
-    k.id AS api_key_id,
-    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active
+const LOOKUP_SQL = `SELECT ${AUTH_USER_COLUMNS}, k.id AS api_key_id
   FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
 
-type LookupRow = {
-  id: number;
-  username: string;
-  timezone: string;
-  admin_level: string;
-  trust_level: number;
-  allow_public_stats_lookup: number;
-  api_key_id: number;
-  deletion_active: number;
-};
+type LookupRow = AuthUserRow & { api_key_id: number };
+
+/** The user behind a credential, from a row of AUTH_USER_COLUMNS. */
+export function authUserFields(row: AuthUserRow): Omit<AuthUser, "apiKeyId"> {
+  return {
+    id: row.id,
+    username: row.username,
+    timezone: safeTimeZone(row.timezone),
+    adminLevel: row.admin_level,
+    trustLevel: row.trust_level,
+    allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
+    deletionActive: row.deletion_active === 1,
+  };
+}
 
 export async function findUserByApiKey(d1: D1Database, key: string): Promise<AuthUser | null> {
   const found = await authenticateUserKey(d1, key);
@@ -50,16 +53,7 @@ export async function authenticateUserKey(d1: D1Database, key: string): Promise<
     const revoked = await d1.prepare("SELECT 1 AS r FROM revoked_api_keys WHERE token_hash = ?").bind(hash).first();
     return revoked ? "revoked_key" : "unknown_key";
   }
-  return {
-    id: row.id,
-    username: row.username,
-    timezone: safeTimeZone(row.timezone),
-    adminLevel: row.admin_level,
-    trustLevel: row.trust_level,
-    allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
-    apiKeyId: row.api_key_id,
-    deletionActive: row.deletion_active === 1,
-  };
+  return { ...authUserFields(row), apiKeyId: row.api_key_id };
 }
 
 /** Red users and users with an active deletion request are "restricted" outside the compat API. */

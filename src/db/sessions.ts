@@ -4,7 +4,7 @@
 import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { getDb } from "./client";
 import { webSessions, type SignInMethod, type WebSessionRow } from "./schema";
-import { NOW_ISO } from "./sql";
+import { AUTH_USER_COLUMNS, NOW_ISO, type AuthUserRow } from "./sql";
 
 export interface NewSession {
   userId: number;
@@ -27,24 +27,16 @@ export async function insertSession(d1: D1Database, s: NewSession): Promise<numb
 }
 
 /** The per-request lookup: by the token's hash (unique index), unexpired, with its user. */
-export const SESSION_LOOKUP_SQL = `SELECT s.id AS session_id, s.csrf_token, s.sign_in_method, s.last_seen_at,
-    u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup,
-    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active
+export const SESSION_LOOKUP_SQL = `SELECT s.id AS session_id, s.csrf_token, s.sign_in_method, s.last_seen_at, ${AUTH_USER_COLUMNS}
   FROM web_sessions s JOIN users u ON u.id = s.user_id
   WHERE s.token_hash = ?1 AND s.expires_at > ?2`;
 
-export interface SessionLookupRow {
+/** The session's columns and AUTH_USER_COLUMNS. */
+export interface SessionLookupRow extends AuthUserRow {
   session_id: number;
   csrf_token: string;
   sign_in_method: SignInMethod;
   last_seen_at: string;
-  id: number;
-  username: string;
-  timezone: string;
-  admin_level: string;
-  trust_level: number;
-  allow_public_stats_lookup: number;
-  deletion_active: number;
 }
 
 export async function sessionByTokenHash(d1: D1Database, tokenHash: string, nowIso: string): Promise<SessionLookupRow | null> {

@@ -5,13 +5,12 @@
 // cannot be replayed as cookies. Each session has its own random CSRF token, which every
 // state-changing form carries (src/web/security.ts checks it with the request's Origin).
 // A session lasts SESSION_DAYS from sign-in (no sliding renewal): sign in again after that.
-import { authenticateUserKey, type AuthUser } from "../auth/user";
+import { authUserFields, authenticateUserKey, type AuthUser } from "../auth/user";
 import { userKeyRefused } from "../auth/failures";
 import type { SignInMethod } from "../db/schema";
 import { deleteSessionOf, deleteSessionsOf, insertSession, sessionByTokenHash, sessionsOf, touchSession } from "../db/sessions";
 import { secretsEqual, sha256Hex, toHex } from "../lib/crypto";
 import { AppError } from "../lib/errors";
-import { safeTimeZone } from "../lib/time";
 
 export const SESSION_DAYS = 30;
 export const SESSION_SECONDS = SESSION_DAYS * 86_400;
@@ -64,15 +63,7 @@ export async function resolveSession(d1: D1Database, token: string | undefined, 
     id: row.session_id,
     csrfToken: row.csrf_token,
     signInMethod: row.sign_in_method,
-    user: {
-      id: row.id,
-      username: row.username,
-      timezone: safeTimeZone(row.timezone),
-      adminLevel: row.admin_level,
-      trustLevel: row.trust_level,
-      allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
-      deletionActive: row.deletion_active === 1,
-    },
+    user: authUserFields(row),
   };
 }
 

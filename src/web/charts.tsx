@@ -10,6 +10,7 @@
 import type { Child, FC } from "hono/jsx";
 import { shortTimeSimple } from "../lib/format";
 import { addDays } from "../lib/time";
+import { Head, type Column } from "./ui";
 
 /** Colours for the top projects, in rank order; the rest share OTHER_COLOR. */
 export const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6"];
@@ -73,6 +74,19 @@ export function projectColors(days: DaySeries[]): Map<string, string> {
   const ranked = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, PALETTE.length);
   return new Map(ranked.map(([name], i) => [name, PALETTE[i]]));
 }
+
+/** A chart's numbers as a table, folded under the chart. */
+const DataTable: FC<{ summary: Child; cols: Column[]; children?: Child }> = ({ summary, cols, children }) => (
+  <details>
+    <summary>{summary}</summary>
+    <div class="table-wrap">
+      <table>
+        <Head cols={cols} />
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  </details>
+);
 
 const Swatch: FC<{ color: string }> = ({ color }) => (
   <svg width="10" height="10" aria-hidden="true" focusable="false">
@@ -160,20 +174,7 @@ export const DailyBars: FC<{ days: DaySeries[]; fromDate: string; toDate: string
             </li>
           ) : null}
         </ul>
-        <details>
-          <summary>Table: time per {unit}</summary>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{unit === "day" ? "Day" : unit === "week" ? "Week from" : "Month"}</th>
-                  <th scope="col" class="num">
-                    Time
-                  </th>
-                  <th scope="col">Projects</th>
-                </tr>
-              </thead>
-              <tbody>
+        <DataTable summary={<>Table: time per {unit}</>} cols={[unit === "day" ? "Day" : unit === "week" ? "Week from" : "Month", { label: "Time", num: true }, "Projects"]}>
                 {buckets
                   .filter((b) => b.total > 0)
                   .map((b) => (
@@ -189,10 +190,7 @@ export const DailyBars: FC<{ days: DaySeries[]; fromDate: string; toDate: string
                       </td>
                     </tr>
                   ))}
-              </tbody>
-            </table>
-          </div>
-        </details>
+        </DataTable>
       </figcaption>
     </figure>
   );
@@ -265,21 +263,7 @@ export const Heatmap: FC<{ days: Array<{ date: string; total_seconds: number }>;
         <p class="small muted">
           {active.length} active days; darker is more time (up to 30 min, 1 h, 2 h, 4 h, more).
         </p>
-        <details>
-          <summary>Table: active days per month</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col" class="num">
-                  Active days
-                </th>
-                <th scope="col" class="num">
-                  Time (sum of days)
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable summary="Table: active days per month" cols={["Month", { label: "Active days", num: true }, { label: "Time (sum of days)", num: true }]}>
               {[...byMonth].map(([m, v]) => (
                 <tr>
                   <th scope="row">{monthLabel(`${m}-01`)}</th>
@@ -287,9 +271,7 @@ export const Heatmap: FC<{ days: Array<{ date: string; total_seconds: number }>;
                   <td class="num">{hm(v.seconds)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </details>
+        </DataTable>
       </figcaption>
     </figure>
   );
@@ -365,20 +347,7 @@ export const Timeline: FC<{ spans: TimelineSpan[]; dayStart: number; dayEnd: num
         ))}
       </svg>
       <figcaption>
-        <details>
-          <summary>Table: {spans.length} spans</summary>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col" class="num">
-                  Duration
-                </th>
-                <th scope="col">Project</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable summary={<>Table: {spans.length} spans</>} cols={["From", "To", { label: "Duration", num: true }, "Project"]}>
               {spans.map((s) => (
                 <tr>
                   <td>{at(s.start)}</td>
@@ -387,9 +356,7 @@ export const Timeline: FC<{ spans: TimelineSpan[]; dayStart: number; dayEnd: num
                   <td>{s.project ?? "(several)"}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </details>
+        </DataTable>
       </figcaption>
     </figure>
   );

@@ -12,6 +12,7 @@ import { AppError } from "../lib/errors";
 import { secretsEqual } from "../lib/crypto";
 import { EditorSnippet, originOf, safeNext } from "./pages/public";
 import { page } from "./layout";
+import { Card } from "./ui";
 import { currentSession, setFlash, signIn } from "./session";
 
 const STATE_COOKIE = "__Host-tally_oauth";
@@ -53,13 +54,12 @@ export async function githubCallback(c: Context<AppEnv>) {
   return page(
     c,
     { title: "Welcome" },
-    <section class="card">
-      <h1>Welcome, {result.created.username}</h1>
+    <Card id="welcome" title={<>Welcome, {result.created.username}</>} level={1}>
       <p>Your account is ready. This is your API key; it is shown only now. Put it in <code>~/.wakatime.cfg</code>:</p>
       <EditorSnippet origin={originOf(c)} apiKey={result.created.apiKey} />
       <p>
         Lost it? Rotate it in <a href="/settings">settings</a>. <a class="button" href="/dashboard">Go to your dashboard</a>
       </p>
-    </section>,
+    </Card>,
   );
 }

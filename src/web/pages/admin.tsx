@@ -16,6 +16,7 @@ import { hm } from "../charts";
 import { Csrf, page } from "../layout";
 import { checkedForm } from "../security";
 import { sessionOf, setFlash } from "../session";
+import { Card, Head, when } from "../ui";
 
 /** Admin pages: viewer+ (as the admin API's requireAdmin("viewer")); others get "not found". */
 export const requireAdminLevel =
@@ -26,8 +27,6 @@ export const requireAdminLevel =
     if (!atLeast(s.user.adminLevel, level)) throw new AppError("forbidden", `This needs the ${level} admin level.`);
     await next();
   };
-
-const when = (iso: string | null) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "—");
 
 export async function adminHome(c: Context<AppEnv>) {
   const s = sessionOf(c);
@@ -47,8 +46,7 @@ export async function adminHome(c: Context<AppEnv>) {
           </>
         ) : null}
       </p>
-      <section class="card" aria-labelledby="search-h">
-        <h2 id="search-h">Find a user</h2>
+      <Card id="search" title="Find a user">
         <form method="get" action="/admin" class="form-row" role="search">
           <label>
             Username, e-mail, Slack or GitHub name, or id
@@ -60,14 +58,7 @@ export async function adminHome(c: Context<AppEnv>) {
           <p>No users match (users without an e-mail address are found by id: <code>/admin/users/ID</code>).</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">GitHub</th>
-                <th scope="col">Slack</th>
-              </tr>
-            </thead>
+            <Head cols={["User", "E-mail", "GitHub", "Slack"]} />
             <tbody>
               {results.map((r) => (
                 <tr>
@@ -82,7 +73,7 @@ export async function adminHome(c: Context<AppEnv>) {
             </tbody>
           </table>
         )}
-      </section>
+      </Card>
     </>,
   );
 }
@@ -105,8 +96,7 @@ export async function adminUser(c: Context<AppEnv>) {
         {u.display_name} <span class="muted small">@{u.username} · #{u.id}</span>
       </h1>
       <div class="grid">
-        <section class="card" aria-labelledby="info-h">
-          <h2 id="info-h">Account</h2>
+        <Card id="info" title="Account">
           <table>
             <tbody>
               {(
@@ -129,9 +119,8 @@ export async function adminUser(c: Context<AppEnv>) {
               ))}
             </tbody>
           </table>
-        </section>
-        <section class="card" aria-labelledby="stats-h">
-          <h2 id="stats-h">Activity</h2>
+        </Card>
+        <Card id="stats" title="Activity">
           <table>
             <tbody>
               <tr>
@@ -156,10 +145,9 @@ export async function adminUser(c: Context<AppEnv>) {
               </tr>
             </tbody>
           </table>
-        </section>
+        </Card>
       </div>
-      <section class="card" aria-labelledby="trust-h">
-        <h2 id="trust-h">Change trust level</h2>
+      <Card id="trust" title="Change trust level">
         {settable.length === 0 ? (
           <p class="muted">Your admin level does not allow changing this user's trust level.</p>
         ) : (
@@ -188,23 +176,14 @@ export async function adminUser(c: Context<AppEnv>) {
             </div>
           </form>
         )}
-      </section>
-      <section class="card" aria-labelledby="log-h">
-        <h2 id="log-h">Trust-level audit log</h2>
+      </Card>
+      <Card id="log" title="Trust-level audit log">
         {logs.trust_logs.length === 0 ? (
           <p class="muted">No changes.</p>
         ) : (
           <div class="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">By</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Notes</th>
-                </tr>
-              </thead>
+              <Head cols={["When", "Change", "By", "Reason", "Notes"]} />
               <tbody>
                 {logs.trust_logs.map((l) => (
                   <tr>
@@ -221,7 +200,7 @@ export async function adminUser(c: Context<AppEnv>) {
             </table>
           </div>
         )}
-      </section>
+      </Card>
     </>,
   );
 }
@@ -246,19 +225,7 @@ const DeletionTable = ({ rows, session, actions }: { rows: AdminDeletionJson[]; 
   ) : (
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Requested</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Scheduled</th>
-            {actions ? (
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
+        <Head cols={["User", "Requested", "Reason", "Scheduled", ...(actions ? [{ label: "Actions", hidden: true }] : [])]} />
         <tbody>
           {rows.map((r) => (
             <tr data-request-id={String(r.id)}>
@@ -307,18 +274,15 @@ export async function deletionRequestsPage(c: Context<AppEnv>) {
         <a href="/admin">Admin</a> /
       </p>
       <h1>Deletion requests</h1>
-      <section class="card" aria-labelledby="pending-h">
-        <h2 id="pending-h">Pending ({lists.pending.length})</h2>
+      <Card id="pending" title={<>Pending ({lists.pending.length})</>}>
         <DeletionTable rows={lists.pending} session={s} actions />
-      </section>
-      <section class="card" aria-labelledby="approved-h">
-        <h2 id="approved-h">Approved ({lists.approved.length})</h2>
+      </Card>
+      <Card id="approved" title={<>Approved ({lists.approved.length})</>}>
         <DeletionTable rows={lists.approved} session={s} actions />
-      </section>
-      <section class="card" aria-labelledby="done-h">
-        <h2 id="done-h">Recently completed</h2>
+      </Card>
+      <Card id="done" title="Recently completed">
         <DeletionTable rows={lists.completed} session={s} actions={false} />
-      </section>
+      </Card>
     </>,
   );
 }

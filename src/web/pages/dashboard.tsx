@@ -14,6 +14,7 @@ import { goalProgress, type GoalProgress } from "../goals";
 import { page } from "../layout";
 import { RangePicker, viewQuery, viewUrl, type ViewChanges } from "../ranges";
 import { sessionOf } from "../session";
+import { Card, Tile } from "../ui";
 
 /** The dashboard URL of the current view with some parameters changed (undefined removes one). */
 export const dashUrl = (q: DashboardQuery, changes: ViewChanges) => viewUrl("/dashboard", q, changes);
@@ -92,12 +93,11 @@ export async function dashboardPage(c: Context<AppEnv>) {
     return page(
       c,
       { title: "Dashboard", nav: "dashboard" },
-      <section class="card">
-        <h1>Dashboard</h1>
+      <Card id="restricted" title="Dashboard" level={1}>
         <p role="alert">
           Your account is restricted (a deletion is pending, or it was suspended), so its stats are not shown, as the API does not show them either. See <a href="/settings#deletion">settings</a>.
         </p>
-      </section>,
+      </Card>,
     );
   }
   const user = await userById(c.env.DB, session.user.id);
@@ -116,82 +116,46 @@ export async function dashboardPage(c: Context<AppEnv>) {
     <>
       <h1>Dashboard</h1>
       <section class="tiles" aria-label="At a glance">
-        <div class="tile" data-tile="today">
-          <span class="label">Today</span>
-          <span class="value">{hm(d.todaySeconds)}</span>
-        </div>
-        <div class="tile" data-tile="week">
-          <span class="label">This week</span>
-          <span class="value">{hm(d.weekSeconds)}</span>
-        </div>
-        <div class="tile" data-tile="streak">
-          <span class="label">Streak</span>
-          <span class="value">
-            {s.streak} {s.streak === 1 ? "day" : "days"}
-          </span>
-        </div>
+        <Tile label="Today" tile="today">{hm(d.todaySeconds)}</Tile>
+        <Tile label="This week" tile="week">{hm(d.weekSeconds)}</Tile>
+        <Tile label="Streak" tile="streak">{s.streak} {s.streak === 1 ? "day" : "days"}</Tile>
         <GoalsTile goals={goals} />
       </section>
 
       <RangePicker range={d.range} q={q} base="/dashboard" keep={d.filters} />
       <Filters d={d} q={q} />
 
-      <section class="card" aria-labelledby="summary-h">
-        <h2 id="summary-h">
-          {d.range.label}
-          {activeFilters.length ? <span class="muted small"> · {activeFilters.map((f) => `${f.label.toLowerCase()}: ${d.filters[f.key]}`).join(", ")}</span> : null}
-        </h2>
+      <Card id="summary" title={<>{d.range.label} {activeFilters.length ? <span class="muted small"> · {activeFilters.map((f) => `${f.label.toLowerCase()}: ${d.filters[f.key]}`).join(", ")}</span> : null}</>}>
         <div class="tiles">
-          <div class="tile">
-            <span class="label">Total</span>
-            <span class="value" data-testid="total" data-seconds={String(s.total_seconds)}>
-              {hm(s.total_seconds)}
-            </span>
-          </div>
-          <div class="tile">
-            <span class="label">Daily average</span>
-            <span class="value">{hm(s.daily_average)}</span>
-          </div>
-          <div class="tile">
-            <span class="label">Top language</span>
-            <span class="value" data-testid="top-language">
-              {top(s.languages)}
-            </span>
-          </div>
-          <div class="tile">
-            <span class="label">Top project</span>
-            <span class="value" data-testid="top-project">
-              {top(s.projects)}
-            </span>
-          </div>
+          <Tile label="Total" testid="total" seconds={s.total_seconds}>{hm(s.total_seconds)}</Tile>
+          <Tile label="Daily average">{hm(s.daily_average)}</Tile>
+          <Tile label="Top language" testid="top-language">{top(s.languages)}</Tile>
+          <Tile label="Top project" testid="top-project">{top(s.projects)}</Tile>
         </div>
         <DailyBars days={s.days} fromDate={firstDay(d)} toDate={d.range.toDate} linkFor={dayLink} caption={`Coding time per day, ${d.range.label}, stacked by project`} />
-      </section>
+      </Card>
 
       {d.spans && d.range.singleDay ? (
-        <section class="card" aria-labelledby="timeline-h">
-          <h2 id="timeline-h">Timeline of {d.range.singleDay.date}</h2>
+        <Card id="timeline" title={<>Timeline of {d.range.singleDay.date}</>}>
           {activeFilters.some((f) => f.key !== "project") ? <p class="small muted">The timeline follows the project filter only.</p> : null}
           <Timeline spans={d.spans} dayStart={d.range.singleDay.start} dayEnd={d.range.singleDay.end} timezone={session.user.timezone} colors={projectColors(s.days)} />
-        </section>
+        </Card>
       ) : null}
 
       <div class="grid">
         {BREAKDOWN_FEATURES.map((feature) => {
           const filter = DASHBOARD_FILTERS.find((f) => f.feature === feature)!;
           return (
-            <section class="card" aria-labelledby={`b-${feature}`}>
-              <h2 id={`b-${feature}`}>{FEATURE_TITLES[feature]}</h2>
+            <Card id={`b-${feature}`} title={FEATURE_TITLES[feature]}>
               <Breakdown items={s[feature]} label={FEATURE_TITLES[feature]} linkFor={filterLink(filter.key)} />
-            </section>
+            </Card>
           );
         })}
       </div>
 
-      <section class="card" aria-labelledby="year-h">
-        <h2 id="year-h">The last year</h2>
+      <Card id="year" title="The last year">
         <Heatmap days={d.year.days} fromDate={d.year.fromDate} toDate={d.year.toDate} linkFor={dayLink} />
-      </section>
+      </Card>
 
       <p class="small muted">
         Times are in your time zone, {session.user.timezone}. The same numbers from the API: <code class="mono">GET {apiPath}</code> (with your key as Bearer).

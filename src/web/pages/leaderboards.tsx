@@ -7,6 +7,7 @@ import type { AppEnv } from "../../env";
 import { hm } from "../charts";
 import { page } from "../layout";
 import { currentSession } from "../session";
+import { Card, Head, when } from "../ui";
 
 const PERIODS: Array<{ key: LeaderboardPeriod; param: string; label: string }> = [
   { key: "daily", param: "daily", label: "Last 24 hours" },
@@ -37,10 +38,7 @@ export async function leaderboardsPage(c: Context<AppEnv>) {
       {!view ? (
         <p class="card">This board is being generated. Try again in a minute.</p>
       ) : (
-        <section class="card" aria-labelledby="board-h">
-          <h2 id="board-h">
-            {view.board.date_range} <span class="muted small">· {view.total} ranked · updated {view.board.generated_at.replace("T", " ").replace("Z", " UTC")}</span>
-          </h2>
+        <Card id="board" title={<>{view.board.date_range} <span class="muted small">· {view.total} ranked · updated {when(view.board.generated_at)}</span></>}>
           {view.viewer ? (
             <p>
               You are <strong>#{view.viewer.rank}</strong> with {hm(view.viewer.total_seconds)}
@@ -58,17 +56,7 @@ export async function leaderboardsPage(c: Context<AppEnv>) {
           {view.entries.length ? (
             <div class="table-wrap">
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col" class="num">
-                      Rank
-                    </th>
-                    <th scope="col">Who</th>
-                    <th scope="col" class="num">
-                      Time
-                    </th>
-                  </tr>
-                </thead>
+                <Head cols={[{ label: "Rank", num: true }, "Who", { label: "Time", num: true }]} />
                 <tbody>
                   {view.entries.map((e) => {
                     const me = session?.user.id === e.user.id;
@@ -98,7 +86,7 @@ export async function leaderboardsPage(c: Context<AppEnv>) {
               {view.page < view.pages ? <a href={link(view.page + 1)}>Next</a> : null}
             </nav>
           ) : null}
-        </section>
+        </Card>
       )}
     </>,
   );

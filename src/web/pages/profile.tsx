@@ -7,6 +7,7 @@ import { Breakdown, Heatmap, hm } from "../charts";
 import { page } from "../layout";
 import { originOf } from "./public";
 import { currentSession } from "../session";
+import { Card, Head, Tile } from "../ui";
 
 export async function profilePage(c: Context<AppEnv>) {
   const handle = (c.req.param("handle") ?? "").slice(1);
@@ -29,46 +30,22 @@ export async function profilePage(c: Context<AppEnv>) {
         </p>
       </section>
       <section class="tiles" aria-label="Totals">
-        <div class="tile">
-          <span class="label">All time</span>
-          <span class="value" data-testid="total" data-seconds={String(s.total_seconds)}>
-            {hm(s.total_seconds)}
-          </span>
-        </div>
-        <div class="tile">
-          <span class="label">Daily average</span>
-          <span class="value">{hm(s.daily_average)}</span>
-        </div>
-        <div class="tile">
-          <span class="label">Streak</span>
-          <span class="value">
-            {s.streak} {s.streak === 1 ? "day" : "days"}
-          </span>
-        </div>
+        <Tile label="All time" testid="total" seconds={s.total_seconds}>{hm(s.total_seconds)}</Tile>
+        <Tile label="Daily average">{hm(s.daily_average)}</Tile>
+        <Tile label="Streak">{s.streak} {s.streak === 1 ? "day" : "days"}</Tile>
       </section>
-      <section class="card" aria-labelledby="year-h">
-        <h2 id="year-h">The last year</h2>
+      <Card id="year" title="The last year">
         <Heatmap days={p.year.days} fromDate={p.year.fromDate} toDate={p.year.toDate} linkFor={() => base} />
-      </section>
+      </Card>
       <div class="grid">
-        <section class="card" aria-labelledby="langs-h">
-          <h2 id="langs-h">Languages</h2>
+        <Card id="langs" title="Languages">
           <Breakdown items={s.languages} label="Languages" />
-        </section>
-        <section class="card" aria-labelledby="projects-h">
-          <h2 id="projects-h">Projects (last year)</h2>
+        </Card>
+        <Card id="projects" title="Projects (last year)">
           {p.projects.length ? (
             <div class="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Project</th>
-                  <th scope="col" class="num">
-                    Time
-                  </th>
-                  <th scope="col">Languages</th>
-                </tr>
-              </thead>
+              <Head cols={["Project", { label: "Time", num: true }, "Languages"]} />
               <tbody>
                 {p.projects.slice(0, 15).map((r) => (
                   <tr>
@@ -91,14 +68,12 @@ export async function profilePage(c: Context<AppEnv>) {
           ) : (
             <p class="muted">No projects in the last year.</p>
           )}
-        </section>
-        <section class="card" aria-labelledby="editors-h">
-          <h2 id="editors-h">Editors</h2>
+        </Card>
+        <Card id="editors" title="Editors">
           <Breakdown items={s.editors} label="Editors" />
-        </section>
+        </Card>
       </div>
-      <section class="card badge-preview" aria-labelledby="badges-h">
-        <h2 id="badges-h">Badges</h2>
+      <Card id="badges" title="Badges" class="badge-preview">
         {p.private ? (
           <p class="muted">Badges show only while your stats are public.</p>
         ) : (
@@ -116,7 +91,7 @@ export async function profilePage(c: Context<AppEnv>) {
             </p>
           </>
         )}
-      </section>
+      </Card>
     </>,
   );
 }

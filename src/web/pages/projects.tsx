@@ -14,6 +14,7 @@ import { Csrf, page } from "../layout";
 import { RangePicker, viewQuery, viewUrl } from "../ranges";
 import { checkedForm } from "../security";
 import { sessionOf, setFlash } from "../session";
+import { Card, Head, Tile, when } from "../ui";
 
 export const projectPath = (name: string) => `/projects/${encodeURIComponent(name)}`;
 
@@ -35,21 +36,7 @@ export async function projectsPage(c: Context<AppEnv>) {
   const rows = (projects: typeof list.projects, archived: boolean) => (
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Project</th>
-            <th scope="col" class="num">
-              Time
-            </th>
-            <th scope="col" class="num">
-              Share of the largest
-            </th>
-            <th scope="col">Repository</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <Head cols={["Project", { label: "Time", num: true }, { label: "Share of the largest", num: true }, "Repository", { label: "Actions", hidden: true }]} />
         <tbody>
           {projects.map((p) => (
             <tr>
@@ -87,18 +74,14 @@ export async function projectsPage(c: Context<AppEnv>) {
     <>
       <h1>Projects</h1>
       <RangePicker range={range} q={q} base="/projects" />
-      <section class="card" aria-labelledby="active-h">
-        <h2 id="active-h">
-          {list.total_projects} {list.total_projects === 1 ? "project" : "projects"} · {range.label} · {list.total_time_label}
-        </h2>
+      <Card id="active" title={<>{list.total_projects} {list.total_projects === 1 ? "project" : "projects"} · {range.label} · {list.total_time_label}</>}>
         {list.projects.length ? rows(list.projects, false) : <p class="muted">No time in this range.</p>}
-      </section>
+      </Card>
       {list.archived_count ? (
-        <section class="card" aria-labelledby="archived-h">
-          <h2 id="archived-h">Archived ({list.archived_count})</h2>
+        <Card id="archived" title={<>Archived ({list.archived_count})</>}>
           <p class="small muted">Archived projects are left out of your public project lists.</p>
           {rows(list.archived_projects, true)}
-        </section>
+        </Card>
       ) : null}
     </>,
   );
@@ -125,23 +108,11 @@ export async function projectPage(c: Context<AppEnv>) {
         {name} {archived ? <span class="muted small">(archived)</span> : null}
       </h1>
       <RangePicker range={o.range} q={q} base={base} />
-      <section class="card" aria-labelledby="totals-h">
-        <h2 id="totals-h">{o.range.label}</h2>
+      <Card id="totals" title={<>{o.range.label}</>}>
         <div class="tiles">
-          <div class="tile">
-            <span class="label">Total</span>
-            <span class="value" data-testid="total" data-seconds={String(s.total_seconds)}>
-              {hm(s.total_seconds)}
-            </span>
-          </div>
-          <div class="tile">
-            <span class="label">Heartbeats</span>
-            <span class="value">{o.details?.total_heartbeats ?? 0}</span>
-          </div>
-          <div class="tile">
-            <span class="label">Last activity</span>
-            <span class="value small">{o.details?.last_heartbeat?.replace("T", " ").replace("Z", " UTC") ?? "—"}</span>
-          </div>
+          <Tile label="Total" testid="total" seconds={s.total_seconds}>{hm(s.total_seconds)}</Tile>
+          <Tile label="Heartbeats">{o.details?.total_heartbeats ?? 0}</Tile>
+          <Tile label="Last activity" small>{when(o.details?.last_heartbeat)}</Tile>
         </div>
         <DailyBars
           days={s.days}
@@ -153,27 +124,22 @@ export async function projectPage(c: Context<AppEnv>) {
         <p class="small">
           <a href={viewUrl("/dashboard", q, { project: name })}>Open the dashboard filtered to this project</a>
         </p>
-      </section>
+      </Card>
       <div class="grid">
-        <section class="card" aria-labelledby="langs-h">
-          <h2 id="langs-h">Languages</h2>
+        <Card id="langs" title="Languages">
           <Breakdown items={s.languages} label="Languages" />
-        </section>
-        <section class="card" aria-labelledby="branches-h">
-          <h2 id="branches-h">Branches</h2>
+        </Card>
+        <Card id="branches" title="Branches">
           {s.branches?.some((b) => b.name !== "Other") ? <Breakdown items={s.branches} label="Branches" /> : <p class="muted">No branch data (the editor plugin did not send branches).</p>}
-        </section>
-        <section class="card" aria-labelledby="files-h">
-          <h2 id="files-h">Files</h2>
+        </Card>
+        <Card id="files" title="Files">
           {s.entities?.length ? <Breakdown items={s.entities} label="Files" limit={15} /> : <p class="muted">No file data in this range.</p>}
-        </section>
-        <section class="card" aria-labelledby="editors-h">
-          <h2 id="editors-h">Editors</h2>
+        </Card>
+        <Card id="editors" title="Editors">
           <Breakdown items={s.editors} label="Editors" />
-        </section>
+        </Card>
       </div>
-      <section class="card" aria-labelledby="settings-h">
-        <h2 id="settings-h">Repository and archive</h2>
+      <Card id="settings" title="Repository and archive">
         <form method="post" action={`${base}/repo`} class="form-row">
           <Csrf session={session} />
           <label>
@@ -192,7 +158,7 @@ export async function projectPage(c: Context<AppEnv>) {
           </button>
         </form>
         <p class="small muted">Archived projects stay in your stats but are left out of public project lists.</p>
-      </section>
+      </Card>
     </>,
   );
 }

@@ -10,6 +10,7 @@ import { page, type PageOptions } from "../layout";
 import { CSRF_FIELD, checkedForm, checkedPreSessionForm, preSessionToken } from "../security";
 import { clearSessionCookie, currentSession, signIn } from "../session";
 import { deleteSessionOf } from "../../db/sessions";
+import { Card } from "../ui";
 
 /** The ~/.wakatime.cfg lines for this server; the key itself only when it is known (just rotated). */
 export const EditorSnippet: FC<{ origin: string; apiKey?: string; id?: string }> = ({ origin, apiKey, id }) => (
@@ -41,16 +42,14 @@ export function landing(c: Context<AppEnv>) {
         <p>{session ? <a class="button" href="/dashboard">Open your dashboard</a> : <a class="button" href="/signin">Sign in</a>}</p>
       </section>
       <div class="grid">
-        <section class="card" aria-labelledby="setup">
-          <h2 id="setup">Set up your editor</h2>
+        <Card id="setup" title="Set up your editor">
           <p>
             Install the WakaTime plugin for your editor, then put this server into <code>~/.wakatime.cfg</code>:
           </p>
           <EditorSnippet origin={originOf(c)} />
           <p class="small muted">Your API key comes from whoever runs this server (or from your settings once you are signed in).</p>
-        </section>
-        <section class="card" aria-labelledby="what">
-          <h2 id="what">What you get</h2>
+        </Card>
+        <Card id="what" title="What you get">
           <ul>
             <li>Today, this week and your streak at a glance</li>
             <li>Any range: languages, projects, editors, machines, categories</li>
@@ -61,7 +60,7 @@ export function landing(c: Context<AppEnv>) {
           <p>
             The same numbers are in the <a href="/api-docs">API</a>.
           </p>
-        </section>
+        </Card>
       </div>
     </>,
   );
@@ -74,8 +73,7 @@ function signInPage(c: Context<AppEnv>, opts: { error?: string; next?: string; s
     c,
     { title: "Sign in", status: opts.status },
     <div class="grid">
-      <section class="card" aria-labelledby="with-key">
-        <h1 id="with-key">Sign in</h1>
+      <Card id="with-key" title="Sign in" level={1}>
         {opts.error ? (
           <p class="flash error" role="alert">
             {opts.error}
@@ -107,7 +105,7 @@ function signInPage(c: Context<AppEnv>, opts: { error?: string; next?: string; s
             <p class="small muted">{signupsAllowed(c.env) ? "New here? Your first GitHub sign-in creates your account." : "Sign-ups are closed: GitHub signs in accounts that already exist or are linked."}</p>
           </>
         ) : null}
-      </section>
+      </Card>
     </div>,
   );
 }
@@ -144,13 +142,12 @@ export function notFoundPage(c: Context<AppEnv>, what = "There is no page here."
   return page(
     c,
     { title: "Not found", status: 404 },
-    <section class="card">
-      <h1>Not found</h1>
+    <Card id="nf" title="Not found" level={1}>
       <p>{what}</p>
       <p>
         <a href="/">Home</a> · <a href="/dashboard">Dashboard</a>
       </p>
-    </section>,
+    </Card>,
   );
 }
 
@@ -162,22 +159,20 @@ export function errorPage(err: Error, c: Context<AppEnv>) {
     return page(
       c,
       { title: "Something went wrong", status },
-      <section class="card">
-        <h1>{err.code === "forbidden" ? "Not allowed" : "That did not work"}</h1>
+      <Card id="err" title={err.code === "forbidden" ? "Not allowed" : "That did not work"} level={1}>
         <p role="alert">{err.message}</p>
         <p>
           <a href="/">Home</a>
         </p>
-      </section>,
+      </Card>,
     );
   }
   log.error("unhandled web error", { requestId: c.get("requestId"), error: String(err?.message ?? err), stack: err?.stack });
   return page(
     c,
     { title: "Error", status: 500 },
-    <section class="card">
-      <h1>Something broke</h1>
+    <Card id="err" title="Something broke" level={1}>
       <p>The server could not show this page. Request id: {c.get("requestId")}</p>
-    </section>,
+    </Card>,
   );
 }

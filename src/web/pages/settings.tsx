@@ -27,6 +27,7 @@ import { CSRF_FIELD, checkedForm, requireCsrfToken, requireSameOrigin } from "..
 import { clearSessionCookie, sessionOf, setFlash, signIn } from "../session";
 import { EditorSnippet, originOf } from "./public";
 import { hm } from "../charts";
+import { Card, Head, when } from "../ui";
 
 const ZONES: string[] = (() => {
   try {
@@ -36,11 +37,8 @@ const ZONES: string[] = (() => {
   }
 })();
 
-const when = (iso: string | null) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "—");
-
 export const GoalsSection: FC<{ goals: GoalProgress[] }> = ({ goals }) => (
-  <section class="card" aria-labelledby="goals-h" id="goals">
-    <h2 id="goals-h">Goals</h2>
+  <Card id="goals" title="Goals" anchor="goals">
     {goals.length === 0 ? (
       <p>Goals: none.</p>
     ) : (
@@ -52,7 +50,7 @@ export const GoalsSection: FC<{ goals: GoalProgress[] }> = ({ goals }) => (
         ))}
       </ul>
     )}
-  </section>
+  </Card>
 );
 
 /** The import's progress: a <progress> that import-progress.js keeps moving (the page refreshes itself without JavaScript). */
@@ -90,8 +88,7 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
     <>
       <h1>Settings</h1>
       {opts.newKey ? (
-        <section class="card" aria-labelledby="newkey-h">
-          <h2 id="newkey-h">Your new API key</h2>
+        <Card id="newkey" title="Your new API key">
           <p role="status">
             This is the only time it is shown. Your old key and every other session have stopped working. Put it into <code>~/.wakatime.cfg</code>:
           </p>
@@ -104,11 +101,10 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
             </button>
           </div>
           <EditorSnippet origin={originOf(c)} apiKey={opts.newKey} id="new-snippet" />
-        </section>
+        </Card>
       ) : null}
 
-      <section class="card" aria-labelledby="editor-h" id="editor">
-        <h2 id="editor-h">Editor setup</h2>
+      <Card id="editor" title="Editor setup" anchor="editor">
         <p>
           Install the WakaTime plugin for your editor and put this into <code>~/.wakatime.cfg</code> (the key is the one you signed in with, or rotate below for a new
           one):
@@ -117,11 +113,10 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
         <button type="button" data-copy="snippet" hidden>
           Copy
         </button>
-      </section>
+      </Card>
 
       <div class="grid">
-        <section class="card" aria-labelledby="tz-h" id="timezone">
-          <h2 id="tz-h">Time zone</h2>
+        <Card id="tz" title="Time zone" anchor="timezone">
           <form method="post" action="/settings/timezone">
             <Csrf session={session} />
             <div class="form-row">
@@ -146,10 +141,9 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
               ))}
             </ul>
           </div>
-        </section>
+        </Card>
 
-        <section class="card" aria-labelledby="privacy-h" id="privacy">
-          <h2 id="privacy-h">Privacy</h2>
+        <Card id="privacy" title="Privacy" anchor="privacy">
           <form method="post" action="/settings/privacy">
             <Csrf session={session} />
             <p>
@@ -165,11 +159,10 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
             </p>
             <button type="submit">Save privacy</button>
           </form>
-        </section>
+        </Card>
       </div>
 
-      <section class="card" aria-labelledby="key-h" id="api-key">
-        <h2 id="key-h">API key</h2>
+      <Card id="key" title="API key" anchor="api-key">
         <p>Rotating makes a new key and stops the old one at once: editors still using it are refused, and every signed-in browser (this one too) is signed out; this browser is signed back in.</p>
         <form method="post" action="/settings/key/rotate">
           <Csrf session={session} />
@@ -177,22 +170,12 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
             Rotate API key
           </button>
         </form>
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="sessions-h" id="sessions">
-        <h2 id="sessions-h">Signed-in browsers</h2>
+      <Card id="sessions" title="Signed-in browsers" anchor="sessions">
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Browser</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <Head cols={["Browser", "Signed in", "Last seen", { label: "Actions", hidden: true }]} />
             <tbody>
               {sessions.map((s) => (
                 <tr data-session-id={String(s.id)}>
@@ -216,10 +199,9 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
             </tbody>
           </table>
         </div>
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="import-h" id="imports">
-        <h2 id="import-h">Import</h2>
+      <Card id="import" title="Import" anchor="imports">
         {running ? (
           <>
             <p>
@@ -241,10 +223,9 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
             <p class="small muted">Heartbeats you already have are skipped. One import at a time.</p>
           </form>
         )}
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="export-h" id="exports">
-        <h2 id="export-h">Export</h2>
+      <Card id="export" title="Export" anchor="exports">
         <form method="post" action="/settings/exports">
           <Csrf session={session} />
           <div class="form-row">
@@ -265,13 +246,12 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
           </div>
           <p class="small muted">A JSON file in Hackatime's export format, which the import above reads back.</p>
         </form>
-      </section>
+      </Card>
 
       <GoalsSection goals={goals} />
 
       {githubConfigured(c.env) ? (
-        <section class="card" aria-labelledby="gh-h" id="github">
-          <h2 id="gh-h">GitHub</h2>
+        <Card id="gh" title="GitHub" anchor="github">
           {user?.githubUid ? (
             <p>Linked to GitHub as {user.githubUsername}: you can sign in with GitHub.</p>
           ) : (
@@ -282,11 +262,10 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
               to sign in with GitHub too.
             </p>
           )}
-        </section>
+        </Card>
       ) : null}
 
-      <section class="card danger-zone" aria-labelledby="del-h" id="deletion">
-        <h2 id="del-h">Delete your account</h2>
+      <Card id="del" title="Delete your account" class="danger-zone" anchor="deletion">
         {del && activeDeletion ? (
           <>
             <p role="status">
@@ -321,7 +300,7 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
             </button>
           </form>
         )}
-      </section>
+      </Card>
     </>,
   );
 }
@@ -446,13 +425,12 @@ export async function importPage(c: Context<AppEnv>) {
         </noscript>
       ),
     },
-    <section class="card" aria-labelledby="imp-h">
-      <h1 id="imp-h">Import of {status.source_filename ?? "a dump"}</h1>
+    <Card id="imp" title={<>Import of {status.source_filename ?? "a dump"}</>} level={1}>
       <ImportProgress status={status} />
       <p>
         <a href={`/settings/imports/${status.import_id}`}>Reload</a> · <a href="/settings#imports">Back to settings</a> · <a href="/dashboard">Dashboard</a>
       </p>
-    </section>,
+    </Card>,
   );
 }
 
