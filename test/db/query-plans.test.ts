@@ -1,6 +1,9 @@
 // The hot D1 queries must be index lookups, never scans of the heartbeats or keys tables.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { dailyDurationsSql } from "../../src/db/daily-durations";
+import { filterClause } from "../../src/db/heartbeat-filter";
+import { SESSION_LOOKUP_SQL } from "../../src/db/sessions";
 
 async function plan(sql: string, ...params: unknown[]): Promise<string> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -36,5 +39,18 @@ describe("query plans of hot queries", () => {
     const p = await plan("SELECT language FROM heartbeats WHERE user_id = ?1 AND project = ?2 AND deleted_at IS NULL ORDER BY time DESC LIMIT 1", 1, "p");
     expect(p).toMatch(/USING INDEX heartbeats_user_project_time/);
     expect(p).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it("looks a web session up by its token hash (unique index), with its user by primary key", async () => {
+    const p = await plan(SESSION_LOOKUP_SQL, "x", "2026-01-01T00:00:00.000Z");
+    expect(p).toMatch(/USING INDEX web_sessions_token_hash_unique/);
+    expect(p).not.toMatch(/SCAN (web_sessions|users)/);
+  });
+
+  it("reads the per-day reference durations one day slice at a time by the time index", async () => {
+    const { clause, params } = filterClause({ languages: ["Go"], editors: ["vim"] }, 4);
+    const p = await plan(dailyDurationsSql(clause), 1, "[[0,86400]]", 120_000_000, ...params);
+    expect(p).toMatch(/USING INDEX heartbeats_user_(time|project_time)/);
+    expect(p).not.toMatch(/SCAN h\b|SCAN heartbeats/);
   });
 });
