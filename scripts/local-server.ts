@@ -37,10 +37,11 @@ export async function createUserIn(persistTo: string, args: string[] = []): Prom
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
-export async function startLocalServer(port: number): Promise<LocalServer> {
+/** `vars`: extra `--var NAME:VALUE` settings (tests point upstreams at local fakes with them). */
+export async function startLocalServer(port: number, vars: Record<string, string> = {}): Promise<LocalServer> {
   const persistTo = mkdtempSync(path.join(tmpdir(), "tally-"));
   const rateLimitBypass = crypto.randomUUID();
-  const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo, "--var", `RATE_LIMIT_BYPASS:${rateLimitBypass}`], {
+  const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo, "--var", `RATE_LIMIT_BYPASS:${rateLimitBypass}`, ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])], {
     cwd: projectRoot,
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],

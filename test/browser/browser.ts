@@ -17,17 +17,18 @@ export interface LocalPage {
 }
 
 /**
- * A new page that may only talk to `base` (scheme, host and port): every other request is
- * aborted and recorded, so a test can assert that nothing tried to leave.
+ * A new page that may only talk to `base` (scheme, host and port) and `alsoAllowed` origins:
+ * every other request is aborted and recorded, so a test can assert that nothing tried to leave.
  */
-export async function openLocalPage(browser: Browser, base: string): Promise<LocalPage> {
+export async function openLocalPage(browser: Browser, base: string, alsoAllowed: string[] = []): Promise<LocalPage> {
   const origin = new URL(base).origin;
+  const allowed = new Set([origin, ...alsoAllowed.map((a) => new URL(a).origin)]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const blocked: string[] = [];
   const errors: string[] = [];
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
+    if (allowed.has(new URL(url).origin)) return route.continue();
     blocked.push(url);
     return route.abort("blockedbyclient");
   });

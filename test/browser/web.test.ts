@@ -72,8 +72,8 @@ describe("the web app in Chromium", () => {
   let user: User;
   const tabs: LocalPage[] = [];
 
-  const newTab = async () => {
-    const tab = await openLocalPage(browser!, base);
+  const newTab = async (alsoAllowed: string[] = []) => {
+    const tab = await openLocalPage(browser!, base, alsoAllowed);
     tab.page.on("dialog", (d) => {
       tab.errors.push(`dialog: ${d.message()}`);
       void d.dismiss();
@@ -239,6 +239,27 @@ describe("the web app in Chromium", () => {
     expect(new URL(b.page.url()).pathname).toBe("/signin");
     await a.open("/dashboard");
     expect(new URL(a.page.url()).pathname).toBe("/dashboard");
+  });
+
+  it("signs up and then in with GitHub (a fake GitHub): the first sign-in creates the account and shows its key once", async () => {
+    const github = inject("githubBase");
+    const tab = await newTab([github]);
+    await tab.open("/signin");
+    await tab.page.getByRole("link", { name: "Sign in with GitHub" }).click();
+    await tab.page.getByRole("heading", { name: /^Welcome, octo/ }).waitFor();
+    expect(new URL(tab.page.url()).pathname).toBe("/auth/github/callback");
+    const snippet = (await tab.page.locator("pre code").textContent()) ?? "";
+    const key = /api_key = ([0-9a-f-]{36})/.exec(snippet)![1];
+    expect((await api("/api/v1/authenticated/me", key)).status).toBe(200);
+    await screenshot(tab.page, "github-welcome");
+    await tab.page.getByRole("link", { name: "Go to your dashboard" }).click();
+    await tab.page.waitForURL(/\/dashboard$/);
+
+    const again = await newTab([github]);
+    await again.open("/signin");
+    await again.page.getByRole("link", { name: "Sign in with GitHub" }).click();
+    await again.page.waitForURL(/\/dashboard$/);
+    expect(tab.blocked.concat(again.blocked).every((u) => !u.startsWith(github))).toBe(true);
   });
 
   it("imports an uploaded dump: the progress bar follows it to done", async () => {
