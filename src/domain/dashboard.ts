@@ -109,31 +109,43 @@ export interface Dashboard {
   spans: Span[] | null;
 }
 
-export async function dashboard(env: Env, user: UserRow, subject: DurationSubject, q: DashboardQuery, now = nowSeconds()): Promise<Dashboard> {
+/** Who the dashboard is of: the signed-in user. */
+export type DashboardUser = Pick<UserRow, "id" | "username" | "trustLevel">;
+
+export async function dashboard(env: Env, user: DashboardUser, subject: DurationSubject, q: DashboardQuery, now = nowSeconds()): Promise<Dashboard> {
   const range = dashboardRange(q, subject.timezone, now);
   const filters = dashboardFilters(q);
   const apiQuery = statsQuery(range.statsDates, filters);
   const today = localDate(now, subject.timezone);
   const monday = addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
   const yearFrom = addDays(today, -364);
-  const [stats, year, todaySeconds, weekSeconds, spans] = await Promise.all([
+  // The range's own `days` already hold the last year when the range covers it (1 year, all
+  // time), and today's total when it covers today without filters: a day's number is the same
+  // whichever range asks (domain/stats/daily.ts), so those are not asked twice.
+  const coversYear = range.fromDate <= yearFrom && range.toDate >= today;
+  const todayFromDays = range.fromDate <= today && range.toDate >= today && Object.keys(filters).length === 0;
+  const [stats, yearDays, todayAsked, weekSeconds, spans] = await Promise.all([
     userStats(env, user, user.username, subject, apiQuery),
     // The stats API's `days` with the same filters over the last 365 local days.
-    dailyActivity(env, subject, yearFrom, today, breakdownFilter(apiQuery)),
-    hoursBetween(env, subject, today, today),
+    coversYear ? null : dailyActivity(env, subject, yearFrom, today, breakdownFilter(apiQuery)),
+    todayFromDays ? null : hoursBetween(env, subject, today, today),
     hoursBetween(env, subject, monday, today),
     range.singleDay
       ? heartbeatSpans(env.DB, subject.id, { start: range.singleDay.start, end: range.singleDay.end - 1e-6 }, filters.project ? [filters.project] : undefined)
       : Promise.resolve(null),
   ]);
+  const data = (stats as unknown as { data: StatsData }).data;
+  const year = yearDays
+    ? yearDays.map((d) => ({ date: d.date, total_seconds: d.total_seconds, projects: [] }))
+    : data.days.filter((d) => d.date >= yearFrom && d.date <= today);
   return {
     range,
     filters,
-    stats: (stats as unknown as { data: StatsData }).data,
+    stats: data,
     apiQuery,
-    todaySeconds,
+    todaySeconds: todayAsked ?? data.days.find((d) => d.date === today)?.total_seconds ?? 0,
     weekSeconds,
-    year: { fromDate: yearFrom, toDate: today, days: year.map((d) => ({ date: d.date, total_seconds: d.total_seconds, projects: [] })) },
+    year: { fromDate: yearFrom, toDate: today, days: year },
     spans,
   };
 }
@@ -162,7 +174,7 @@ export interface ProjectOverview {
  * One project over a dashboard range: the stats API filtered to the project (with the owner's
  * branches and files), the project-details row, and its repository mapping.
  */
-export async function projectOverview(env: Env, user: UserRow, subject: DurationSubject, name: string, q: DashboardQuery, now = nowSeconds()): Promise<ProjectOverview> {
+export async function projectOverview(env: Env, user: DashboardUser, subject: DurationSubject, name: string, q: DashboardQuery, now = nowSeconds()): Promise<ProjectOverview> {
   const range = dashboardRange(q, subject.timezone, now);
   const apiQuery = { ...statsQuery(range.statsDates, { project: name }), features: PROJECT_FEATURES.join(",") };
   const window = range.key === "all_time" ? ALL_TIME : { start: Date.parse(range.statsDates.start_date!) / 1000, end: Date.parse(range.statsDates.end_date!) / 1000 - 1e-6 };

@@ -112,7 +112,7 @@ export const DailyBars: FC<{ days: DaySeries[]; fromDate: string; toDate: string
   const grid = [0, 0.5, 1].map((f) => ({ f, seconds: max * f }));
   const id = "daily-bars-title";
   return (
-    <figure class="chart">
+    <figure class="chart bars">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={id}>
         <title id={id}>{caption}</title>
         {grid.map((g) => (

@@ -142,6 +142,12 @@ describe("the web app in Chromium", () => {
     await tab.page.waitForURL(/range=custom/);
     await tab.page.getByRole("heading", { name: /^Timeline of / }).waitFor();
     await screenshot(tab.page, "dashboard-day");
+
+    // Phone width: nothing wider than the screen (wide charts scroll inside their own box).
+    await tab.page.setViewportSize({ width: 390, height: 844 });
+    await tab.open("/dashboard?range=last_30_days");
+    expect(await tab.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await screenshot(tab.page, "dashboard-phone");
   });
 
   it("shows a new editor's heartbeats after a reload", async () => {

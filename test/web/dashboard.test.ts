@@ -73,6 +73,24 @@ describe("/dashboard", () => {
     expect(all.topProject).toBe(XSS);
   });
 
+  it("shows today and this week as GET /api/v1/authenticated/hours answers them, whatever the range and filters", async () => {
+    const u = await createUser({ timezone: "Pacific/Auckland" });
+    const { today } = await seed(u.apiKey, "Pacific/Auckland");
+    const now = Math.floor(Date.now() / 1000);
+    expect((await postBulk(u.apiKey, run(now - 1200, 8, { project: "alpha", language: "Go" }))).status).toBe(201);
+    const b = await signedIn(u.apiKey);
+    const hours = async (from: string) =>
+      ((await (await request(`/api/v1/authenticated/hours?start_date=${from}&end_date=${today}`, { headers: { Authorization: `Bearer ${u.apiKey}` } })).json()) as any).total_seconds;
+    const monday = addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
+    const [todaySeconds, weekSeconds] = [await hours(today), await hours(monday)];
+    expect(todaySeconds).toBe(7 * 60);
+    for (const q of ["?range=all_time", "?range=last_12_months", "?range=yesterday", "?range=today&language=Rust"]) {
+      const html = await (await b.get(`/dashboard${q}`)).text();
+      expect(Number(/data-testid="today" data-seconds="(\d+)"/.exec(html)![1]), q).toBe(todaySeconds);
+      expect(Number(/data-testid="week" data-seconds="(\d+)"/.exec(html)![1]), q).toBe(weekSeconds);
+    }
+  });
+
   it("escapes data: a project named like an HTML tag renders as text", async () => {
     const u = await createUser();
     await seed(u.apiKey, "UTC");

@@ -66,6 +66,21 @@ describe("web sessions", () => {
     expect(rows.results[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("goes back only to a path of this site after sign-in", async () => {
+    const u = await createUser();
+    for (const [next, to] of [
+      ["/projects?range=today", "/projects?range=today"],
+      ["//evil.example/x", "/dashboard"],
+      ["/\\evil.example", "/dashboard"],
+      ["/\t/evil.example", "/dashboard"],
+      ["https://evil.example/", "/dashboard"],
+    ]) {
+      const b = new Browser();
+      const res = await b.post("/signin", { _csrf: await b.csrf("/signin"), api_key: u.apiKey, next });
+      expect(res.headers.get("location"), next).toBe(to);
+    }
+  });
+
   it("refuses a wrong key with the API's reason and sets no session", async () => {
     const b = new Browser();
     const token = await b.csrf("/signin");

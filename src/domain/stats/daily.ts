@@ -12,7 +12,7 @@ import { dailyDurationRows } from "../../db/daily-durations";
 import type { HeartbeatFilter } from "../../db/heartbeat-filter";
 import { userActivity } from "../../durable/stub";
 import { dayNumber, formatDayNumber, localDayNumberBounds, parseIsoDate } from "../../lib/time";
-import { ALL_KEY, TIMEOUT_MICROS, decodeKey, encodeKey, microsToSeconds } from "../durations/dimensions";
+import { TIMEOUT_MICROS, decodeKey, encodeKey, microsToSeconds } from "../durations/dimensions";
 import type { DurationSubject } from "../durations/query";
 
 export interface DayActivity {
@@ -50,13 +50,11 @@ export async function dailyActivity(env: Env, user: DurationSubject, fromDate: s
   };
 
   if (noFilter) {
-    const stub = userActivity(env, user.id);
-    const [totals, projects] = await Promise.all([
-      stub.dailyTotals(user.id, user.timezone, "all", ALL_KEY, from, toDate),
-      stub.dailyTotalsByKey(user.id, user.timezone, "project", from, toDate),
-    ]);
-    for (const t of totals) day(t.day).total_seconds = microsToSeconds(t.micros);
-    for (const p of projects) day(p.day).projects.set(decodeKey(p.key), microsToSeconds(p.micros));
+    // One read of the rollups: the "all" chain's days and every project's.
+    for (const r of await userActivity(env, user.id).dailyTotalsByKey(user.id, user.timezone, ["all", "project"], from, toDate)) {
+      if (r.dim === "all") day(r.day).total_seconds = microsToSeconds(r.micros);
+      else day(r.day).projects.set(decodeKey(r.key), microsToSeconds(r.micros));
+    }
   } else if (onlyProject) {
     const name = filter.projects![0];
     const rows = await userActivity(env, user.id).dailyTotals(user.id, user.timezone, "project", encodeKey(name), from, toDate);

@@ -98,7 +98,8 @@ function namedItems(values: Map<string | null, number>): Array<{ name: string; t
     .map(([name, total_seconds]) => ({ name, total_seconds }));
 }
 
-export async function userStats(env: Env, user: UserRow, displayName: string, subject: DurationSubject, q: UserStatsQuery, opts: { owner?: boolean } = {}) {
+/** `user`: who the stats are of (its id and trust level are shown). */
+export async function userStats(env: Env, user: Pick<UserRow, "id" | "trustLevel">, displayName: string, subject: DurationSubject, q: UserStatsQuery, opts: { owner?: boolean } = {}) {
   const now = nowSeconds();
   const start = parseBound(q.start_date, "start_date", yearsAgoRollingOver(10, now));
   const end = parseBound(q.end_date, "end_date", utcDayStart(now) + DAY_SECONDS - 1);

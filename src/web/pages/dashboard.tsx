@@ -4,11 +4,9 @@
 // domain/dashboard.ts, which calls what the API answers with.
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
-import { userById } from "../../db/users";
 import { BREAKDOWN_FEATURES, dashboard, DASHBOARD_FILTERS, type Dashboard, type DashboardQuery, type FilterKey } from "../../domain/dashboard";
 import { isRestricted } from "../../auth/user";
 import type { AppEnv } from "../../env";
-import { AppError } from "../../lib/errors";
 import { Breakdown, DailyBars, Heatmap, hm, projectColors, Timeline } from "../charts";
 import { goalProgress, type GoalProgress } from "../goals";
 import { page } from "../layout";
@@ -100,9 +98,8 @@ export async function dashboardPage(c: Context<AppEnv>) {
       </Card>,
     );
   }
-  const user = await userById(c.env.DB, session.user.id);
-  if (!user) throw new AppError("unauthorized", "Your account no longer exists.");
-  const subject = { id: user.id, timezone: session.user.timezone };
+  const user = session.user;
+  const subject = { id: user.id, timezone: user.timezone };
   const [d, goals] = await Promise.all([dashboard(c.env, user, subject, q), goalProgress(c.env, subject)]);
   const s = d.stats;
   const apiPath = `/api/v1/users/${encodeURIComponent(user.username)}/stats?${new URLSearchParams(d.apiQuery as Record<string, string>)}`;
@@ -116,8 +113,8 @@ export async function dashboardPage(c: Context<AppEnv>) {
     <>
       <h1>Dashboard</h1>
       <section class="tiles" aria-label="At a glance">
-        <Tile label="Today" tile="today">{hm(d.todaySeconds)}</Tile>
-        <Tile label="This week" tile="week">{hm(d.weekSeconds)}</Tile>
+        <Tile label="Today" tile="today" testid="today" seconds={d.todaySeconds}>{hm(d.todaySeconds)}</Tile>
+        <Tile label="This week" tile="week" testid="week" seconds={d.weekSeconds}>{hm(d.weekSeconds)}</Tile>
         <Tile label="Streak" tile="streak">{s.streak} {s.streak === 1 ? "day" : "days"}</Tile>
         <GoalsTile goals={goals} />
       </section>

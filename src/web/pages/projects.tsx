@@ -4,7 +4,6 @@
 // functions as PATCH /my/project_repo_mappings/…
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
-import { userById } from "../../db/users";
 import { projectOverview, projectsListWindow } from "../../domain/dashboard";
 import { myProjects, projectNameParam, setArchived, setRepoUrl, validateRepoUrl } from "../../domain/projects-settings";
 import type { AppEnv } from "../../env";
@@ -90,10 +89,9 @@ export async function projectsPage(c: Context<AppEnv>) {
 export async function projectPage(c: Context<AppEnv>) {
   const session = sessionOf(c);
   const name = projectNameParam(c.req.param("name") ?? "");
-  const user = await userById(c.env.DB, session.user.id);
-  if (!user) throw new AppError("unauthorized", "Your account no longer exists.");
+  const user = session.user;
   const q = viewQuery(c);
-  const o = await projectOverview(c.env, user, { id: user.id, timezone: session.user.timezone }, name, q);
+  const o = await projectOverview(c.env, user, { id: user.id, timezone: user.timezone }, name, q);
   const s = o.stats;
   const archived = Boolean(o.mapping?.archived_at);
   const base = projectPath(name);

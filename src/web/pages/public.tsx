@@ -21,9 +21,13 @@ export const EditorSnippet: FC<{ origin: string; apiKey?: string; id?: string }>
 
 export const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
-/** A same-site path to go to after sign-in (never another host: "//x" and "/\\x" are refused). */
+/**
+ * A same-site path to go to after sign-in, never another host: "//x" and "/\\x" are refused, and
+ * so is any control character, space or backslash (browsers drop tabs and newlines from URLs, so
+ * "/\t/x" would become "//x").
+ */
 export function safeNext(raw: string | undefined): string {
-  if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return "/dashboard";
+  if (!raw || !raw.startsWith("/") || raw.startsWith("//") || /[\u0000-\u0020\u007f\\]/.test(raw)) return "/dashboard";
   return raw;
 }
 
