@@ -1,6 +1,7 @@
 // A local `npm start` server on its own port and state, for the end-to-end check and the
 // benchmarks: starts it, waits until it answers, creates users with `npm run user:create`.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,6 +36,18 @@ export async function createUserIn(persistTo: string, args: string[] = []): Prom
   const username = `e2e_${Date.now().toString(36)}_${users++}`;
   const out = await run("npm", ["run", "--silent", "user:create", "--", "--username", username, "--persist-to", persistTo, ...args]);
   return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** `vars`: extra `--var NAME:VALUE` settings (tests point upstreams at local fakes with them). */

@@ -2,8 +2,8 @@
 // 404s, errors.
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
-import { rateLimit } from "./lib/rate-limit";
-import { createRouter } from "./lib/router";
+import { rateLimit } from "./routes/rate-limit";
+import { createRouter } from "./routes/router";
 import { adminAuditLogsRouter } from "./routes/admin/audit-logs";
 import { adminDeletionRequestsRouter } from "./routes/admin/deletion-requests";
 import { adminKeysRouter } from "./routes/admin/keys";
@@ -25,7 +25,10 @@ import { statsRouter } from "./routes/stats";
 import { summaryRouter } from "./routes/summary";
 import { usersRouter } from "./routes/users";
 import { wakatimeRouter } from "./routes/wakatime";
+import { wakatimeApiRouter } from "./routes/wakatime-api";
+import { wakatimeGoalsRouter } from "./routes/wakatime-goals";
 import { wakatimeStatsRouter } from "./routes/wakatime-stats";
+import { WAKATIME_TAG } from "./schemas/wakatime";
 import { apiDocsRouter } from "./web/api-docs";
 import { wantsHtml, webNotFound, webRouter } from "./web/routes";
 
@@ -47,6 +50,8 @@ export function buildApp() {
 
   app.route("/", wakatimeRouter);
   app.route("/", wakatimeStatsRouter);
+  app.route("/", wakatimeApiRouter);
+  app.route("/", wakatimeGoalsRouter);
   app.route("/", summaryRouter);
   app.route("/", statsRouter);
   app.route("/", usersRouter);
@@ -78,6 +83,7 @@ export function buildApp() {
   app.doc("/api-docs/openapi.json", {
     openapi: "3.0.1",
     info: { title: "Tally — Hackatime-compatible API", version: "v1", description: "Coding-activity API compatible with Hackatime and WakaTime plugins." },
+    tags: [{ name: WAKATIME_TAG, description: "WakaTime's read API for third-party tools, under /api/hackatime/v1 and Wakapi's /api/compat/wakatime/v1: WakaTime's shapes, Tally's numbers (docs/wakatime-api.md)" }],
   });
   app.route("/", apiDocsRouter);
   // The web app (src/web): server-rendered pages for people, reading the same domain functions.

@@ -1,5 +1,6 @@
 // Admin API keys ("hka_" + 64 hex, stored hashed) and the admin-level gate.
 import type { MiddlewareHandler } from "hono";
+import { adminKeyByHash, revokeAdminKey } from "../db/admin-keys";
 import type { AdminLevel } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ADMIN_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
@@ -23,43 +24,17 @@ declare module "hono" {
   }
 }
 
-type Row = {
-  key_id: number;
-  key_name: string;
-  key_created_at: string;
-  revoked: number;
-  user_id: number;
-  username: string;
-  admin_level: AdminLevel;
-};
-
-export async function findAdminByKey(d1: D1Database, token: string): Promise<AdminPrincipal | null> {
-  const found = await authenticateAdminKey(d1, token);
-  return typeof found === "string" ? null : found;
-}
-
 /**
  * An active admin key whose owner is still admin-level, or why not. A key whose owner lost the
  * level is revoked on the spot (as Hackatime does) and refused.
  */
 export async function authenticateAdminKey(d1: D1Database, token: string): Promise<AdminPrincipal | AuthFailure> {
   if (!ADMIN_API_KEY_PATTERN.test(token)) return "malformed_key";
-  const row = await d1
-    .prepare(
-      `SELECT k.id AS key_id, k.name AS key_name, k.created_at AS key_created_at, k.revoked_at IS NOT NULL AS revoked,
-         u.id AS user_id, u.username, u.admin_level
-       FROM admin_api_keys k JOIN users u ON u.id = k.user_id
-       WHERE k.token_hash = ?`,
-    )
-    .bind(await sha256Hex(token))
-    .first<Row>();
+  const row = await adminKeyByHash(d1, await sha256Hex(token));
   if (!row) return "unknown_key";
   if (row.revoked) return "revoked_key";
   if (!atLeast(row.admin_level, "viewer")) {
-    await d1
-      .prepare("UPDATE admin_api_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?")
-      .bind(row.key_id)
-      .run();
+    await revokeAdminKey(d1, row.key_id);
     return "revoked_key";
   }
   return {

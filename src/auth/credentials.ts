@@ -1,14 +1,7 @@
 // Where a credential comes from (hackatime-behavior.md §2.2). Pure functions of the request.
+import { parseAuthorization } from "../lib/authorization";
 
 export type CredentialSource = "bearer" | "basic" | "query";
-
-/** Splits "Scheme token" on the first run of whitespace. */
-export function parseAuthorization(header: string | null | undefined): { scheme: string; token: string } | null {
-  if (!header) return null;
-  const m = /^\s*(\S+)(?:\s+(.*))?$/s.exec(header);
-  if (!m) return null;
-  return { scheme: m[1].toLowerCase(), token: (m[2] ?? "").trim() };
-}
 
 function decodeBase64Strict(value: string): string | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) return null;

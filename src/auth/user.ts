@@ -1,7 +1,8 @@
 // User-key authentication: the key is looked up by its SHA-256 hash (the plain key is never
 // stored), together with the user and whether an account deletion is active.
 import type { MiddlewareHandler } from "hono";
-import { AUTH_USER_COLUMNS, type AuthUserRow } from "../db/sql";
+import { isRevokedKeyHash, keyOwnerByHash, type KeyOwner } from "../db/api-keys";
+import type { CredentialUser } from "../db/sql";
 import type { AppEnv } from "../env";
 import { USER_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
 import { safeTimeZone } from "../lib/time";
@@ -9,34 +10,10 @@ import { extractUserKey, userKeyCandidate, type CredentialSource } from "./crede
 import { accountRestricted, userKeyRefused, type AuthFailure } from "./failures";
 import { TRUST_LEVELS } from "./levels";
 
-export interface AuthUser {
-  id: number;
-  username: string;
-  timezone: string; // always a valid IANA zone
-  adminLevel: string;
-  trustLevel: number;
-  allowPublicStatsLookup: boolean;
-  apiKeyId: number;
-  /** A pending or approved deletion request exists. */
-  deletionActive: boolean;
-}
-
-const LOOKUP_SQL = `SELECT ${AUTH_USER_COLUMNS}, k.id AS api_key_id
-  FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
-
-type LookupRow = AuthUserRow & { api_key_id: number };
-
-/** The user behind a credential, from a row of AUTH_USER_COLUMNS. */
-export function authUserFields(row: AuthUserRow): Omit<AuthUser, "apiKeyId"> {
-  return {
-    id: row.id,
-    username: row.username,
-    timezone: safeTimeZone(row.timezone),
-    adminLevel: row.admin_level,
-    trustLevel: row.trust_level,
-    allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
-    deletionActive: row.deletion_active === 1,
-  };
+/** The caller behind a user key. */
+export interface AuthUser extends KeyOwner {
+  /** Always a valid IANA zone. */
+  timezone: string;
 }
 
 export async function findUserByApiKey(d1: D1Database, key: string): Promise<AuthUser | null> {
@@ -48,13 +25,13 @@ export async function findUserByApiKey(d1: D1Database, key: string): Promise<Aut
 export async function authenticateUserKey(d1: D1Database, key: string): Promise<AuthUser | AuthFailure> {
   if (!USER_API_KEY_PATTERN.test(key)) return "malformed_key";
   const hash = await sha256Hex(key);
-  const row = await d1.prepare(LOOKUP_SQL).bind(hash).first<LookupRow>();
-  if (!row) {
-    const revoked = await d1.prepare("SELECT 1 AS r FROM revoked_api_keys WHERE token_hash = ?").bind(hash).first();
-    return revoked ? "revoked_key" : "unknown_key";
-  }
-  return { ...authUserFields(row), apiKeyId: row.api_key_id };
+  const owner = await keyOwnerByHash(d1, hash);
+  if (!owner) return (await isRevokedKeyHash(d1, hash)) ? "revoked_key" : "unknown_key";
+  return checkedUser(owner);
 }
+
+/** A credential's user with the stored time zone made safe (web sessions use it too). */
+export const checkedUser = <U extends CredentialUser>(u: U): U => ({ ...u, timezone: safeTimeZone(u.timezone) });
 
 /** Red users and users with an active deletion request are "restricted" outside the compat API. */
 export const isRestricted = (u: Pick<AuthUser, "trustLevel" | "deletionActive">) => u.trustLevel === TRUST_LEVELS.red || u.deletionActive;
@@ -77,4 +54,22 @@ export function requireUser(opts: { sources?: readonly CredentialSource[]; allow
 export async function optionalUser(d1: D1Database, authorization: string | undefined, sources: readonly CredentialSource[] = ["bearer"]): Promise<AuthUser | null> {
   const candidate = userKeyCandidate(authorization, null, sources);
   return candidate ? findUserByApiKey(d1, candidate) : null;
+}
+
+/**
+ * A user key when the request presents one (Bearer, Basic or ?api_key): then it must be valid
+ * (401 says why, as requireUser does); with none, c.var.user stays unset (see callerOf).
+ */
+export function optionalUserKey(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const extracted = extractUserKey(c.req.header("authorization"), c.req.query("api_key"));
+    if ("key" in extracted) {
+      const user = await authenticateUserKey(c.env.DB, extracted.key);
+      if (typeof user === "string") throw userKeyRefused(user);
+      c.set("user", user);
+    } else if (extracted.failure !== "missing") {
+      throw userKeyRefused(extracted.failure);
+    }
+    await next();
+  };
 }

@@ -32,7 +32,7 @@ export async function runDueDeletions(env: Env, nowMs: number, limits: DeletionR
   for (const request of due) {
     if (rowsLeft <= 0) break; // the rest wait for the next run, untouched
     try {
-      const outcome = await anonymizeUser(env, request.user_id, { maxHeartbeatRows: rowsLeft, batchSize: limits.batchSize });
+      const outcome = await anonymizeUser(env, request.userId, { maxHeartbeatRows: rowsLeft, batchSize: limits.batchSize });
       rowsLeft -= outcome.heartbeatsDeleted;
       if (!outcome.done) {
         result.deferred.push(request.id);
@@ -40,12 +40,12 @@ export async function runDueDeletions(env: Env, nowMs: number, limits: DeletionR
       }
       await markDeletionCompleted(env.DB, request.id);
       result.completed.push(request.id);
-      log.info("account deleted", { deletion_request_id: request.id, user_id: request.user_id, heartbeats: outcome.heartbeatsDeleted });
+      log.info("account deleted", { deletion_request_id: request.id, user_id: request.userId, heartbeats: outcome.heartbeatsDeleted });
     } catch (err) {
       // One account failing does not hold up the others; it stays approved and is retried tomorrow.
       result.failed.push(request.id);
       errors.push(err);
-      log.error("account deletion failed", { deletion_request_id: request.id, user_id: request.user_id, error: String(err) });
+      log.error("account deletion failed", { deletion_request_id: request.id, user_id: request.userId, error: String(err) });
     }
   }
   if (errors.length) throw new AggregateError(errors, `${errors.length} account deletion(s) failed`);

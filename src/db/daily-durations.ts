@@ -3,7 +3,7 @@
 // json_each list of day bounds. Each local day is its own [start, end) slice of the
 // heartbeats_user_time index (one range scan per day, never the user's whole history), and each
 // chain restarts at local midnight (LAG partitioned by day), as the projection's rollups count.
-import { filterClause, type HeartbeatFilter } from "./heartbeat-filter";
+import { filterClause, type HeartbeatFilter } from "./durations";
 
 /** ?1 user, ?2 JSON [[start, end], …] (epoch seconds, one per day), ?3 the gap cap (µs), ?4… the filter's lists. */
 export const dailyDurationsSql = (filter: string) => `

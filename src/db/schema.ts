@@ -389,6 +389,46 @@ export const webSessions = sqliteTable(
   (t) => [index("web_sessions_user").on(t.userId, t.id)],
 );
 
-export type UserRow = typeof users.$inferSelect;
 export type WebSessionRow = typeof webSessions.$inferSelect;
+
+export const GOAL_DELTAS = ["day", "week"] as const;
+export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+const jsonList = <T extends string>(name: string) =>
+  text(name, { mode: "json" })
+    .$type<T[]>()
+    .notNull()
+    .default(sql`'[]'`);
+
+// A coding goal in WakaTime's shape: so many seconds per local day or week (weeks start on
+// Monday), optionally only some languages, projects or editors. The id is a UUID v4, the only
+// id form wakatime-cli's --today-goal accepts.
+export const goals = sqliteTable(
+  "goals",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    delta: text("delta", { enum: GOAL_DELTAS }).notNull(),
+    seconds: integer("seconds").notNull(),
+    customTitle: text("custom_title"),
+    languages: jsonList<string>("languages"),
+    projects: jsonList<string>("projects"),
+    editors: jsonList<string>("editors"),
+    ignoreDays: jsonList<(typeof WEEKDAYS)[number]>("ignore_days"),
+    ignoreZeroDays: integer("ignore_zero_days", { mode: "boolean" }).notNull().default(false),
+    isInverse: integer("is_inverse", { mode: "boolean" }).notNull().default(false),
+    isEnabled: integer("is_enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("goals_user").on(t.userId, t.createdAt)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type GoalRow = typeof goals.$inferSelect;
 export type HeartbeatRow = typeof heartbeats.$inferSelect;
+
+/** users.trust_level's stored values, by Hackatime's enum names (yellow is shown as blue in public). */
+export const TRUST_LEVELS = { blue: 0, red: 1, green: 2, yellow: 3 } as const;
+export type TrustLevelName = keyof typeof TRUST_LEVELS;

@@ -4,7 +4,7 @@
 import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { getDb } from "./client";
 import { webSessions, type SignInMethod, type WebSessionRow } from "./schema";
-import { AUTH_USER_COLUMNS, NOW_ISO, type AuthUserRow } from "./sql";
+import { AUTH_USER_COLUMNS, credentialUserOf, NOW_ISO, type AuthUserRow, type CredentialUser } from "./sql";
 
 export interface NewSession {
   userId: number;
@@ -31,16 +31,24 @@ export const SESSION_LOOKUP_SQL = `SELECT s.id AS session_id, s.csrf_token, s.si
   FROM web_sessions s JOIN users u ON u.id = s.user_id
   WHERE s.token_hash = ?1 AND s.expires_at > ?2`;
 
-/** The session's columns and AUTH_USER_COLUMNS. */
-export interface SessionLookupRow extends AuthUserRow {
+interface SessionLookupRow extends AuthUserRow {
   session_id: number;
   csrf_token: string;
   sign_in_method: SignInMethod;
   last_seen_at: string;
 }
 
-export async function sessionByTokenHash(d1: D1Database, tokenHash: string, nowIso: string): Promise<SessionLookupRow | null> {
-  return d1.prepare(SESSION_LOOKUP_SQL).bind(tokenHash, nowIso).first<SessionLookupRow>();
+export interface SessionLookup {
+  id: number;
+  csrfToken: string;
+  signInMethod: SignInMethod;
+  lastSeenAt: string;
+  user: CredentialUser;
+}
+
+export async function sessionByTokenHash(d1: D1Database, tokenHash: string, nowIso: string): Promise<SessionLookup | null> {
+  const row = await d1.prepare(SESSION_LOOKUP_SQL).bind(tokenHash, nowIso).first<SessionLookupRow>();
+  return row ? { id: row.session_id, csrfToken: row.csrf_token, signInMethod: row.sign_in_method, lastSeenAt: row.last_seen_at, user: credentialUserOf(row) } : null;
 }
 
 /** Records activity, at most once per `olderThanIso` (so most requests write nothing). */
@@ -65,10 +73,4 @@ export async function deleteSessionOf(d1: D1Database, userId: number, sessionId:
     .where(and(eq(webSessions.id, sessionId), eq(webSessions.userId, userId)))
     .returning({ id: webSessions.id });
   return rows.length > 0;
-}
-
-/** Deletes every session of the user; returns how many there were. */
-export async function deleteSessionsOf(d1: D1Database, userId: number): Promise<number> {
-  const rows = await getDb(d1).delete(webSessions).where(eq(webSessions.userId, userId)).returning({ id: webSessions.id });
-  return rows.length;
 }

@@ -1,9 +1,9 @@
 // Users and their e-mail addresses. Drizzle for plain lookups (typed rows from schema.ts);
 // raw SQL where a statement needs correlated subqueries or json_each.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { emailAddresses, users, type UserRow } from "./schema";
-import { NOW_ISO } from "./sql";
+import { firstEmailOf, NOW_ISO } from "./sql";
 
 export async function userById(d1: D1Database, id: number): Promise<UserRow | undefined> {
   return getDb(d1).select().from(users).where(eq(users.id, id)).get();
@@ -69,4 +69,58 @@ export async function publicStatsUserIds(d1: D1Database, ids: number[]): Promise
     .where(and(inArray(users.id, ids), eq(users.allowPublicStatsLookup, true)))
     .all();
   return new Set(rows.map((r) => r.id));
+}
+
+/** What a public profile is built from: the user's naming and avatar fields and first e-mail. */
+export interface ProfileSource {
+  id: number;
+  username: string | null;
+  display_name_override: string | null;
+  slack_username: string | null;
+  slack_avatar_url: string | null;
+  github_username: string | null;
+  github_avatar_url: string | null;
+  timezone: string;
+  created_at: string;
+  updated_at: string;
+  /** The user's first e-mail address, if any. */
+  email: string | null;
+}
+
+export const PROFILE_SOURCE_SQL = `SELECT u.id, u.username, u.display_name_override, u.slack_username, u.slack_avatar_url, u.github_username,
+    u.github_avatar_url, u.timezone, u.created_at, u.updated_at, ${firstEmailOf("u")} AS email
+  FROM users u WHERE u.id = ?`;
+
+export async function profileSourceById(d1: D1Database, userId: number): Promise<ProfileSource | null> {
+  return d1.prepare(PROFILE_SOURCE_SQL).bind(userId).first<ProfileSource>();
+}
+
+/** Ids of the users with these Slack UIDs, by id. */
+export async function userIdsBySlackUids(d1: D1Database, slackUids: string[]): Promise<number[]> {
+  const rows = await getDb(d1).select({ id: users.id }).from(users).where(inArray(users.slackUid, slackUids)).orderBy(users.id).all();
+  return rows.map((r) => r.id);
+}
+
+/** One page of user ids after `afterId`, ascending (for walking every user). */
+export async function userIdsAfter(d1: D1Database, afterId: number, limit: number): Promise<number[]> {
+  const rows = await getDb(d1).select({ id: users.id }).from(users).where(gt(users.id, afterId)).orderBy(users.id).limit(limit).all();
+  return rows.map((r) => r.id);
+}
+
+export async function userBySlackUid(d1: D1Database, slackUid: string): Promise<UserRow | undefined> {
+  return getDb(d1).select().from(users).where(eq(users.slackUid, slackUid)).get();
+}
+
+export async function userByUsername(d1: D1Database, username: string): Promise<UserRow | undefined> {
+  return getDb(d1).select().from(users).where(eq(users.username, username)).get();
+}
+
+/** id, username and time zone of each of these users (any number: one JSON parameter). */
+export async function usersByIds(d1: D1Database, ids: number[]): Promise<Array<{ id: number; username: string; timezone: string }>> {
+  if (ids.length === 0) return [];
+  const { results } = await d1
+    .prepare("SELECT id, username, timezone FROM users WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids))
+    .all<{ id: number; username: string; timezone: string }>();
+  return results;
 }

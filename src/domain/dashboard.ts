@@ -9,7 +9,7 @@
 // is the same window as GET /my/projects?interval=….
 import type { UserRow } from "../db/schema";
 import { addDays, isoSeconds, localDate, nowSeconds } from "../lib/time";
-import { findMapping, projectsWindow, type MappingRow } from "./projects-settings";
+import { mappingOrNull, projectsWindow, type MappingJson } from "./projects-settings";
 import { ALL_TIME, hoursBetween } from "./stats/authenticated";
 import { projectDetails, type ProjectRow } from "./stats/projects";
 import { heartbeatSpans, type Span } from "./stats/spans";
@@ -138,12 +138,13 @@ export async function dashboard(env: Env, user: DashboardUser, subject: Duration
   const year = yearDays
     ? yearDays.map((d) => ({ date: d.date, total_seconds: d.total_seconds, projects: [] }))
     : data.days.filter((d) => d.date >= yearFrom && d.date <= today);
+  const todaySeconds = todayAsked ?? data.days.find((d) => d.date === today)?.total_seconds ?? 0;
   return {
     range,
     filters,
     stats: data,
     apiQuery,
-    todaySeconds: todayAsked ?? data.days.find((d) => d.date === today)?.total_seconds ?? 0,
+    todaySeconds,
     weekSeconds,
     year: { fromDate: yearFrom, toDate: today, days: year },
     spans,
@@ -167,7 +168,7 @@ export interface ProjectOverview {
   apiQuery: UserStatsQuery;
   /** GET /api/v1/users/{u}/project/{name} for the range, archived or not (null: no heartbeats in it). */
   details: ProjectRow | null;
-  mapping: MappingRow | null;
+  mapping: MappingJson | null;
 }
 
 /**
@@ -181,7 +182,7 @@ export async function projectOverview(env: Env, user: DashboardUser, subject: Du
   const [stats, details, mapping] = await Promise.all([
     userStats(env, user, user.username, subject, apiQuery, { owner: true }),
     projectDetails(env, subject, window, { names: [name], includeArchived: true }),
-    findMapping(env.DB, user.id, name),
+    mappingOrNull(env.DB, user.id, name),
   ]);
   return { range, stats: (stats as unknown as { data: ProjectOverview["stats"] }).data, apiQuery, details: details[0] ?? null, mapping };
 }

@@ -1,67 +1,63 @@
 // Heartbeat exports (hackatime-behavior.md §9.2): a requested export is a row (its range); the
 // download streams Hackatime's export JSON straight from D1, a page of rows at a time in
 // (time, id) keyset order, so no export ever holds all of a user's heartbeats.
+import { accountRestricted } from "../auth/failures";
+import { TRUST_LEVELS } from "../auth/levels";
+import { EXPORT_FIELDS, exportPage, exportStats, insertExport, userExportById, type ExportedHeartbeatRow, type ExportRow } from "../db/exports";
+import { pickFields } from "../db/heartbeat-fields";
+import { userById } from "../db/users";
+import { AppError } from "../lib/errors";
+import { addDays, parseIsoDate } from "../lib/time";
 import { durations } from "./durations/query";
 import { isoTimeExact } from "./imports/normalize";
-import { addDays, parseIsoDate } from "../lib/time";
 
 export const EXPORT_PAGE = 1000;
 const MIN_TIME = 0;
 const MAX_TIME = 253402300800; // 10000-01-01
 
-export interface ExportRow {
-  id: number;
-  user_id: number;
-  start_time: number;
-  end_time: number; // exclusive
-  all_data: number;
-  created_at: string;
-}
+export type { ExportRow };
 
 export type ExportRange = { allData: true } | { allData: false; startDate: string; endDate: string };
 
 const utcDayStart = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
 const utcDate = (seconds: number) => new Date(Math.floor(seconds) * 1000).toISOString().slice(0, 10);
 
-/** all_data=true, else start_date/end_date (YYYY-MM-DD; defaults 30 days ago and today, UTC). */
-export function parseExportRange(q: { all_data?: string; start_date?: string; end_date?: string }, nowSeconds: number): ExportRange | { error: string } {
+/** all_data=true, else start_date/end_date (YYYY-MM-DD; defaults 30 days ago and today, UTC). Invalid dates: invalid_parameter. */
+export function parseExportRange(q: { all_data?: string; start_date?: string; end_date?: string }, nowSeconds: number): ExportRange {
   if (q.all_data === "true") return { allData: true };
   const today = utcDate(nowSeconds);
   const blank = (v: string | undefined) => v === undefined || v.trim() === "";
   const startDate = blank(q.start_date) ? addDays(today, -30) : q.start_date!.trim();
   const endDate = blank(q.end_date) ? today : q.end_date!.trim();
-  if (!parseIsoDate(startDate) || !parseIsoDate(endDate)) return { error: "Invalid date format" };
-  if (startDate > endDate) return { error: "start_date must not be after end_date" };
+  if (!parseIsoDate(startDate) || !parseIsoDate(endDate)) throw new AppError("invalid_parameter", "Invalid date format");
+  if (startDate > endDate) throw new AppError("invalid_parameter", "start_date must not be after end_date");
   return { allData: false, startDate, endDate };
 }
 
+/**
+ * Red (convicted) users may not export their heartbeats (403, Hackatime's message); an account
+ * with an active deletion request is refused as everywhere else (401).
+ */
+export function assertMayExport(user: { trustLevel: number; deletionActive: boolean }): void {
+  if (user.trustLevel === TRUST_LEVELS.red) throw new AppError("forbidden", "You are not allowed to export heartbeats.");
+  if (user.deletionActive) throw accountRestricted();
+}
+
+/** The user's own export `id` (a path segment); anything else is not found. */
+export async function findUserExport(d1: D1Database, userId: number, id: string): Promise<ExportRow> {
+  const exp = /^\d{1,15}$/.test(id) ? await userExportById(d1, userId, Number(id)) : undefined;
+  if (!exp) throw new AppError("not_found", "Export not found");
+  return exp;
+}
+
+/** Records a requested export (its range, end exclusive); returns its id. */
 export async function createExport(d1: D1Database, userId: number, range: ExportRange): Promise<number> {
-  const [start, end] = range.allData ? [MIN_TIME, MAX_TIME] : [utcDayStart(range.startDate), utcDayStart(addDays(range.endDate, 1))];
-  const row = await d1
-    .prepare("INSERT INTO heartbeat_exports (user_id, start_time, end_time, all_data) VALUES (?1, ?2, ?3, ?4) RETURNING id")
-    .bind(userId, start, end, range.allData ? 1 : 0)
-    .first<{ id: number }>();
-  return row!.id;
+  const [startTime, endTime] = range.allData ? [MIN_TIME, MAX_TIME] : [utcDayStart(range.startDate), utcDayStart(addDays(range.endDate, 1))];
+  return insertExport(d1, userId, { startTime, endTime, allData: range.allData });
 }
-
-export async function getUserExport(d1: D1Database, userId: number, id: number): Promise<ExportRow | null> {
-  return d1.prepare("SELECT * FROM heartbeat_exports WHERE id = ?1 AND user_id = ?2").bind(id, userId).first<ExportRow>();
-}
-
-const EXPORT_COLUMNS = `id, time, entity, type, category, project, language, editor, operating_system, machine, branch, user_agent,
-  is_write, line_additions, line_deletions, lineno, lines, cursorpos, dependencies, source_type, project_root_count,
-  ai_model, ai_session, ai_subscription_plan, ai_input_tokens, ai_output_tokens, ai_prompt_length, ai_line_changes,
-  human_line_changes, created_at, updated_at`;
-
-export const exportPageSql = (withCursor: boolean) =>
-  `SELECT ${EXPORT_COLUMNS} FROM heartbeats
-   WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3 ${withCursor ? "AND (time, id) > (?5, ?6)" : ""}
-   ORDER BY time, id LIMIT ?4`;
-
-type Row = Record<string, unknown> & { id: number; time: number; dependencies: string | null; is_write: number | null };
 
 /** One heartbeat as Hackatime's export writes it (time as ISO 8601), plus the AI fields. */
-export function exportHeartbeatJson(r: Row) {
+export function exportHeartbeatJson(r: ExportedHeartbeatRow) {
   let deps: unknown = [];
   if (r.dependencies) {
     try {
@@ -70,39 +66,7 @@ export function exportHeartbeatJson(r: Row) {
       deps = [];
     }
   }
-  return {
-    id: r.id,
-    time: isoTimeExact(r.time),
-    entity: r.entity,
-    type: r.type,
-    category: r.category,
-    project: r.project,
-    language: r.language,
-    editor: r.editor,
-    operating_system: r.operating_system,
-    machine: r.machine,
-    branch: r.branch,
-    user_agent: r.user_agent,
-    is_write: r.is_write === null || r.is_write === undefined ? null : r.is_write === 1,
-    line_additions: r.line_additions,
-    line_deletions: r.line_deletions,
-    lineno: r.lineno,
-    lines: r.lines,
-    cursorpos: r.cursorpos,
-    dependencies: deps,
-    source_type: r.source_type,
-    project_root_count: r.project_root_count,
-    ai_model: r.ai_model,
-    ai_session: r.ai_session,
-    ai_subscription_plan: r.ai_subscription_plan,
-    ai_input_tokens: r.ai_input_tokens,
-    ai_output_tokens: r.ai_output_tokens,
-    ai_prompt_length: r.ai_prompt_length,
-    ai_line_changes: r.ai_line_changes,
-    human_line_changes: r.human_line_changes,
-    created_at: r.created_at,
-    updated_at: r.updated_at,
-  };
+  return { ...pickFields(r, EXPORT_FIELDS), time: isoTimeExact(r.time), is_write: r.is_write === null ? null : r.is_write === 1, dependencies: deps };
 }
 
 export interface ExportDownload {
@@ -114,32 +78,26 @@ export interface ExportDownload {
 /** Builds the export's header from indexes and the duration projection, then streams the rows. */
 export async function exportDownload(env: Env, user: { id: number; timezone: string }, exp: ExportRow, nowSeconds: number, pageSize = EXPORT_PAGE): Promise<ExportDownload> {
   const d1 = env.DB;
-  const range = { start: exp.start_time, end: exp.end_time };
-  const [stats, ident] = await Promise.all([
-    d1
-      .prepare("SELECT count(*) AS n, min(time) AS first, max(time) AS last FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3")
-      .bind(user.id, range.start, range.end)
-      .first<{ n: number; first: number | null; last: number | null }>(),
-    d1.prepare("SELECT slack_uid FROM users WHERE id = ?1").bind(user.id).first<{ slack_uid: string | null }>(),
-  ]);
+  const range = { start: exp.startTime, end: exp.endTime };
+  const [stats, owner] = await Promise.all([exportStats(d1, user.id, range.start, range.end), userById(d1, user.id)]);
   let startDate: string;
   let endDate: string;
-  if (exp.all_data) {
-    startDate = stats?.first != null ? utcDate(stats.first) : utcDate(nowSeconds);
-    endDate = stats?.last != null ? utcDate(stats.last) : utcDate(nowSeconds);
+  if (exp.allData) {
+    startDate = stats.first != null ? utcDate(stats.first) : utcDate(nowSeconds);
+    endDate = stats.last != null ? utcDate(stats.last) : utcDate(nowSeconds);
   } else {
     startDate = utcDate(range.start);
     endDate = utcDate(range.end - 1);
   }
-  const total = stats?.n ?? 0;
-  const seconds = total > 1 ? (await durations(env, user, { start: stats!.first!, end: stats!.last! + 1e-6 })).total : 0;
+  const total = stats.n;
+  const seconds = total > 1 ? (await durations(env, user, { start: stats.first!, end: stats.last! + 1e-6 })).total : 0;
   const info = {
     exported_at: new Date(Math.floor(nowSeconds) * 1000).toISOString().replace(".000Z", "Z"),
     date_range: { start_date: startDate, end_date: endDate },
     total_heartbeats: total,
     total_duration_seconds: seconds,
   };
-  const who = ident?.slack_uid || `user_${user.id}`;
+  const who = owner?.slackUid || `user_${user.id}`;
   const filename = `heartbeats_${who}_${startDate.replaceAll("-", "")}_${endDate.replaceAll("-", "")}.json`;
 
   const encoder = new TextEncoder();
@@ -157,10 +115,7 @@ export async function exportDownload(env: Env, user: { id: number; timezone: str
         }
         return;
       }
-      const from = after ? Math.max(range.start, after.time) : range.start;
-      const params: unknown[] = [user.id, from, range.end, pageSize];
-      if (after) params.push(after.time, after.id);
-      const { results } = await d1.prepare(exportPageSql(after !== null)).bind(...params).all<Row>();
+      const results = await exportPage(d1, user.id, range, after, pageSize);
       if (results.length) {
         let chunk = "";
         for (const r of results) {

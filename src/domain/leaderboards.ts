@@ -23,13 +23,27 @@
 // run makes a new snapshot (so readers never see a half-built board); once a newer snapshot
 // of the same (period, date) is finished the older one is pruned, a bounded number of rows per
 // cron run. Every date's last snapshot is kept.
-import { log } from "../lib/log";
+import { TRUST_LEVELS } from "../auth/levels";
+import {
+  addToPagesTotal,
+  boardState,
+  candidates,
+  deleteEmptyBoards,
+  deleteEntriesOf,
+  doomedBoards,
+  endFanOut,
+  insertBuildUnlessRunning,
+  latestFinishedBoard,
+  pageUsers,
+  recordPage,
+} from "../db/leaderboards";
+import type { LeaderboardPeriod } from "../db/schema";
 import { userActivity } from "../durable/stub";
+import { log } from "../lib/log";
 import { isoSeconds, safeTimeZone } from "../lib/time";
 import { LEADERBOARD, microsToSeconds } from "./durations/dimensions";
 import { streakDays } from "./stats/streak";
 import { avatarUrl, displayName } from "./users/profile";
-import type { LeaderboardPeriod } from "../db/schema";
 
 export type { LeaderboardPeriod };
 
@@ -54,9 +68,8 @@ export const PRUNE_CHUNKS_PER_RUN = 5;
  * platform queues what exceeds its connection cap). Locally 100 builds ~2x faster than 25.
  */
 const PAGE_CONCURRENCY = PAGE_SIZE;
-const RED = 1;
+const RED = TRUST_LEVELS.red;
 const DAY = 86_400;
-const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 export interface PageMessage {
   kind: typeof LEADERBOARD_PAGE;
@@ -120,61 +133,28 @@ export interface StartedBuild {
  */
 export async function startBuild(env: Env, period: LeaderboardPeriod, now: number): Promise<StartedBuild | null> {
   const w = boardWindow(period, now);
-  const row = await env.DB.prepare(
-    `INSERT INTO leaderboards (period, start_date, window_start, window_end, pages_total, pages_done)
-     SELECT ?1, ?2, ?3, ?4, 1, 0
-     WHERE NOT EXISTS (
-       SELECT 1 FROM leaderboards WHERE period = ?1 AND finished_generating_at IS NULL AND start_date = ?2
-         AND created_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5))
-     RETURNING id`,
-  )
-    .bind(period, w.startDate, w.start, w.end, `-${BUILD_STALE_SECONDS} seconds`)
-    .first<{ id: number }>();
-  if (!row) {
+  const id = await insertBuildUnlessRunning(env.DB, w, BUILD_STALE_SECONDS);
+  if (id === null) {
     log.info("leaderboard build already in progress", { period, start_date: w.startDate });
     return null;
   }
-  const step = await fanOutStep(env, row.id, w.days, 0);
-  return { id: row.id, window: w, ...step };
+  const step = await fanOutStep(env, id, w.days, 0);
+  return { id, window: w, ...step };
 }
 
 /** A continuation of a board's fan-out after `afterUserId`. */
 export async function continueFanOut(env: Env, boardId: number, afterUserId: number): Promise<void> {
-  const board = await env.DB.prepare("SELECT window_start, window_end, finished_generating_at FROM leaderboards WHERE id = ?")
-    .bind(boardId)
-    .first<{ window_start: number; window_end: number; finished_generating_at: string | null }>();
+  const board = await boardState(env.DB, boardId);
   if (!board || board.finished_generating_at) return; // pruned, or a redelivery after it finished
   const days: string[] = [];
   for (let d = utcMidnight(board.window_start); d < board.window_end; d += DAY) days.push(utcDate(d));
   await fanOutStep(env, boardId, days, afterUserId);
 }
 
-/**
- * Candidate ids after `after`, ascending, at most `limit`, with whether each may be ranked.
- * A step reads at most days × limit index rows however many users were active: `bound` is the
- * smallest of each day's limit-th id after the cursor (one day alone has `limit` ids up to
- * it, so the `limit` smallest ids over all days are ≤ it), and each day's (day, user_id)
- * primary-key range is read only up to there.
- */
-export const CANDIDATES_SQL = `WITH bound AS (
-    SELECT COALESCE(MIN(x), 9223372036854775807) AS u FROM (
-      SELECT (SELECT user_id FROM user_active_days WHERE day = d.value AND user_id > ?1 ORDER BY user_id LIMIT 1 OFFSET ?2 - 1) AS x
-      FROM json_each(?3) d)),
-  c AS (
-    SELECT DISTINCT user_id FROM user_active_days
-    WHERE day IN (SELECT value FROM json_each(?3)) AND user_id > ?1 AND user_id <= (SELECT u FROM bound)
-    ORDER BY user_id LIMIT ?2)
-  SELECT c.user_id AS id, (u.id IS NOT NULL AND u.trust_level != ${RED}) AS eligible
-  FROM c LEFT JOIN users u ON u.id = c.user_id
-  ORDER BY c.user_id`;
-
-async function candidates(d1: D1Database, days: string[], after: number, limit: number) {
-  const { results } = await d1.prepare(CANDIDATES_SQL).bind(after, limit, JSON.stringify(days)).all<{ id: number; eligible: number }>();
-  return results;
-}
-
 async function fanOutStep(env: Env, boardId: number, days: string[], after: number): Promise<{ pages: number; more: boolean }> {
-  const rows = await candidates(env.DB, days, after, FANOUT_LIMIT);
+  // Candidate ids after `after`, ascending, with whether each may be ranked (db/leaderboards.ts
+  // CANDIDATES_SQL: at most days × FANOUT_LIMIT index rows read, however many users were active).
+  const rows = await candidates(env.DB, days, after, FANOUT_LIMIT, RED);
   const more = rows.length === FANOUT_LIMIT;
   const ids = rows.filter((r) => r.eligible).map((r) => r.id);
   const pages: PageMessage[] = [];
@@ -182,11 +162,11 @@ async function fanOutStep(env: Env, boardId: number, days: string[], after: numb
 
   if (pages.length) {
     // Counted before they are sent, so no page can finish the board early.
-    await env.DB.prepare("UPDATE leaderboards SET pages_total = pages_total + ?2 WHERE id = ?1").bind(boardId, pages.length).run();
+    await addToPagesTotal(env.DB, boardId, pages.length);
     try {
       await env.IMPORTS.sendBatch(pages.map((body) => ({ body }))); // ≤ 100 messages: one call, all or nothing
     } catch (err) {
-      await env.DB.prepare("UPDATE leaderboards SET pages_total = pages_total - ?2 WHERE id = ?1").bind(boardId, pages.length).run();
+      await addToPagesTotal(env.DB, boardId, -pages.length);
       throw err;
     }
   }
@@ -195,18 +175,13 @@ async function fanOutStep(env: Env, boardId: number, days: string[], after: numb
     await env.IMPORTS.send(next);
   } else {
     // The fan-out is over: drop its placeholder; finish now if every page already landed.
-    await env.DB.prepare(
-      `UPDATE leaderboards SET pages_total = pages_total - 1,
-         finished_generating_at = CASE WHEN pages_done >= pages_total - 1 THEN ${NOW_SQL} END
-       WHERE id = ?1 AND finished_generating_at IS NULL`,
-    )
-      .bind(boardId)
-      .run();
+    await endFanOut(env.DB, boardId);
   }
   return { pages: pages.length, more };
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** fn over items, at most `limit` at a time, results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -228,14 +203,10 @@ export interface PageResult {
  * rewrites the same rows.
  */
 export async function buildPage(env: Env, boardId: number, userIds: number[]): Promise<PageResult> {
-  const board = await env.DB.prepare("SELECT window_start, window_end, created_at, finished_generating_at FROM leaderboards WHERE id = ?")
-    .bind(boardId)
-    .first<{ window_start: number; window_end: number; created_at: string; finished_generating_at: string | null }>();
+  const board = await boardState(env.DB, boardId);
   if (!board || board.finished_generating_at) return { entries: 0, finished: !!board };
 
-  const { results: users } = await env.DB.prepare("SELECT id, timezone, trust_level FROM users WHERE id IN (SELECT value FROM json_each(?))")
-    .bind(JSON.stringify(userIds))
-    .all<{ id: number; timezone: string; trust_level: number }>();
+  const users = await pageUsers(env.DB, userIds);
   // Streaks count back from when the build started (the daily window ends then; the weekly
   // one ends at tomorrow's midnight).
   const streakNow = Math.min(Date.parse(board.created_at) / 1000, board.window_end - 1);
@@ -253,31 +224,9 @@ export async function buildPage(env: Env, boardId: number, userIds: number[]): P
   );
   const entries = scored.filter((e): e is [number, number, number] => e !== null);
 
-  const statements: D1PreparedStatement[] = [];
-  if (entries.length) {
-    // One JSON parameter for the whole page keeps the statement far under 100 bound parameters.
-    // EXISTS: a page of a board pruned meanwhile writes nothing (and breaks no foreign key).
-    statements.push(
-      env.DB.prepare(
-        `INSERT INTO leaderboard_entries (leaderboard_id, user_id, total_seconds, streak_count)
-         SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-         FROM json_each(?2) WHERE EXISTS (SELECT 1 FROM leaderboards WHERE id = ?1)
-         ON CONFLICT (leaderboard_id, user_id) DO UPDATE SET total_seconds = excluded.total_seconds, streak_count = excluded.streak_count`,
-      ).bind(boardId, JSON.stringify(entries)),
-    );
-  }
-  statements.push(
-    env.DB.prepare(
-      `UPDATE leaderboards SET pages_done = pages_done + 1,
-         finished_generating_at = CASE WHEN pages_done + 1 >= pages_total THEN ${NOW_SQL} END
-       WHERE id = ?1 AND finished_generating_at IS NULL
-       RETURNING finished_generating_at`,
-    ).bind(boardId),
-  );
   // One transaction: the entries and the page's count land together or not at all.
-  const results = await env.DB.batch<{ finished_generating_at: string | null }>(statements);
-  const done = results[results.length - 1].results[0];
-  return { entries: entries.length, finished: !!done?.finished_generating_at };
+  const finished = await recordPage(env.DB, boardId, entries);
+  return { entries: entries.length, finished };
 }
 
 /**
@@ -285,33 +234,16 @@ export async function buildPage(env: Env, boardId: number, userIds: number[]): P
  * abandoned long ago; at most PRUNE_CHUNK × PRUNE_CHUNKS_PER_RUN entry rows per call.
  */
 export async function pruneBoards(env: Env, period: LeaderboardPeriod): Promise<{ entries: number; boards: number }> {
-  const doomed = `SELECT b.id FROM leaderboards b WHERE b.period = ?1 AND (
-      (b.finished_generating_at IS NOT NULL AND EXISTS (
-        SELECT 1 FROM leaderboards n WHERE n.period = b.period AND n.start_date = b.start_date AND n.finished_generating_at IS NOT NULL
-          AND (n.finished_generating_at, n.id) > (b.finished_generating_at, b.id)))
-      OR (b.finished_generating_at IS NULL AND b.created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2)))`;
-  const abandoned = `-${ABANDONED_AFTER_SECONDS} seconds`;
-  const ids = (await env.DB.prepare(doomed).bind(period, abandoned).all<{ id: number }>()).results.map((r) => r.id);
+  const ids = await doomedBoards(env.DB, period, ABANDONED_AFTER_SECONDS);
   if (!ids.length) return { entries: 0, boards: 0 };
   let entries = 0;
   for (let i = 0; i < PRUNE_CHUNKS_PER_RUN; i++) {
-    const r = await env.DB.prepare(
-      `DELETE FROM leaderboard_entries WHERE rowid IN (
-         SELECT rowid FROM leaderboard_entries WHERE leaderboard_id IN (SELECT value FROM json_each(?1)) LIMIT ?2)`,
-    )
-      .bind(JSON.stringify(ids), PRUNE_CHUNK)
-      .run();
-    entries += r.meta.changes;
-    if (r.meta.changes < PRUNE_CHUNK) break;
+    const deleted = await deleteEntriesOf(env.DB, ids, PRUNE_CHUNK);
+    entries += deleted;
+    if (deleted < PRUNE_CHUNK) break;
   }
   // Boards whose entries are all gone.
-  const r = await env.DB.prepare(
-    `DELETE FROM leaderboards WHERE id IN (SELECT value FROM json_each(?1))
-       AND NOT EXISTS (SELECT 1 FROM leaderboard_entries e WHERE e.leaderboard_id = leaderboards.id)`,
-  )
-    .bind(JSON.stringify(ids))
-    .run();
-  return { entries, boards: r.meta.changes };
+  return { entries, boards: await deleteEmptyBoards(env.DB, ids) };
 }
 
 // ---------------------------------------------------------------- serving
@@ -324,40 +256,16 @@ export interface LeaderboardBody {
   entries: Array<{ rank: number; user: { id: number; username: string; avatar_url: string }; total_seconds: number }>;
 }
 
-type EntryRow = {
-  user_id: number;
-  total_seconds: number;
-  username: string | null;
-  display_name_override: string | null;
-  slack_username: string | null;
-  slack_avatar_url: string | null;
-  github_username: string | null;
-  github_avatar_url: string | null;
-  email: string | null;
-};
-
-const LATEST_FINISHED = `SELECT id FROM leaderboards WHERE period = ?1 AND finished_generating_at IS NOT NULL
-  ORDER BY finished_generating_at DESC, id DESC LIMIT 1`;
-export const SERVE_BOARD_SQL = `SELECT id, period, start_date, finished_generating_at FROM leaderboards WHERE id = (${LATEST_FINISHED})`;
-export const SERVE_ENTRIES_SQL = `SELECT e.user_id, e.total_seconds, u.username, u.display_name_override, u.slack_username, u.slack_avatar_url,
-    u.github_username, u.github_avatar_url,
-    (SELECT m.email FROM email_addresses m WHERE m.user_id = u.id ORDER BY m.id LIMIT 1) AS email
-  FROM leaderboard_entries e JOIN users u ON u.id = e.user_id
-  WHERE e.leaderboard_id = (${LATEST_FINISHED}) AND u.leaderboard_shadowbanned = 0
-  ORDER BY e.total_seconds DESC, e.user_id ASC`;
-
 /**
  * The latest finished snapshot of `period`, shadowbanned users left out (read now, not at build
  * time) and ranks 1..n over who is left; ties by user id. Null when no snapshot is finished.
  */
 export async function latestLeaderboard(env: Env, period: LeaderboardPeriod): Promise<LeaderboardBody | null> {
-  // One batch is one transaction: the board and its entries come from the same snapshot even
-  // if a newer one finishes, and this one is pruned, in between.
-  const [boards, rows] = await env.DB.batch<any>([env.DB.prepare(SERVE_BOARD_SQL).bind(period), env.DB.prepare(SERVE_ENTRIES_SQL).bind(period)]);
-  const board = boards.results[0] as { id: number; period: LeaderboardPeriod; start_date: string; finished_generating_at: string } | undefined;
-  if (!board) return null;
+  const latest = await latestFinishedBoard(env.DB, period);
+  if (!latest) return null;
+  const { board } = latest;
   const entries = await Promise.all(
-    (rows.results as EntryRow[]).map(async (r, i) => ({
+    latest.entries.map(async (r, i) => ({
       rank: i + 1,
       user: { id: r.user_id, username: displayName(r), avatar_url: await avatarUrl({ id: r.user_id, slack_avatar_url: r.slack_avatar_url, github_avatar_url: r.github_avatar_url, email: r.email }) },
       total_seconds: r.total_seconds,

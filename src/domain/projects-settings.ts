@@ -7,15 +7,15 @@
 //   - a project's mapping: its repository URL, archived or not (archived projects drop out of
 //     the public project lists: domain/stats/projects.ts reads archived_at);
 //   - rotating the API key: every key of the user is replaced by one new key.
+import { replaceUserKeys } from "../db/api-keys";
+import { mappingOf, mappingsOf, upsertArchived, upsertRepoUrl, type MappingRow } from "../db/project-settings";
 import { durations } from "./durations/query";
-import { endAllSessions } from "./sessions";
 import { newUserApiKey, sha256Hex } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 import { shortTimeDetailed } from "../lib/format";
 import { isBlank } from "../lib/text";
 import { addDays, isoSeconds, localDate, parseIsoDate, safeTimeZone, startOfLocalDay } from "../lib/time";
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /** Durations are asked for at most up to 2100-01-01 (the range planner's horizon). */
 const QUERY_TIME_LIMIT = 4_102_444_800;
 
@@ -141,29 +141,30 @@ export function projectsWindow(q: ProjectsQuery, timezone: string, now: number):
 
 // ---- project mappings ----
 
-export interface MappingRow {
-  project_name: string;
-  repo_url: string | null;
-  archived_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
+/** The project_repo_mapping JSON: Hackatime's fields, plus whether it is archived. */
 export function mappingJson(row: MappingRow) {
   return {
-    project_name: row.project_name,
-    repo_url: row.repo_url,
-    archived: !isBlank(row.archived_at),
-    archived_at: row.archived_at,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    project_name: row.projectName,
+    repo_url: row.repoUrl,
+    archived: !isBlank(row.archivedAt),
+    archived_at: row.archivedAt,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
   };
 }
+export type MappingJson = ReturnType<typeof mappingJson>;
 
-const MAPPING_COLUMNS = "project_name, repo_url, archived_at, created_at, updated_at";
+/** The user's settings for one project, or null when it has none. */
+export async function mappingOrNull(d1: D1Database, userId: number, projectName: string): Promise<MappingJson | null> {
+  const row = await mappingOf(d1, userId, projectName);
+  return row ? mappingJson(row) : null;
+}
 
-export async function findMapping(d1: D1Database, userId: number, projectName: string): Promise<MappingRow | null> {
-  return d1.prepare(`SELECT ${MAPPING_COLUMNS} FROM project_repo_mappings WHERE user_id = ? AND project_name = ?`).bind(userId, projectName).first<MappingRow>();
+/** The user's settings for one project (404 when it has none). */
+export async function findMapping(d1: D1Database, userId: number, projectName: string): Promise<MappingJson> {
+  const mapping = await mappingOrNull(d1, userId, projectName);
+  if (!mapping) throw new AppError("not_found", "No mapping for this project");
+  return mapping;
 }
 
 /** A project name from the path: non-blank (Hackatime: "Project name can't be blank"). */
@@ -194,31 +195,15 @@ export function validateRepoUrl(value: unknown): string | null {
   return url;
 }
 
-/** Upserts the mapping's repository URL; returns the row. */
-export async function setRepoUrl(d1: D1Database, userId: number, projectName: string, repoUrl: string | null): Promise<MappingRow> {
-  const row = await d1
-    .prepare(
-      `INSERT INTO project_repo_mappings (user_id, project_name, repo_url) VALUES (?1, ?2, ?3)
-       ON CONFLICT (user_id, project_name) DO UPDATE SET repo_url = excluded.repo_url, updated_at = ${NOW}
-       RETURNING ${MAPPING_COLUMNS}`,
-    )
-    .bind(userId, projectName, repoUrl)
-    .first<MappingRow>();
-  return row!;
+/** Sets the project's repository URL (the path's name and the body's value are checked here); returns the mapping. */
+export async function setRepoUrl(d1: D1Database, userId: number, rawProjectName: string, rawRepoUrl: unknown): Promise<MappingJson> {
+  const projectName = projectNameParam(rawProjectName);
+  return mappingJson(await upsertRepoUrl(d1, userId, projectName, validateRepoUrl(rawRepoUrl)));
 }
 
-/** Archives (archived_at = now) or unarchives the project, creating its mapping if needed. */
-export async function setArchived(d1: D1Database, userId: number, projectName: string, archived: boolean): Promise<MappingRow> {
-  const value = archived ? NOW : "NULL";
-  const row = await d1
-    .prepare(
-      `INSERT INTO project_repo_mappings (user_id, project_name, archived_at) VALUES (?1, ?2, ${value})
-       ON CONFLICT (user_id, project_name) DO UPDATE SET archived_at = ${value}, updated_at = ${NOW}
-       RETURNING ${MAPPING_COLUMNS}`,
-    )
-    .bind(userId, projectName)
-    .first<MappingRow>();
-  return row!;
+/** Archives or unarchives the project, creating its mapping if needed; returns the mapping. */
+export async function setArchived(d1: D1Database, userId: number, rawProjectName: string, archived: boolean): Promise<MappingJson> {
+  return mappingJson(await upsertArchived(d1, userId, projectNameParam(rawProjectName), archived));
 }
 
 // ---- the project list ----
@@ -247,9 +232,9 @@ function withPercents(projects: MyProject[]): MyProject[] {
 export async function myProjects(env: Env, user: { id: number; timezone: string }, w: ProjectsWindow) {
   const [result, mappings] = await Promise.all([
     durations(env, { id: user.id, timezone: safeTimeZone(user.timezone) }, { start: w.start, end: w.end, breakdowns: ["project"] }),
-    env.DB.prepare(`SELECT ${MAPPING_COLUMNS} FROM project_repo_mappings WHERE user_id = ?`).bind(user.id).all<MappingRow>(),
+    mappingsOf(env.DB, user.id),
   ]);
-  const byName = new Map(mappings.results.map((m) => [m.project_name, m]));
+  const byName = new Map(mappings.map((m) => [m.projectName, m]));
   const all: MyProject[] = [];
   for (const [key, seconds] of result.groups.project ?? []) {
     if (seconds <= 0) continue;
@@ -261,9 +246,9 @@ export async function myProjects(env: Env, user: { id: number; timezone: string 
       duration_seconds: seconds,
       duration_label: durationLabel(seconds),
       duration_percent: 0,
-      repo_url: m?.repo_url ?? null,
-      archived: !isBlank(m?.archived_at),
-      archived_at: m?.archived_at ?? null,
+      repo_url: m?.repoUrl ?? null,
+      archived: !isBlank(m?.archivedAt),
+      archived_at: m?.archivedAt ?? null,
     });
   }
   all.sort((a, b) => b.duration_seconds - a.duration_seconds || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -296,11 +281,6 @@ export async function myProjects(env: Env, user: { id: number; timezone: string 
  */
 export async function rotateApiKey(d1: D1Database, userId: number): Promise<string> {
   const key = newUserApiKey();
-  await d1.batch([
-    d1.prepare("INSERT OR IGNORE INTO revoked_api_keys (token_hash, user_id) SELECT token_hash, user_id FROM api_keys WHERE user_id = ?").bind(userId),
-    d1.prepare("DELETE FROM api_keys WHERE user_id = ?").bind(userId),
-    d1.prepare("INSERT INTO api_keys (user_id, name, token_hash) VALUES (?, 'Hackatime key', ?)").bind(userId, await sha256Hex(key)),
-  ]);
-  await endAllSessions(d1, userId);
+  await replaceUserKeys(d1, userId, await sha256Hex(key));
   return key;
 }

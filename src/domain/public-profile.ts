@@ -3,15 +3,16 @@
 // public stats off is refused — here as "not found", so a private account is not even confirmed
 // to exist. The numbers are the stats API's (userStats, projectDetails, dailyActivity).
 import type { AuthUser } from "../auth/user";
+import { profileSourceById } from "../db/users";
 import { AppError } from "../lib/errors";
 import { addDays, localDate, nowSeconds } from "../lib/time";
-import { findMapping } from "./projects-settings";
+import { mappingOrNull } from "./projects-settings";
 import { dailyActivity, type DayActivity } from "./stats/daily";
 import { projectDetails, type ProjectRow } from "./stats/projects";
 import { userStats } from "./stats/user-stats";
 import { statsWindow } from "./stats/windows";
 import { resolveStatsTarget, type StatsTarget } from "./users/lookup";
-import { displayName, identiconDataUri, loadProfileSource } from "./users/profile";
+import { displayName, identiconDataUri } from "./users/profile";
 
 /** resolveStatsTarget, with "private" answered as "not found". */
 async function visibleTarget(d1: D1Database, identifier: string, caller: Pick<AuthUser, "id" | "trustLevel" | "deletionActive"> | null): Promise<StatsTarget> {
@@ -43,7 +44,7 @@ export interface PublicProfile {
 
 export async function publicProfile(env: Env, identifier: string, caller: Pick<AuthUser, "id" | "trustLevel" | "deletionActive"> | null, now = nowSeconds()): Promise<PublicProfile> {
   const target = await visibleTarget(env.DB, identifier, caller);
-  const source = await loadProfileSource(env.DB, target.user.id);
+  const source = await profileSourceById(env.DB, target.user.id);
   const name = source ? displayName(source) : target.user.username;
   const today = localDate(now, target.subject.timezone);
   const fromDate = addDays(today, -364);
@@ -78,8 +79,8 @@ export interface BadgeValue {
 export async function badgeValue(env: Env, identifier: string, project: string | null): Promise<BadgeValue> {
   const target = await visibleTarget(env.DB, identifier, null);
   if (project !== null) {
-    const mapping = await findMapping(env.DB, target.user.id, project);
-    if (mapping?.archived_at) throw new AppError("not_found", "Project not found");
+    const mapping = await mappingOrNull(env.DB, target.user.id, project);
+    if (mapping?.archived) throw new AppError("not_found", "Project not found");
   }
   const q = project === null ? { total_seconds: "true" } : { total_seconds: "true", filter_by_project: project };
   const result = (await userStats(env, target.user, target.user.username, target.subject, q)) as { total_seconds: number };

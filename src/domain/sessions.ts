@@ -5,10 +5,12 @@
 // cannot be replayed as cookies. Each session has its own random CSRF token, which every
 // state-changing form carries (src/web/security.ts checks it with the request's Origin).
 // A session lasts SESSION_DAYS from sign-in (no sliding renewal): sign in again after that.
-import { authUserFields, authenticateUserKey, type AuthUser } from "../auth/user";
+// Key rotation, a leaked key's revocation and account deletion end every session of the user in
+// the same transaction as the key change (db/api-keys.ts, db/account-deletion.ts).
+import { authenticateUserKey, checkedUser, type AuthUser } from "../auth/user";
 import { userKeyRefused } from "../auth/failures";
 import type { SignInMethod } from "../db/schema";
-import { deleteSessionOf, deleteSessionsOf, insertSession, sessionByTokenHash, sessionsOf, touchSession } from "../db/sessions";
+import { deleteSessionOf, insertSession, sessionByTokenHash, sessionsOf, touchSession } from "../db/sessions";
 import { secretsEqual, sha256Hex, toHex } from "../lib/crypto";
 import { AppError } from "../lib/errors";
 
@@ -58,13 +60,8 @@ export async function resolveSession(d1: D1Database, token: string | undefined, 
   if (!token || !/^[0-9a-f]{64}$/.test(token)) return null;
   const row = await sessionByTokenHash(d1, await sha256Hex(token), new Date(nowMs).toISOString());
   if (!row) return null;
-  if (Date.parse(row.last_seen_at) < nowMs - TOUCH_EVERY_MS) await touchSession(d1, row.session_id, new Date(nowMs - TOUCH_EVERY_MS).toISOString());
-  return {
-    id: row.session_id,
-    csrfToken: row.csrf_token,
-    signInMethod: row.sign_in_method,
-    user: authUserFields(row),
-  };
+  if (Date.parse(row.lastSeenAt) < nowMs - TOUCH_EVERY_MS) await touchSession(d1, row.id, new Date(nowMs - TOUCH_EVERY_MS).toISOString());
+  return { id: row.id, csrfToken: row.csrfToken, signInMethod: row.signInMethod, user: checkedUser(row.user) };
 }
 
 /** Signing in with an API key: the key's user, or the same 401 reasons the API gives. */
@@ -103,6 +100,3 @@ export async function listSessions(d1: D1Database, current: WebSession, nowMs = 
 export async function revokeSession(d1: D1Database, userId: number, sessionId: number): Promise<void> {
   if (!(await deleteSessionOf(d1, userId, sessionId))) throw new AppError("not_found", "No such session");
 }
-
-/** Ends every session of the user (key rotation, account deletion). */
-export const endAllSessions = (d1: D1Database, userId: number) => deleteSessionsOf(d1, userId);

@@ -2,6 +2,8 @@
 // YswsProgramsController, removed in a0c86857, rebuilt because the spec lists it). A claim
 // stamps heartbeats.ysws_program on a user's live heartbeats in a time range (optionally one
 // project), unless any of them is already claimed by a program.
+import { stampUnclaimed } from "../db/ysws";
+import { userById, userIdBySlackUid } from "../db/users";
 import { parseRailsTime } from "../lib/dates";
 import { AppError } from "../lib/errors";
 import { isBlank } from "../lib/text";
@@ -126,7 +128,6 @@ export function parseClaim(p: Params): ClaimRequest {
   };
 }
 
-
 /**
  * The user's live heartbeats with start ≤ time ≤ end (and the project, if given). If any is
  * claimed (ysws_program other than 0), nothing changes and the claimed ones are reported;
@@ -137,27 +138,10 @@ export function parseClaim(p: Params): ClaimRequest {
 export async function claimHeartbeats(d1: D1Database, claim: ClaimRequest): Promise<number> {
   // Hackatime: User.find_by(id:) || User.find_by(slack_uid:); no user → nothing matches.
   const id = /^\d{1,15}$/.test(claim.userIdentifier) ? Number(claim.userIdentifier) : null;
-  const user = await d1
-    .prepare("SELECT id FROM users WHERE id = ?1 OR slack_uid = ?2 ORDER BY id = ?1 DESC LIMIT 1")
-    .bind(id, claim.userIdentifier)
-    .first<{ id: number }>();
-  if (!user) return 0;
-  const scope = `user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time <= ?3 AND (?4 IS NULL OR project = ?4)`;
-  const args = [user.id, claim.start, claim.end, claim.project] as const;
-  const [count, listed, update] = await d1.batch([
-    d1.prepare(`SELECT COUNT(*) AS n FROM heartbeats WHERE ${scope} AND ysws_program != 0`).bind(...args),
-    d1.prepare(`SELECT id, ysws_program FROM heartbeats WHERE ${scope} AND ysws_program != 0 ORDER BY id LIMIT ${MAX_CONFLICTS_LISTED}`).bind(...args),
-    d1
-      .prepare(
-        `UPDATE heartbeats SET ysws_program = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE ${scope} AND NOT EXISTS (SELECT 1 FROM heartbeats WHERE ${scope} AND ysws_program != 0)`,
-      )
-      .bind(...args, claim.programId),
-  ]);
-  const conflictCount = (count.results[0] as { n: number }).n;
-  if (conflictCount > 0) {
-    const conflicts = (listed.results as Array<{ id: number; ysws_program: number }>).map((r): [number, string] => [r.id, yswsProgramName(r.ysws_program)]);
-    throw new AppError("conflict", "Some heartbeats are already claimed", { conflicts, conflict_count: conflictCount });
-  }
-  return update.meta.changes ?? 0;
+  const userId = (id !== null ? (await userById(d1, id))?.id : undefined) ?? (await userIdBySlackUid(d1, claim.userIdentifier));
+  if (userId === null) return 0;
+  const result = await stampUnclaimed(d1, { userId, start: claim.start, end: claim.end, project: claim.project }, claim.programId, MAX_CONFLICTS_LISTED);
+  if ("claimed" in result) return result.claimed;
+  const conflicts = result.conflicts.map((r): [number, string] => [r.id, yswsProgramName(r.program)]);
+  throw new AppError("conflict", "Some heartbeats are already claimed", { conflicts, conflict_count: result.conflictCount });
 }

@@ -22,6 +22,7 @@
 // Cross-user readers (leaderboards) get per-user totals from a D1 table the objects keep.
 import { DurableObject } from "cloudflare:workers";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
+import { recordActiveDays } from "../db/leaderboards";
 import { GROUP_DIMENSIONS, cappedGap, chainKeys, isOverCap, toMicros, type Dimension } from "../domain/durations/dimensions";
 import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import { dayKeyer } from "../lib/time";
@@ -79,13 +80,14 @@ export class UserActivity extends DurableObject<Env> {
   async ingest(userId: number, timezone: string, batch: NormalizedHeartbeat[]): Promise<StoredHeartbeat[]> {
     await this.ensureReady(userId, timezone);
     if (batch.length === 0) return [];
-    const stored = await insertHeartbeats(this.env.DB, userId, batch);
+    // The leaderboards' user_active_days is kept in the same transaction as the insert.
+    const stored = await insertHeartbeats(this.env.DB, userId, batch, [recordActiveDays(this.env.DB, userId, batch.map((h) => h.time))]);
     const rows = batch.map((h) => {
       const row = stored.get(h.fields_hash);
       if (!row) throw new Error("stored heartbeat missing after insert");
       return row;
     });
-    this.applyAll(rows as unknown as ChainSource[]);
+    this.applyAll(rows);
     return rows;
   }
 

@@ -211,3 +211,11 @@ export function isoSeconds(epochSeconds: number): string {
 }
 
 export const nowSeconds = () => Date.now() / 1000;
+
+/** The calendar day `months` months before day n, its day clamped to the target month (ActiveSupport's advance). */
+export function monthsBefore(n: number, months: number): number {
+  const { year, month, day } = calendarOf(n);
+  const first = dayNumber(year, month - months, 1);
+  const target = calendarOf(first);
+  return first + Math.min(day, daysInMonth(target.year, target.month)) - 1;
+}

@@ -1,8 +1,6 @@
 // Operator repair: rebuild one user's UserActivity projection from their D1 heartbeats.
 import { log } from "../lib/log";
-import { eq } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { users } from "../db/schema";
+import { userById } from "../db/users";
 import { userActivity } from "../durable/stub";
 import { safeTimeZone } from "../lib/time";
 import type { QueueHandler } from "./types";
@@ -12,7 +10,7 @@ export const REBUILD_AGGREGATES = "rebuild_aggregates";
 export const rebuildMessage = (userId: number) => ({ kind: REBUILD_AGGREGATES, user_id: userId });
 
 export async function rebuildUser(env: Env, userId: number): Promise<{ heartbeats: number } | null> {
-  const user = await getDb(env.DB).select({ id: users.id, timezone: users.timezone }).from(users).where(eq(users.id, userId)).get();
+  const user = await userById(env.DB, userId);
   if (!user) return null;
   return userActivity(env, user.id).rebuild(user.id, safeTimeZone(user.timezone));
 }

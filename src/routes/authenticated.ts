@@ -5,14 +5,12 @@
 import { accountRestricted, userKeyRefused } from "../auth/failures";
 import { z } from "@hono/zod-openapi";
 import { userKeyCandidate } from "../auth/credentials";
-import { authenticatedProjects, defaultHoursRange, hoursBetween, profile } from "../domain/stats/authenticated";
-import { latestHeartbeat } from "../domain/stats/recent";
+import { authenticatedProjects, hours, profile } from "../domain/stats/authenticated";
+import { LATEST_FIELDS, latestHeartbeat } from "../domain/stats/recent";
 import { streakDays } from "../domain/stats/streak";
-import { parseDatePart } from "../lib/dates";
-import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
-import { isBlank } from "../lib/text";
+import { createRouter } from "./router";
 import { errorResponse } from "../schemas/common";
+import { heartbeatColumnSchemas, pickHeartbeatSchema } from "../schemas/heartbeat";
 import { jsonResponse, queryParam } from "../schemas/params";
 import { userRoute } from "./factories";
 
@@ -20,8 +18,6 @@ const tags = ["Authenticated"];
 
 // The caller's own data: never cached by intermediaries (api_keys answers a secret).
 const unrestricted = { allowRestricted: false, noStore: true };
-const json = jsonResponse;
-const q = queryParam;
 
 const MeSchema = z
   .object({
@@ -59,19 +55,8 @@ const ProjectsSchema = z
 
 const ApiKeySchema = z.object({ token: z.string().openapi({ example: "6f1c2a4e-…" }) }).openapi("AuthenticatedApiKey");
 
-const LatestHeartbeatSchema = z
-  .object({
-    id: z.number().int(),
-    created_at: z.string().openapi({ format: "date-time" }),
-    time: z.number(),
-    category: z.string().nullable(),
-    project: z.string().nullable(),
-    language: z.string().nullable(),
-    editor: z.string().nullable(),
-    operating_system: z.string().nullable(),
-    machine: z.string().nullable(),
-    entity: z.string().nullable(),
-  })
+const LatestHeartbeatSchema = pickHeartbeatSchema(LATEST_FIELDS)
+  .extend({ created_at: heartbeatColumnSchemas.created_at.openapi({ format: "date-time" }) })
   .openapi("AuthenticatedLatestHeartbeat");
 const NoHeartbeatSchema = z.object({ heartbeat: z.null() }).openapi("AuthenticatedNoHeartbeat");
 
@@ -83,7 +68,7 @@ export const meRoute = userRoute(
     summary: "Get current user info",
     description:
       "The caller's id, email addresses, Slack ID, GitHub username and (masked) trust factor. Red users may call it; an account with an active deletion request gets 401.",
-    responses: { 200: json(MeSchema) },
+    responses: { 200: jsonResponse(MeSchema) },
   },
   { noStore: true },
 );
@@ -96,8 +81,8 @@ export const hoursRoute = userRoute(
     summary: "Get hours",
     description:
       "Coding seconds from the start of start_date to the end of end_date, local dates in the user's time zone (both inclusive). Defaults: 7 days ago through today.",
-    request: { query: z.object({ start_date: q("Start date (YYYY-MM-DD)", "2024-03-13"), end_date: q("End date (YYYY-MM-DD)", "2024-03-20") }) },
-    responses: { 200: json(HoursSchema), 422: errorResponse("invalid start_date or end_date") },
+    request: { query: z.object({ start_date: queryParam("Start date (YYYY-MM-DD)", "2024-03-13"), end_date: queryParam("End date (YYYY-MM-DD)", "2024-03-20") }) },
+    responses: { 200: jsonResponse(HoursSchema), 422: errorResponse("invalid start_date or end_date") },
   },
   unrestricted,
 );
@@ -109,7 +94,7 @@ export const streakRoute = userRoute(
     tags,
     summary: "Get streak",
     description: "Consecutive local days with at least 15 minutes of coding, up to today (or yesterday when today has not qualified yet).",
-    responses: { 200: json(StreakSchema) },
+    responses: { 200: jsonResponse(StreakSchema) },
   },
   unrestricted,
 );
@@ -124,18 +109,18 @@ export const projectsRoute = userRoute(
       "All-time per-project seconds (each project chained on its own), latest heartbeat and languages, most time first. Archived projects only with include_archived=true. start/start_date and end/end_date narrow the stats window; since/until/until_date are accepted and, as in Hackatime, do not change this list. Unparseable times are ignored.",
     request: {
       query: z.object({
-        include_archived: q("Include archived projects (true/false)", "true"),
-        projects: q("Comma-separated list of project names", "hackatime,tally"),
-        since: q("Project discovery start time (ISO 8601)"),
-        until: q("Project discovery end time (ISO 8601)"),
-        until_date: q("Alias for until"),
-        start: q("Stats start time (ISO 8601)"),
-        end: q("Stats end time (ISO 8601)"),
-        start_date: q("Alias for start"),
-        end_date: q("Alias for end"),
+        include_archived: queryParam("Include archived projects (true/false)", "true"),
+        projects: queryParam("Comma-separated list of project names", "hackatime,tally"),
+        since: queryParam("Project discovery start time (ISO 8601)"),
+        until: queryParam("Project discovery end time (ISO 8601)"),
+        until_date: queryParam("Alias for until"),
+        start: queryParam("Stats start time (ISO 8601)"),
+        end: queryParam("Stats end time (ISO 8601)"),
+        start_date: queryParam("Alias for start"),
+        end_date: queryParam("Alias for end"),
       }),
     },
-    responses: { 200: json(ProjectsSchema) },
+    responses: { 200: jsonResponse(ProjectsSchema) },
   },
   unrestricted,
 );
@@ -147,7 +132,7 @@ export const apiKeysRoute = userRoute(
     tags,
     summary: "Get API keys",
     description: "The caller's API key (the one this request authenticated with). Warning: this returns sensitive information.",
-    responses: { 200: json(ApiKeySchema) },
+    responses: { 200: jsonResponse(ApiKeySchema) },
   },
   unrestricted,
 );
@@ -159,7 +144,7 @@ export const latestHeartbeatRoute = userRoute(
     tags,
     summary: "Get latest heartbeat",
     description: 'The newest heartbeat that is not a test entry, or {"heartbeat": null} when there is none.',
-    responses: { 200: json(z.union([LatestHeartbeatSchema, NoHeartbeatSchema])) },
+    responses: { 200: jsonResponse(z.union([LatestHeartbeatSchema, NoHeartbeatSchema])) },
   },
   unrestricted,
 );
@@ -174,19 +159,7 @@ authenticatedRouter.openapi(meRoute, async (c) => {
 });
 
 authenticatedRouter.openapi(hoursRoute, async (c) => {
-  const { start_date, end_date } = c.req.valid("query");
-  const user = c.var.user;
-  const defaults = defaultHoursRange(user.timezone);
-  const date = (value: string | undefined, name: string, fallback: string) => {
-    if (isBlank(value)) return fallback;
-    const d = parseDatePart(value);
-    if (d === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
-    return d;
-  };
-  const startDate = date(start_date, "start_date", defaults.startDate);
-  const endDate = date(end_date, "end_date", defaults.endDate);
-  const total = await hoursBetween(c.env, user, startDate, endDate);
-  return c.json({ start_date: startDate, end_date: endDate, total_seconds: total }, 200);
+  return c.json(await hours(c.env, c.var.user, c.req.valid("query")), 200);
 });
 
 authenticatedRouter.openapi(streakRoute, async (c) => {

@@ -2,14 +2,15 @@
 // Hackatime serves these to a browser session and answers with redirects; we accept the user
 // API key (docs/architecture.md "Decisions") and redirect to GET /deletion, a JSON view of the request
 // the client can follow. The redirect carries the same JSON in its body.
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { requireUser } from "../auth/user";
 import type { AppEnv } from "../env";
 import { cancelDeletionRequest, createDeletionRequest, latestDeletionRequest, userDeletionJson, validateDeletionReason } from "../domain/deletion";
-import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
-import { errorResponse, security } from "../schemas/common";
+import { createRouter } from "./router";
+import { errorResponse } from "../schemas/common";
+import { jsonResponse, nullableString } from "../schemas/params";
+import { userRoute } from "./factories";
+import { ownLocation } from "./location";
 
 const tags = ["My Settings"];
 const DELETION_PATH = "/deletion";
@@ -36,7 +37,7 @@ const UserDeletionRequestSchema = z
   .openapi("UserDeletionRequest");
 
 // Lengths are checked in characters (not UTF-16 units) by validateDeletionReason.
-const text = (description: string) => z.string().nullable().optional().openapi({ description });
+const text = (description: string) => nullableString.optional().openapi({ description });
 const ReasonFields = {
   reason: text("Why (≤ 100 characters); give it together with reason_details, or neither"),
   reason_details: text("More detail (≤ 1000 characters)"),
@@ -55,30 +56,25 @@ const redirect = {
   content: { "application/json": { schema: UserDeletionRequestSchema } },
 };
 
-export const showDeletionRoute = createRoute({
+export const showDeletionRoute = userRoute({
   method: "get",
   path: DELETION_PATH,
   tags,
   summary: "Show Deletion Request",
   description: "Your active deletion request, or else your latest one: status, schedule, and whether it can still be cancelled.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: UserDeletionRequestSchema } } },
-    401: errorResponse("unauthorized"),
+    200: jsonResponse(UserDeletionRequestSchema),
     404: errorResponse("no deletion request"),
   },
 });
 
-export const createDeletionRoute = createRoute({
+export const createDeletionRoute = userRoute({
   method: "post",
   path: DELETION_PATH,
   tags,
   summary: "Create Deletion Request",
   description:
     "Request deletion of your account and data. An admin approves it; the account is anonymised and its heartbeats deleted 30 days later. While the request is active, heartbeat ingest answers 403. Refused (422) while another request is active, or within 365 days of a red (banned) trust-level change.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   request: {
     body: {
       required: false,
@@ -87,42 +83,29 @@ export const createDeletionRoute = createRoute({
   },
   responses: {
     302: redirect,
-    401: errorResponse("unauthorized"),
     422: errorResponse("already requested, recently banned, or invalid reason"),
   },
 });
 
-export const cancelDeletionRoute = createRoute({
+export const cancelDeletionRoute = userRoute({
   method: "delete",
   path: DELETION_PATH,
   tags,
   summary: "Cancel Deletion Request",
   description: "Cancel your pending or approved deletion request. Once its scheduled date has passed the deletion is under way and can no longer be cancelled (422).",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   responses: {
     302: redirect,
-    401: errorResponse("unauthorized"),
     404: errorResponse("no active deletion request"),
     422: errorResponse("deletion already under way"),
   },
 });
 
-/**
- * Where the redirect points. A client authenticating with ?api_key (no Authorization header)
- * keeps it, so following the redirect stays authenticated; a header is re-sent by the client.
- */
-function showLocation(c: Context<AppEnv>): string {
-  const key = c.req.query("api_key");
-  return key && !c.req.header("authorization") ? `${DELETION_PATH}?${new URLSearchParams({ api_key: key })}` : DELETION_PATH;
-}
+const showLocation = (c: Context<AppEnv>) => ownLocation(c, DELETION_PATH);
 
 export const deletionRouter = createRouter();
 
 deletionRouter.openapi(showDeletionRoute, async (c) => {
-  const row = await latestDeletionRequest(c.env.DB, c.var.user.id);
-  if (!row) throw new AppError("not_found", "No deletion request");
-  return c.json({ deletion_request: userDeletionJson(row) }, 200);
+  return c.json({ deletion_request: userDeletionJson(await latestDeletionRequest(c.env.DB, c.var.user.id)) }, 200);
 });
 
 deletionRouter.openapi(createDeletionRoute, async (c) => {

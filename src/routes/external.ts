@@ -1,13 +1,14 @@
 // Tag "External Integrations": create or update an account from a Slack user token (Hackatime's
 // former ExternalSlackController, removed in fd5263cb). Like Hackatime, only integrations holding
 // the stats key (an admin key or STATS_API_KEY, as Bearer) may call it.
-import { createRoute, z } from "@hono/zod-openapi";
-import { requireStatsKey } from "../auth/stats";
+import { z } from "@hono/zod-openapi";
 import { slackClient } from "../domain/slack/client";
 import { linkSlackAccount } from "../domain/slack/oauth";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse } from "../schemas/common";
+import { jsonResponse } from "../schemas/params";
+import { statsKeyRoute } from "./factories";
 
 const tags = ["External Integrations"];
 
@@ -21,7 +22,7 @@ const SlackOauthResult = z
   })
   .openapi("SlackOauthResult");
 
-export const slackOauthRoute = createRoute({
+export const slackOauthRoute = statsKeyRoute({
   method: "post",
   path: "/api/v1/external/slack/oauth",
   tags,
@@ -29,7 +30,6 @@ export const slackOauthRoute = createRoute({
   description:
     "Callback endpoint for Slack OAuth to create or update a user. The token's Slack user is read through the Slack Web API (auth.test, then users.info: display name, avatar, email, time zone); the account with that Slack UID, else the one with that email, is updated, else a new one is created (which needs an email). Requires the stats key (an admin key or STATS_API_KEY) as Bearer. A token Slack refuses answers 400.",
   security: [{ Bearer: [] }],
-  middleware: [requireStatsKey()] as const,
   request: {
     body: {
       required: false,
@@ -37,9 +37,8 @@ export const slackOauthRoute = createRoute({
     },
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: SlackOauthResult } } },
+    200: jsonResponse(SlackOauthResult),
     400: errorResponse("missing or invalid Slack token, or no email on a new account"),
-    401: errorResponse("missing or wrong stats key"),
     502: errorResponse("Slack unreachable"),
   },
 });

@@ -8,12 +8,13 @@
 //                documents it for that operation
 //   internalRoute the internal revocation key
 //   publicRoute  no credential needed (one may be sent and is ignored or read by the handler)
+//   optionalUserRoute a user key if presented (then it must be valid); callerOf(c) reads it
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { requireAdmin } from "../auth/admin";
 import { requireRevocationKey } from "../auth/internal";
 import { requireStatsKey } from "../auth/stats";
-import { requireUser } from "../auth/user";
+import { optionalUserKey, requireUser, type AuthUser } from "../auth/user";
 import type { AdminLevel } from "../db/schema";
 import type { AppEnv } from "../env";
 import { errorResponse, security } from "../schemas/common";
@@ -71,3 +72,19 @@ export function internalRoute<R extends Definition>(def: R) {
 export function publicRoute<R extends Omit<RouteConfig, "middleware">>(def: R) {
   return createRoute(def);
 }
+
+/**
+ * The user key is optional: a presented key must be valid (401 otherwise) and sets c.var.user;
+ * without one the handler serves what is public. `security` lists the key and {} (none).
+ */
+export function optionalUserRoute<R extends Definition>(def: R) {
+  return createRoute({
+    ...def,
+    security: [...security.userKey, {}],
+    middleware: [optionalUserKey()] as [MiddlewareHandler<AppEnv>],
+    responses: { 401: USER_KEY_REFUSED, ...def.responses },
+  });
+}
+
+/** The caller of an optionalUserRoute, or null when no key was presented. */
+export const callerOf = (c: Context<AppEnv>): AuthUser | null => (c.get("user") as AuthUser | undefined) ?? null;

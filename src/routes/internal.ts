@@ -1,29 +1,28 @@
 // Tag "Internal": the revocation endpoint for the external key revoker.
-import { createRoute, z } from "@hono/zod-openapi";
-import { requireRevocationKey } from "../auth/internal";
+import { z } from "@hono/zod-openapi";
 import { revokeToken } from "../domain/revocation";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
-import { errorResponse, security } from "../schemas/common";
+import { createRouter } from "./router";
+import { errorResponse } from "../schemas/common";
+import { jsonResponse } from "../schemas/params";
+import { internalRoute } from "./factories";
 
 const RevokedSchema = z
   .object({ success: z.boolean(), status: z.string(), token_type: z.string(), owner_email: z.string().nullable(), key_name: z.string().nullable() })
   .openapi("RevokeResult");
 
-export const revokeRoute = createRoute({
+export const revokeRoute = internalRoute({
   method: "post",
   path: "/api/internal/revoke",
   tags: ["Internal"],
   summary: "Revoke access",
   description: "Revokes a leaked user API key or admin API key. Requires HKA_REVOCATION_KEY as Bearer; a wrong key is redirected away (302), as Hackatime does.",
-  security: security.internalToken,
-  middleware: [requireRevocationKey()] as const,
   request: { body: { content: { "application/json": { schema: z.object({ token: z.string().optional() }) } } } },
   responses: {
-    200: { description: "revoked", content: { "application/json": { schema: RevokedSchema } } },
+    200: jsonResponse(RevokedSchema, "revoked"),
     302: { description: "wrong revocation key" },
     400: errorResponse("no token"),
-    422: { description: "unknown or already revoked token", content: { "application/json": { schema: z.object({ success: z.literal(false), error: z.string() }) } } },
+    422: jsonResponse(z.object({ success: z.literal(false), error: z.string() }), "unknown or already revoked token"),
   },
 });
 

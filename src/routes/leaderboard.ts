@@ -1,10 +1,12 @@
 // Tag "Leaderboard": the daily (rolling 24 h) and weekly (last 7 days) boards, served from the
 // latest finished snapshot (domain/leaderboards.ts). Public: credentials are accepted and ignored.
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { latestLeaderboard, type LeaderboardPeriod } from "../domain/leaderboards";
 import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
 import { errorResponse, security } from "../schemas/common";
+import { jsonResponse } from "../schemas/params";
+import { publicRoute } from "./factories";
+import { createRouter } from "./router";
 
 const tags = ["Leaderboard"];
 
@@ -31,12 +33,12 @@ const LeaderboardSchema = z
   .openapi("Leaderboard");
 
 const responses = {
-  200: { description: "successful", content: { "application/json": { schema: LeaderboardSchema } } },
+  200: jsonResponse(LeaderboardSchema),
   503: errorResponse("no finished board yet: {\"error\":\"Leaderboard is being generated\"}"),
 };
 
 const route = (path: string, summary: string, description: string) =>
-  createRoute({ method: "get", path, tags, summary, description, security: security.userKey, responses });
+  publicRoute({ method: "get", path, tags, summary, description, security: security.userKey, responses });
 
 export const leaderboardAliasRoute = route(
   "/api/v1/leaderboard",

@@ -2,20 +2,20 @@
 // archived). Hackatime serves these to a browser session and answers the changes with
 // redirects; we accept the user API key (docs/architecture.md "Decisions") and redirect to the mapping's
 // own JSON (GET /my/project_repo_mappings/{project_name}), carrying the same JSON in the body.
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { requireUser } from "../auth/user";
-import { findMapping, mappingJson, myProjects, projectNameParam, projectsWindow, setArchived, setRepoUrl, validateRepoUrl, type MappingRow } from "../domain/projects-settings";
+import { findMapping, myProjects, projectsWindow, setArchived, setRepoUrl, type MappingJson } from "../domain/projects-settings";
 import type { AppEnv } from "../env";
-import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { nowSeconds } from "../lib/time";
-import { errorResponse, security } from "../schemas/common";
+import { errorResponse } from "../schemas/common";
+import { jsonResponse, pathParam, queryParam } from "../schemas/params";
+import { userRoute } from "./factories";
+import { ownLocation } from "./location";
 
 const tags = ["My Projects"];
 const MAPPINGS_PATH = "/my/project_repo_mappings";
 
-const q = (description: string, example?: string) => z.string().optional().openapi({ description, ...(example ? { example } : {}) });
 
 const MyProjectSchema = z
   .object({
@@ -64,7 +64,7 @@ const MappingSchema = z
   .openapi("ProjectRepoMapping");
 
 const projectParam = z.object({
-  project_name: z.string().openapi({ param: { name: "project_name", in: "path" }, example: "hackatime", description: "The project name (URL-encoded)" }),
+  project_name: pathParam("project_name", "hackatime").openapi({ description: "The project name (URL-encoded)" }),
 });
 
 const RepoUrlFields = { repo_url: z.string().nullable().optional().openapi({ example: "https://github.com/hackclub/hackatime" }) };
@@ -78,67 +78,58 @@ const redirect = {
   content: { "application/json": { schema: MappingSchema } },
 };
 
-export const listMyProjectsRoute = createRoute({
+export const listMyProjectsRoute = userRoute({
   method: "get",
   path: "/my/projects",
   tags,
   summary: "List Project Repo Mappings",
   description:
     "List mappings between local project names and Git repositories: the caller's projects with time in the range (most first), each with its repository URL; archived projects are listed apart in archived_projects. The range is Hackatime's `interval` in the caller's time zone — today, yesterday, this_week, last_7_days, this_month, last_30_days, last_6_months (Tally), this_year, last_12_months (also daily, weekly, monthly, yearly), the event windows flavortown, summer_of_making, high_seas, low_skies, scrapyard — or custom `from`/`to` dates (either may be left out; from/to without an interval mean custom). Without an interval (or with an unknown one): all time.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   request: {
     query: z.object({
-      interval: q("Time interval (e.g. today, this_week, last_7_days, custom). Default: all time", "last_7_days"),
-      from: q("Start date (YYYY-MM-DD), with interval=custom", "2026-08-01"),
-      to: q("End date (YYYY-MM-DD), with interval=custom", "2026-08-22"),
+      interval: queryParam("Time interval (e.g. today, this_week, last_7_days, custom). Default: all time", "last_7_days"),
+      from: queryParam("Start date (YYYY-MM-DD), with interval=custom", "2026-08-01"),
+      to: queryParam("End date (YYYY-MM-DD), with interval=custom", "2026-08-22"),
     }),
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: MyProjectsSchema } } },
-    401: errorResponse("unauthorized"),
+    200: jsonResponse(MyProjectsSchema),
     422: errorResponse("invalid from/to date"),
   },
 });
 
-export const showMappingRoute = createRoute({
+export const showMappingRoute = userRoute({
   method: "get",
   path: `${MAPPINGS_PATH}/{project_name}`,
   tags,
   summary: "Show Project Repo Mapping",
   description: "The caller's settings for one project: repository URL and archived state. 404 when the project has none.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   request: { params: projectParam },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: MappingSchema } } },
-    401: errorResponse("unauthorized"),
+    200: jsonResponse(MappingSchema),
     404: errorResponse("no mapping for this project"),
   },
 });
 
-export const updateMappingRoute = createRoute({
+export const updateMappingRoute = userRoute({
   method: "patch",
   path: `${MAPPINGS_PATH}/{project_name}`,
   tags,
   summary: "Update Project Repo Mapping",
   description:
     "Update the Git repository URL for a project mapping (created if needed). The URL must be http(s) with a host (422 otherwise); an empty repo_url clears it. Answers a redirect to the mapping's JSON.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
   request: {
     params: projectParam,
     body: { required: false, content: { "application/json": { schema: RepoUrlJson }, "application/x-www-form-urlencoded": { schema: RepoUrlForm } } },
   },
   responses: {
     302: redirect,
-    401: errorResponse("unauthorized"),
     422: errorResponse("missing or invalid repo_url, or blank project name"),
   },
 });
 
 const archiveRoute = (archive: boolean) =>
-  createRoute({
+  userRoute({
     method: "patch",
     path: `${MAPPINGS_PATH}/{project_name}/${archive ? "archive" : "unarchive"}`,
     tags,
@@ -146,12 +137,9 @@ const archiveRoute = (archive: boolean) =>
     description: archive
       ? "Archive a project mapping so it does not appear in active lists (the public project details and single-project stats leave it out). Answers a redirect to the mapping's JSON."
       : "Restore an archived project mapping. Answers a redirect to the mapping's JSON.",
-    security: security.userKey,
-    middleware: [requireUser()] as const,
     request: { params: projectParam },
     responses: {
       302: redirect,
-      401: errorResponse("unauthorized"),
       422: errorResponse("blank project name"),
     },
   });
@@ -159,18 +147,9 @@ const archiveRoute = (archive: boolean) =>
 export const archiveMappingRoute = archiveRoute(true);
 export const unarchiveMappingRoute = archiveRoute(false);
 
-/**
- * The mapping's JSON location. A client authenticating with ?api_key (no Authorization
- * header) keeps it, so following the redirect stays authenticated.
- */
-function mappingLocation(c: Context<AppEnv>, projectName: string): string {
-  const path = `${MAPPINGS_PATH}/${encodeURIComponent(projectName)}`;
-  const key = c.req.query("api_key");
-  return key && !c.req.header("authorization") ? `${path}?${new URLSearchParams({ api_key: key })}` : path;
-}
-
-const redirectTo = (c: Context<AppEnv>, row: MappingRow) =>
-  c.json({ project_repo_mapping: mappingJson(row) }, 302, { Location: mappingLocation(c, row.project_name) });
+/** Answers with the mapping, redirecting to its own JSON. */
+const redirectTo = (c: Context<AppEnv>, mapping: MappingJson) =>
+  c.json({ project_repo_mapping: mapping }, 302, { Location: ownLocation(c, `${MAPPINGS_PATH}/${encodeURIComponent(mapping.project_name)}`) });
 
 export const myProjectsRouter = createRouter();
 
@@ -181,26 +160,20 @@ myProjectsRouter.openapi(listMyProjectsRoute, async (c) => {
 });
 
 myProjectsRouter.openapi(showMappingRoute, async (c) => {
-  const row = await findMapping(c.env.DB, c.var.user.id, c.req.valid("param").project_name);
-  if (!row) throw new AppError("not_found", "No mapping for this project");
-  return c.json({ project_repo_mapping: mappingJson(row) }, 200);
+  return c.json({ project_repo_mapping: await findMapping(c.env.DB, c.var.user.id, c.req.valid("param").project_name) }, 200);
 });
 
 myProjectsRouter.openapi(updateMappingRoute, async (c) => {
-  const name = projectNameParam(c.req.valid("param").project_name);
   const json = c.req.valid("json") as z.infer<typeof RepoUrlJson>;
   const form = c.req.valid("form") as z.infer<typeof RepoUrlForm>;
   const raw = json.project_repo_mapping?.repo_url !== undefined ? json.project_repo_mapping.repo_url : json.repo_url !== undefined ? json.repo_url : (form["project_repo_mapping[repo_url]"] ?? form.repo_url);
-  const row = await setRepoUrl(c.env.DB, c.var.user.id, name, validateRepoUrl(raw));
-  return redirectTo(c, row);
+  return redirectTo(c, await setRepoUrl(c.env.DB, c.var.user.id, c.req.valid("param").project_name, raw));
 });
 
 myProjectsRouter.openapi(archiveMappingRoute, async (c) => {
-  const row = await setArchived(c.env.DB, c.var.user.id, projectNameParam(c.req.valid("param").project_name), true);
-  return redirectTo(c, row);
+  return redirectTo(c, await setArchived(c.env.DB, c.var.user.id, c.req.valid("param").project_name, true));
 });
 
 myProjectsRouter.openapi(unarchiveMappingRoute, async (c) => {
-  const row = await setArchived(c.env.DB, c.var.user.id, projectNameParam(c.req.valid("param").project_name), false);
-  return redirectTo(c, row);
+  return redirectTo(c, await setArchived(c.env.DB, c.var.user.id, c.req.valid("param").project_name, false));
 });

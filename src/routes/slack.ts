@@ -2,15 +2,17 @@
 // Slack's signature (its own secret per app), then answered within Slack's 3 s: cheap commands
 // directly, the ones that add up time with a placeholder when slow (the answer follows through
 // response_url, kept alive with executionCtx.waitUntil).
-import { AppError } from "../lib/errors";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { parseSlashCommand, sailorsLogCommand, timeDumpCommand, type CommandContext, type SlashCommand, type SlackMessage } from "../domain/slack/commands";
 import { verifySlackSignature } from "../domain/slack/signature";
 import type { AppEnv } from "../env";
-import { createRouter } from "../lib/router";
+import { AppError } from "../lib/errors";
+import { createRouter } from "./router";
 import { nowSeconds } from "../lib/time";
 import { errorResponse } from "../schemas/common";
+import { jsonResponse } from "../schemas/params";
+import { publicRoute } from "./factories";
 
 const tags = ["Slack"];
 
@@ -26,8 +28,9 @@ const SlackMessageSchema = z
 const signatureNote =
   "Verified with Slack's signature: X-Slack-Signature = v0= + hex HMAC-SHA256 of v0:{X-Slack-Request-Timestamp}:{raw body}, timestamp within 300 s; anything else answers 401.";
 
+// Public to our credentials: Slack's signature is the check (in the handler, over the raw body).
 const commandRoute = (path: string, summary: string, description: string) =>
-  createRoute({
+  publicRoute({
     method: "post",
     path,
     tags,
@@ -36,7 +39,7 @@ const commandRoute = (path: string, summary: string, description: string) =>
     security: [],
     request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: z.string().openapi({ description: "Slack's slash-command payload (command, text, user_id, channel_id, response_url …)" }) } } } },
     responses: {
-      200: { description: "successful", content: { "application/json": { schema: SlackMessageSchema } } },
+      200: jsonResponse(SlackMessageSchema),
       401: errorResponse("missing, stale or wrong Slack signature"),
     },
   });
@@ -75,7 +78,7 @@ async function handleCommand(c: Context<AppEnv>, secret: string | undefined, han
 export const slackRouter = createRouter();
 
 // The payload is read raw (the signature covers the exact bytes), so these are documented from
-// their createRoute and served without body validation.
+// their definitions and served without body validation.
 slackRouter.openAPIRegistry.registerPath(sailorsLogCommandRoute);
 slackRouter.openAPIRegistry.registerPath(timedumpCommandRoute);
 

@@ -1,19 +1,12 @@
 // GET /api/summary: Hackatime's public, WakaTime-ish summary of one user (hackatime-behavior.md
 // §6.6). No caller authentication: credentials are accepted and ignored, so a user who hides
 // their stats is hidden here from everyone, themselves included.
-import { createRoute, z } from "@hono/zod-openapi";
-import { publicSummary, summaryWindow } from "../domain/stats/summaries";
-import { resolveStatsTarget } from "../domain/users/lookup";
-import { AppError } from "../lib/errors";
-import { createRouter } from "../lib/router";
-import { isBlank } from "../lib/text";
+import { z } from "@hono/zod-openapi";
+import { summaryOf } from "../domain/stats/summaries";
 import { errorResponse, security } from "../schemas/common";
-
-/** An optional query parameter; a repeated one counts by its last value (as Rails reads it). */
-const queryParam = (description: string, example?: string) =>
-  z
-    .preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), z.string().optional())
-    .openapi({ description, example, type: "string" });
+import { jsonResponse, lastQueryParam } from "../schemas/params";
+import { publicRoute } from "./factories";
+import { createRouter } from "./router";
 
 const KeyTotal = z.object({ key: z.string(), total: z.number() });
 const AlwaysEmpty = z.object({}).nullable().openapi({ description: "Always {} (never computed)" });
@@ -35,7 +28,7 @@ const SummarySchema = z
   })
   .openapi("Summary");
 
-export const summaryRoute = createRoute({
+export const summaryRoute = publicRoute({
   method: "get",
   path: "/api/summary",
   tags: ["WakaTime Compatibility"],
@@ -45,19 +38,19 @@ export const summaryRoute = createRoute({
   security: security.userKey,
   request: {
     query: z.object({
-      user_id: queryParam("User id, Slack id or username (required unless `user` is given)", "42"),
-      user: queryParam("Deprecated spelling of user_id (echoed back as user_id)"),
-      start: queryParam("Start date (YYYY-MM-DD); alias of from", "2023-01-01"),
-      end: queryParam("End date (YYYY-MM-DD); alias of to", "2023-01-31"),
-      from: queryParam("Start date or date-time (UTC unless an offset is given)"),
-      to: queryParam("End date or date-time (UTC unless an offset is given)"),
-      interval: queryParam("Named window (see the description)", "last_7_days"),
-      range: queryParam("Alias of interval"),
-      project: queryParam("Only this project"),
+      user_id: lastQueryParam("User id, Slack id or username (required unless `user` is given)", "42"),
+      user: lastQueryParam("Deprecated spelling of user_id (echoed back as user_id)"),
+      start: lastQueryParam("Start date (YYYY-MM-DD); alias of from", "2023-01-01"),
+      end: lastQueryParam("End date (YYYY-MM-DD); alias of to", "2023-01-31"),
+      from: lastQueryParam("Start date or date-time (UTC unless an offset is given)"),
+      to: lastQueryParam("End date or date-time (UTC unless an offset is given)"),
+      interval: lastQueryParam("Named window (see the description)", "last_7_days"),
+      range: lastQueryParam("Alias of interval"),
+      project: lastQueryParam("Only this project"),
     }),
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: SummarySchema } } },
+    200: jsonResponse(SummarySchema),
     400: errorResponse("missing user_id, or an invalid date range"),
     403: errorResponse("the user has disabled public stats"),
     404: errorResponse("user not found"),
@@ -66,13 +59,4 @@ export const summaryRoute = createRoute({
 
 export const summaryRouter = createRouter();
 
-summaryRouter.openapi(summaryRoute, async (c) => {
-  const q = c.req.valid("query");
-  const identifier = q.user_id ?? q.user;
-  if (isBlank(identifier)) throw new AppError("bad_request", "Missing required parameter: user_id");
-  const target = await resolveStatsTarget(c.env.DB, identifier!, null, "User has disabled public stats");
-  const window = summaryWindow(q);
-  if (!window) throw new AppError("bad_request", "Invalid date range");
-  const summary = await publicSummary(c.env, target.subject, window, isBlank(q.project) ? null : q.project!);
-  return c.json({ user_id: q.user ?? null, ...summary }, 200);
-});
+summaryRouter.openapi(summaryRoute, async (c) => c.json(await summaryOf(c.env, c.req.valid("query")), 200));

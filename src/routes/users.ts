@@ -1,31 +1,28 @@
 // Users: public per-user activity (spans, projects, trust factor) and the stats-key lookups
 // (hackatime-behavior.md §6.5, §6.10, §11, §2.5). "{username}" is a numeric id, a Slack UID
 // or a username; "my" is the caller (optional Bearer user key).
-import { userIdByEmail, userIdBySlackUid } from "../db/users";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { maskedTrustLevel } from "../auth/levels";
-import { requireStatsKey } from "../auth/stats";
 import { optionalUser } from "../auth/user";
-import { parseProjectList, projectDetails, projectNames } from "../domain/stats/projects";
+import { userIdByEmail, userIdBySlackUid } from "../db/users";
+import { oneProject, parseProjectList, projectDetails, projectNames } from "../domain/stats/projects";
 import { heartbeatSpans, spanProjectFilter } from "../domain/stats/spans";
 import { discoveryWindow, spansWindow, statsWindow } from "../domain/stats/windows";
-import { findUserByIdentifier, resolveStatsTarget } from "../domain/users/lookup";
+import { publicTrustFactor, resolveStatsTarget } from "../domain/users/lookup";
 import type { AppEnv } from "../env";
-import { AppError, notFound } from "../lib/errors";
-import { createRouter } from "../lib/router";
-import { isBlank } from "../lib/text";
+import { notFound } from "../lib/errors";
 import { errorResponse, security } from "../schemas/common";
+import { jsonResponse, pathParam, queryParam } from "../schemas/params";
+import { publicRoute, statsKeyRoute } from "./factories";
+import { createRouter } from "./router";
 
 const tags = ["Users"];
 
 // ---- schemas ----
 
 const usernameParam = z.object({
-  username: z.string().openapi({ param: { name: "username", in: "path" }, description: 'Username, Slack ID or user ID; "my" for the caller', example: "testuser" }),
+  username: pathParam("username", "testuser").openapi({ description: 'Username, Slack ID or user ID; "my" for the caller' }),
 });
-
-const q = (description: string, example?: string) => z.string().optional().openapi({ description, ...(example ? { example } : {}) });
 
 const SpanSchema = z
   .object({
@@ -62,10 +59,10 @@ const ProjectRowSchema = z
   .openapi("ProjectStats");
 
 const statsWindowQuery = {
-  start: q("Stats start time (ISO 8601 or YYYY-MM-DD; default 1 year ago)"),
-  end: q("Stats end time (default now)"),
-  start_date: q("Same as start"),
-  end_date: q("Same as end"),
+  start: queryParam("Stats start time (ISO 8601 or YYYY-MM-DD; default 1 year ago)"),
+  end: queryParam("Stats end time (default now)"),
+  start_date: queryParam("Same as start"),
+  end_date: queryParam("Same as end"),
 };
 
 const LookupEmailSchema = z.object({ user_id: z.number().int().openapi({ example: 42 }), email: z.string().openapi({ example: "test@example.com" }) });
@@ -80,39 +77,35 @@ const privacyResponses = {
 
 // ---- routes ----
 
-export const lookupEmailRoute = createRoute({
+export const lookupEmailRoute = statsKeyRoute({
   method: "get",
   path: "/api/v1/users/lookup_email/{email}",
   tags,
   summary: "Lookup user by email",
   description: "Finds a user id by email address (case-insensitive). Requires the stats key (an admin key or STATS_API_KEY) as Bearer.",
   security: security.userKey,
-  middleware: [requireStatsKey()] as const,
-  request: { params: z.object({ email: z.string().openapi({ param: { name: "email", in: "path" }, example: "test@example.com" }) }) },
+  request: { params: z.object({ email: pathParam("email", "test@example.com") }) },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: LookupEmailSchema } } },
-    401: errorResponse("missing or wrong stats key"),
-    404: { description: "not found", content: { "application/json": { schema: LookupEmailMissSchema } } },
+    200: jsonResponse(LookupEmailSchema),
+    404: jsonResponse(LookupEmailMissSchema, "not found"),
   },
 });
 
-export const lookupSlackUidRoute = createRoute({
+export const lookupSlackUidRoute = statsKeyRoute({
   method: "get",
   path: "/api/v1/users/lookup_slack_uid/{slack_uid}",
   tags,
   summary: "Lookup user by Slack UID",
   description: "Finds a user id by Slack user id. Requires the stats key (an admin key or STATS_API_KEY) as Bearer.",
   security: security.userKey,
-  middleware: [requireStatsKey()] as const,
-  request: { params: z.object({ slack_uid: z.string().openapi({ param: { name: "slack_uid", in: "path" }, example: "U123456" }) }) },
+  request: { params: z.object({ slack_uid: pathParam("slack_uid", "U123456") }) },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: LookupSlackSchema } } },
-    401: errorResponse("missing or wrong stats key"),
-    404: { description: "not found", content: { "application/json": { schema: LookupSlackMissSchema } } },
+    200: jsonResponse(LookupSlackSchema),
+    404: jsonResponse(LookupSlackMissSchema, "not found"),
   },
 });
 
-export const spansRoute = createRoute({
+export const spansRoute = publicRoute({
   method: "get",
   path: "/api/v1/users/{username}/heartbeats/spans",
   tags,
@@ -123,20 +116,20 @@ export const spansRoute = createRoute({
   request: {
     params: usernameParam,
     query: z.object({
-      start_date: q("Start (YYYY-MM-DD or ISO 8601, UTC)", "2026-08-01"),
-      end_date: q("End (YYYY-MM-DD or ISO 8601, UTC)", "2026-08-22"),
-      project: q("Only this project"),
-      filter_by_project: q("Only these projects (comma-separated); ignored when project is given"),
+      start_date: queryParam("Start (YYYY-MM-DD or ISO 8601, UTC)", "2026-08-01"),
+      end_date: queryParam("End (YYYY-MM-DD or ISO 8601, UTC)", "2026-08-22"),
+      project: queryParam("Only this project"),
+      filter_by_project: queryParam("Only these projects (comma-separated); ignored when project is given"),
     }),
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: SpansSchema } } },
+    200: jsonResponse(SpansSchema),
     ...privacyResponses,
     422: errorResponse("invalid date"),
   },
 });
 
-export const trustFactorRoute = createRoute({
+export const trustFactorRoute = publicRoute({
   method: "get",
   path: "/api/v1/users/{username}/trust_factor",
   tags,
@@ -145,12 +138,12 @@ export const trustFactorRoute = createRoute({
   security: security.userKey,
   request: { params: usernameParam },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: TrustFactorSchema } } },
+    200: jsonResponse(TrustFactorSchema),
     404: errorResponse("not found"),
   },
 });
 
-export const projectsRoute = createRoute({
+export const projectsRoute = publicRoute({
   method: "get",
   path: "/api/v1/users/{username}/projects",
   tags,
@@ -160,22 +153,22 @@ export const projectsRoute = createRoute({
   request: {
     params: usernameParam,
     query: z.object({
-      since: q("Window start (default 30 days ago, at midnight UTC)"),
-      start: q("Same as since"),
-      start_date: q("Same as since"),
-      until: q("Window end (default now)"),
-      until_date: q("Same as until"),
-      end: q("Same as until"),
-      end_date: q("Same as until"),
+      since: queryParam("Window start (default 30 days ago, at midnight UTC)"),
+      start: queryParam("Same as since"),
+      start_date: queryParam("Same as since"),
+      until: queryParam("Window end (default now)"),
+      until_date: queryParam("Same as until"),
+      end: queryParam("Same as until"),
+      end_date: queryParam("Same as until"),
     }),
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: ProjectNamesSchema } } },
+    200: jsonResponse(ProjectNamesSchema),
     ...privacyResponses,
   },
 });
 
-export const projectRoute = createRoute({
+export const projectRoute = publicRoute({
   method: "get",
   path: "/api/v1/users/{username}/project/{project_name}",
   tags,
@@ -183,17 +176,17 @@ export const projectRoute = createRoute({
   description: "One project's stats over the window (default the last year). Archived projects and projects without activity in the window answer 404.",
   security: security.userKey,
   request: {
-    params: usernameParam.extend({ project_name: z.string().openapi({ param: { name: "project_name", in: "path" }, example: "hackatime" }) }),
+    params: usernameParam.extend({ project_name: pathParam("project_name", "hackatime") }),
     query: z.object(statsWindowQuery),
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: ProjectRowSchema } } },
+    200: jsonResponse(ProjectRowSchema),
     400: errorResponse("blank project name"),
     ...privacyResponses,
   },
 });
 
-export const projectDetailsRoute = createRoute({
+export const projectDetailsRoute = publicRoute({
   method: "get",
   path: "/api/v1/users/{username}/projects/details",
   tags,
@@ -203,15 +196,15 @@ export const projectDetailsRoute = createRoute({
   request: {
     params: usernameParam,
     query: z.object({
-      projects: q("Only these projects (comma-separated)", "hackatime,tally"),
-      since: q("Accepted for compatibility; the stats window is start/end"),
-      until: q("Accepted for compatibility; the stats window is start/end"),
-      until_date: q("Accepted for compatibility; the stats window is start/end"),
+      projects: queryParam("Only these projects (comma-separated)", "hackatime,tally"),
+      since: queryParam("Accepted for compatibility; the stats window is start/end"),
+      until: queryParam("Accepted for compatibility; the stats window is start/end"),
+      until_date: queryParam("Accepted for compatibility; the stats window is start/end"),
       ...statsWindowQuery,
     }),
   },
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: z.object({ projects: z.array(ProjectRowSchema) }) } } },
+    200: jsonResponse(z.object({ projects: z.array(ProjectRowSchema) })),
     ...privacyResponses,
   },
 });
@@ -248,11 +241,7 @@ usersRouter.openapi(spansRoute, async (c) => {
   return c.json({ spans }, 200);
 });
 
-usersRouter.openapi(trustFactorRoute, async (c) => {
-  const user = await findUserByIdentifier(c.env.DB, c.req.valid("param").username);
-  if (!user) throw new AppError("not_found", "User not found");
-  return c.json(maskedTrustLevel(user.trustLevel), 200);
-});
+usersRouter.openapi(trustFactorRoute, async (c) => c.json(await publicTrustFactor(c.env.DB, c.req.valid("param").username), 200));
 
 usersRouter.openapi(projectsRoute, async (c) => {
   const { subject } = await statsTarget(c, c.req.valid("param").username);
@@ -262,10 +251,7 @@ usersRouter.openapi(projectsRoute, async (c) => {
 usersRouter.openapi(projectRoute, async (c) => {
   const { username, project_name } = c.req.valid("param");
   const { subject } = await statsTarget(c, username);
-  if (isBlank(project_name)) throw new AppError("bad_request", "whats the name?");
-  const [row] = await projectDetails(c.env, subject, statsWindow(c.req.valid("query")), { names: [project_name.trim()] });
-  if (!row) throw new AppError("not_found", "found nuthin");
-  return c.json(row, 200);
+  return c.json(await oneProject(c.env, subject, project_name, statsWindow(c.req.valid("query"))), 200);
 });
 
 usersRouter.openapi(projectDetailsRoute, async (c) => {

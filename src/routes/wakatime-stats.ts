@@ -1,231 +1,174 @@
-// WakaTime Compatibility, read side: the profile, daily summaries and last-7-days stats that
-// the browser extension and WakaTime dashboards read, and a one-day heartbeat listing
-// (Hackatime issue #1260). The {id} path segment is ignored: the key decides.
-import { userKeyRefused } from "../auth/failures";
-import { createRoute, z } from "@hono/zod-openapi";
-import { requireUser } from "../auth/user";
-import { last7Days, slackUidOf } from "../domain/stats/last-7-days";
+// WakaTime Compatibility, read side: the profile, daily summaries, stats of every range,
+// all_time_since_today and a one-day heartbeat listing, under both compat prefixes
+// (/api/hackatime/v1 and Wakapi's /api/compat/wakatime/v1). {id} names the user: "current" is the
+// key's user; another user's data follows the public-stats rule (domain/users/lookup.ts
+// resolveWakaTimeUser). Hackatime's spec'd operations keep their tag under the Hackatime prefix;
+// the rest are documented under WAKATIME_TAG.
+import { z } from "@hono/zod-openapi";
 import { dailySummaries, heartbeatsOfDay, parseSummariesQuery } from "../domain/stats/summaries";
+import { resolveWakaTimeUser } from "../domain/users/lookup";
 import { userProfile } from "../domain/users/profile";
-import { createRouter } from "../lib/router";
-import { errorResponse, security } from "../schemas/common";
-import { HeartbeatSchema } from "../schemas/heartbeat";
+import { allTimeSinceToday, last7DaysStats, rangeStats } from "../domain/wakatime/stats";
+import { STATS_RANGES } from "../domain/wakatime/ranges";
+import { userKeyRefused } from "../auth/failures";
+import { createRouter } from "./router";
+import { errorResponse } from "../schemas/common";
+import { jsonResponse, pathParam } from "../schemas/params";
+import {
+  AllTimeSinceTodaySchema,
+  COMPAT_PREFIXES,
+  DailySummariesSchema,
+  HACKATIME_PREFIX,
+  HeartbeatListSchema,
+  Last7DaysSchema,
+  WAKATIME_TAG,
+  WakaTimeStatsSchema,
+  WakaTimeUserSchema,
+  lastValueParam,
+  userIdParam,
+  summaryFor,
+  type CompatPrefix,
+} from "../schemas/wakatime";
+import { callerOf, optionalUserRoute, userRoute } from "./factories";
 
-const tags = ["WakaTime Compatibility"];
-const userIdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, description: 'User ID or "current" (ignored: the key decides)', example: "current" }),
-});
+/** Hackatime's spec'd operations keep its tag under its prefix; their Wakapi-prefix twins and the rest get ours. */
+const tagsFor = (prefix: CompatPrefix, specd: boolean) => (specd && prefix === HACKATIME_PREFIX ? ["WakaTime Compatibility"] : [WAKATIME_TAG]);
+const PRIVACY = { 403: errorResponse("the user hides their stats"), 404: errorResponse("no such user (without a key)") };
 
-/** An optional query parameter; a repeated one counts by its last value (as Rails reads it), so no query string fails validation. */
-const queryParam = (description: string, example?: string) =>
-  z
-    .preprocess((v) => (Array.isArray(v) ? v[v.length - 1] : v), z.string().optional())
-    .openapi({ description, example, type: "string" });
+const showUserRoute = (prefix: CompatPrefix) =>
+  optionalUserRoute({
+    method: "get",
+    path: `${prefix}/users/{id}`,
+    tags: tagsFor(prefix, true),
+    summary: summaryFor(prefix, "Get current user (WakaTime compatible)"),
+    description: "The user's profile in WakaTime's shape (the browser extension's login check uses users/current).",
+    request: { params: userIdParam },
+    responses: { 200: jsonResponse(WakaTimeUserSchema), ...PRIVACY },
+  });
 
-const ProfileSchema = z
-  .object({
-    data: z.object({
-      id: z.string().openapi({ example: "42" }),
-      username: z.string().nullable(),
-      display_name: z.string(),
-      full_name: z.string(),
-      photo: z.string(),
-      timezone: z.string(),
-      created_at: z.string(),
-      modified_at: z.string(),
-      plan: z.literal("free"),
-    }),
-  })
-  .openapi("WakaTimeUser");
-
-/** A breakdown Hackatime never fills in daily summaries. */
-const EmptyList = z.array(z.object({})).max(0).openapi({ description: "Always empty" });
-
-const SummaryDuration = z.object({
-  total_seconds: z.number().int(),
-  hours: z.number().int(),
-  minutes: z.number().int(),
-  seconds: z.number().int(),
-  digital: z.string().openapi({ example: "00:03:00" }),
-  decimal: z.string().openapi({ example: "0.05" }),
-  text: z.string().openapi({ example: "3m" }),
-});
-
-const DailySummariesSchema = z
-  .object({
-    data: z.array(
-      z.object({
-        grand_total: SummaryDuration.extend({
-          ai_input_tokens: z.number().int().optional(),
-          ai_output_tokens: z.number().int().optional(),
-          ai_model_breakdown: z.array(z.object({ name: z.string(), lines: z.number().int() })).optional(),
-        }),
-        branches: EmptyList,
-        categories: EmptyList,
-        dependencies: EmptyList,
-        editors: EmptyList,
-        entities: EmptyList,
-        languages: EmptyList,
-        machines: EmptyList,
-        operating_systems: EmptyList,
-        projects: z.array(SummaryDuration.extend({ name: z.string(), percent: z.number() })),
-        range: z.object({ date: z.string(), start: z.string(), end: z.string(), text: z.string(), timezone: z.string() }),
+const summariesRoute = (prefix: CompatPrefix) =>
+  optionalUserRoute({
+    method: "get",
+    path: `${prefix}/users/{id}/summaries`,
+    tags: tagsFor(prefix, true),
+    summary: summaryFor(prefix, "Get daily summaries (WakaTime compatible)"),
+    description:
+      "One entry per local day of an inclusive date range (at most 366 days), including empty days: start and end, or WakaTime's range (Today, Yesterday, Last 7 Days, Last 7 Days from Yesterday, Last 14 Days, Last 30 Days, This Week, Last Week, This Month, Last Month; weeks start on Monday) in the zone. Each heartbeat is credited min(gap to the next heartbeat of the same local day, 120 s) to its own project; only projects are filled.",
+    request: {
+      params: userIdParam,
+      query: z.object({
+        start: lastValueParam("Inclusive start date, YYYY-MM-DD", "2026-08-10"),
+        end: lastValueParam("Inclusive end date, YYYY-MM-DD; at most 366 days in all", "2026-08-11"),
+        range: lastValueParam("Instead of start and end: Today, Yesterday, Last 7 Days, …, Last Month", "Last 7 Days"),
+        project: lastValueParam("Only this project"),
+        branches: lastValueParam("Only these branches (comma-separated)", "main"),
+        timezone: lastValueParam("IANA zone the days are cut in; default the user's", "UTC"),
       }),
-    ),
-    cumulative_total: SummaryDuration.omit({ total_seconds: true }),
-    daily_average: z.object({
-      holidays: z.number().int(),
-      days_including_holidays: z.number().int(),
-      days_minus_holidays: z.number().int(),
-      seconds: z.number().int(),
-      seconds_including_other_language: z.number().int(),
-      text: z.string(),
-      text_including_other_language: z.string(),
-    }),
-    start: z.string(),
-    end: z.string(),
-  })
-  .openapi("DailySummaries");
+    },
+    responses: { 200: jsonResponse(DailySummariesSchema), 400: errorResponse("invalid dates or range, range over 366 days, or invalid timezone"), ...PRIVACY },
+  });
 
-const StatsEntry = z.object({
-  name: z.string(),
-  total_seconds: z.number().int(),
-  percent: z.number(),
-  digital: z.string().openapi({ example: "7:00:00" }),
-  text: z.string().openapi({ example: "7 hrs 0 mins" }),
-  hours: z.number().int(),
-  minutes: z.number().int(),
-  seconds: z.number().int(),
-});
+const last7DaysRoute = (prefix: CompatPrefix) =>
+  userRoute({
+    method: "get",
+    path: `${prefix}/users/current/stats/last_7_days`,
+    tags: tagsFor(prefix, true),
+    summary: summaryFor(prefix, "Get last 7 days stats"),
+    description: "Returns coding statistics for the last 7 days. Used by some WakaTime dashboards.",
+    responses: { 200: jsonResponse(Last7DaysSchema) },
+  });
 
-const Last7DaysSchema = z
-  .object({
-    data: z.object({
-      username: z.string().openapi({ description: "The Slack id (the username without one)" }),
-      user_id: z.string().openapi({ description: "The Slack id (the numeric id without one)" }),
-      start: z.string().openapi({ example: "2026-08-15T00:00:00-04:00" }),
-      end: z.string().openapi({ example: "2026-08-22T23:59:59-04:00" }),
-      status: z.string(),
-      total_seconds: z.number(),
-      daily_average: z.number(),
-      days_including_holidays: z.number().int(),
-      range: z.string(),
-      human_readable_range: z.string(),
-      human_readable_total: z.string(),
-      human_readable_daily_average: z.string(),
-      is_coding_activity_visible: z.boolean(),
-      is_other_usage_visible: z.boolean(),
-      editors: z.array(StatsEntry),
-      languages: z.array(StatsEntry),
-      machines: z.array(StatsEntry),
-      projects: z.array(StatsEntry),
-      operating_systems: z.array(StatsEntry),
-      categories: z.array(StatsEntry),
-    }),
-  })
-  .openapi("Last7DaysStats");
+const statsRoute = (prefix: CompatPrefix) =>
+  optionalUserRoute({
+    method: "get",
+    path: `${prefix}/users/{id}/stats/{range}`,
+    tags: [WAKATIME_TAG],
+    summary: summaryFor(prefix, "Get stats of a range (WakaTime compatible)"),
+    description: `${STATS_RANGES.join(", ")}, a year (YYYY) or a month (YYYY-MM), in the user's time zone, answered at once (is_up_to_date: true). last_7_days answers as Hackatime's last_7_days does (Last7DaysStats), with WakaTime's fields added.`,
+    request: { params: userIdParam.extend({ range: pathParam("range", "last_30_days") }) },
+    responses: {
+      200: jsonResponse(z.union([WakaTimeStatsSchema, Last7DaysSchema])),
+      403: PRIVACY[403],
+      404: errorResponse("unknown range, or no such user (without a key)"),
+    },
+  });
 
-const HeartbeatListSchema = z
-  .object({
-    data: z.array(HeartbeatSchema),
-    start: z.string().openapi({ example: "2026-08-10T04:00:00Z" }),
-    end: z.string().openapi({ example: "2026-08-11T03:59:59Z" }),
-    timezone: z.string(),
-  })
-  .openapi("HeartbeatsOfDay");
+const defaultStatsRoute = (prefix: CompatPrefix) =>
+  optionalUserRoute({
+    method: "get",
+    path: `${prefix}/users/{id}/stats`,
+    tags: [WAKATIME_TAG],
+    summary: summaryFor(prefix, "Get stats of the default range (WakaTime compatible)"),
+    description: "stats/last_7_days (WakaTime's default range).",
+    request: { params: userIdParam },
+    responses: { 200: jsonResponse(Last7DaysSchema), ...PRIVACY },
+  });
 
-export const showUserRoute = createRoute({
-  method: "get",
-  path: "/api/hackatime/v1/users/{id}",
-  tags,
-  summary: "Get current user (WakaTime compatible)",
-  description: "Profile of the user the API key belongs to (the browser extension's login check).",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
-  request: { params: userIdParam },
-  responses: {
-    200: { description: "successful", content: { "application/json": { schema: ProfileSchema } } },
-    401: errorResponse("unauthorized"),
-  },
-});
+const allTimeRoute = (prefix: CompatPrefix) =>
+  optionalUserRoute({
+    method: "get",
+    path: `${prefix}/users/{id}/all_time_since_today`,
+    tags: [WAKATIME_TAG],
+    summary: summaryFor(prefix, "Get all time since today (WakaTime compatible)"),
+    description: "Total time from the day of the first heartbeat (of the project, when given) to the end of today, in the user's time zone.",
+    request: { params: userIdParam, query: z.object({ project: lastValueParam("Only this project") }) },
+    responses: { 200: jsonResponse(AllTimeSinceTodaySchema), ...PRIVACY },
+  });
 
-export const summariesRoute = createRoute({
-  method: "get",
-  path: "/api/hackatime/v1/users/{id}/summaries",
-  tags,
-  summary: "Get daily summaries (WakaTime compatible)",
-  description:
-    "One entry per local day of an inclusive date range (at most 366 days), including empty days. Each heartbeat is credited min(gap to the next heartbeat of the same local day, 120 s) to its own project; only projects are filled.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
-  request: {
-    params: userIdParam,
-    query: z.object({
-      start: queryParam("Inclusive start date, YYYY-MM-DD", "2026-08-10"),
-      end: queryParam("Inclusive end date, YYYY-MM-DD; at most 366 days in all", "2026-08-11"),
-      project: queryParam("Only this project"),
-      timezone: queryParam("IANA zone the days are cut in; default the user's", "UTC"),
-    }),
-  },
-  responses: {
-    200: { description: "successful", content: { "application/json": { schema: DailySummariesSchema } } },
-    400: errorResponse("invalid dates, range over 366 days, or invalid timezone"),
-    401: errorResponse("unauthorized"),
-  },
-});
-
-export const last7DaysRoute = createRoute({
-  method: "get",
-  path: "/api/hackatime/v1/users/current/stats/last_7_days",
-  tags,
-  summary: "Get last 7 days stats",
-  description: "Returns coding statistics for the last 7 days. Used by some WakaTime dashboards.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
-  responses: {
-    200: { description: "successful", content: { "application/json": { schema: Last7DaysSchema } } },
-    401: errorResponse("unauthorized"),
-  },
-});
-
-export const heartbeatsOfDayRoute = createRoute({
-  method: "get",
-  path: "/api/hackatime/v1/users/{id}/heartbeats",
-  tags,
-  summary: "List one day's heartbeats (WakaTime compatible)",
-  description: "The user's heartbeats of one local day (the user's time zone), in time order, as WakaTime's GET users/current/heartbeats answers them.",
-  security: security.userKey,
-  middleware: [requireUser()] as const,
-  request: { params: userIdParam, query: z.object({ date: queryParam("The local day, YYYY-MM-DD", "2026-08-10") }) },
-  responses: {
-    200: { description: "successful", content: { "application/json": { schema: HeartbeatListSchema } } },
-    400: errorResponse("missing or invalid date"),
-    401: errorResponse("unauthorized"),
-  },
-});
+const heartbeatsOfDayRoute = (prefix: CompatPrefix) =>
+  userRoute({
+    method: "get",
+    path: `${prefix}/users/{id}/heartbeats`,
+    tags: tagsFor(prefix, true),
+    summary: summaryFor(prefix, "List one day's heartbeats (WakaTime compatible)"),
+    description: "The user's heartbeats of one local day (the user's time zone), in time order, as WakaTime's GET users/current/heartbeats answers them. The user's own only.",
+    request: { params: userIdParam, query: z.object({ date: lastValueParam("The local day, YYYY-MM-DD", "2026-08-10") }) },
+    responses: { 200: jsonResponse(HeartbeatListSchema), 400: errorResponse("missing or invalid date"), 403: errorResponse("another user's heartbeats") },
+  });
 
 export const wakatimeStatsRouter = createRouter();
 
-wakatimeStatsRouter.openapi(showUserRoute, async (c) => {
-  const profile = await userProfile(c.env.DB, c.var.user.id);
-  if (!profile) throw userKeyRefused("unknown_key"); // the user went between the key check and now
-  return c.json({ data: profile }, 200);
-});
+for (const prefix of COMPAT_PREFIXES) {
+  wakatimeStatsRouter.openapi(showUserRoute(prefix), async (c) => {
+    const target = await resolveWakaTimeUser(c.env.DB, c.req.valid("param").id, callerOf(c));
+    const profile = await userProfile(c.env.DB, target.user.id);
+    if (!profile) throw userKeyRefused("unknown_key"); // the user went between the lookup and now
+    return c.json({ data: profile }, 200);
+  });
 
-wakatimeStatsRouter.openapi(summariesRoute, async (c) => {
-  const req = parseSummariesQuery(c.req.valid("query"), c.var.user.timezone);
-  return c.json(await dailySummaries(c.env.DB, c.var.user.id, req), 200);
-});
+  wakatimeStatsRouter.openapi(summariesRoute(prefix), async (c) => {
+    const target = await resolveWakaTimeUser(c.env.DB, c.req.valid("param").id, callerOf(c));
+    const req = parseSummariesQuery(c.req.valid("query"), target.subject.timezone);
+    return c.json(await dailySummaries(c.env.DB, target.user.id, req), 200);
+  });
 
-wakatimeStatsRouter.openapi(last7DaysRoute, async (c) => {
-  const user = c.var.user;
-  const slackUid = await slackUidOf(c.env.DB, user.id);
-  return c.json(await last7Days(c.env, { id: user.id, timezone: user.timezone, username: user.username, slackUid }), 200);
-});
+  // Before stats/{range}: the spec'd path answers "current" with the key required.
+  wakatimeStatsRouter.openapi(last7DaysRoute(prefix), async (c) => {
+    const target = await resolveWakaTimeUser(c.env.DB, "current", c.var.user);
+    return c.json(await last7DaysStats(c.env, target), 200);
+  });
 
-wakatimeStatsRouter.openapi(heartbeatsOfDayRoute, async (c) => {
-  const user = c.var.user;
-  const listing = await heartbeatsOfDay(c.env.DB, user.id, c.req.valid("query").date, user.timezone);
-  // Rows come from SELECT * through heartbeatJson (the same serialisation as ingest answers).
-  return c.json(listing as z.infer<typeof HeartbeatListSchema>, 200);
-});
+  wakatimeStatsRouter.openapi(statsRoute(prefix), async (c) => {
+    const { id, range } = c.req.valid("param");
+    const target = await resolveWakaTimeUser(c.env.DB, id, callerOf(c));
+    return c.json(await rangeStats(c.env, target, range), 200);
+  });
+
+  wakatimeStatsRouter.openapi(defaultStatsRoute(prefix), async (c) => {
+    const target = await resolveWakaTimeUser(c.env.DB, c.req.valid("param").id, callerOf(c));
+    return c.json(await last7DaysStats(c.env, target), 200);
+  });
+
+  wakatimeStatsRouter.openapi(allTimeRoute(prefix), async (c) => {
+    const target = await resolveWakaTimeUser(c.env.DB, c.req.valid("param").id, callerOf(c));
+    const project = c.req.valid("query").project;
+    return c.json(await allTimeSinceToday(c.env, target, project === "" ? undefined : project), 200);
+  });
+
+  wakatimeStatsRouter.openapi(heartbeatsOfDayRoute(prefix), async (c) => {
+    const target = await resolveWakaTimeUser(c.env.DB, c.req.valid("param").id, c.var.user, { ownerOnly: true });
+    const listing = await heartbeatsOfDay(c.env.DB, target.user.id, c.req.valid("query").date, target.subject.timezone);
+    // Rows come from SELECT * through heartbeatJson (the same serialisation as ingest answers).
+    return c.json(listing as z.infer<typeof HeartbeatListSchema>, 200);
+  });
+}

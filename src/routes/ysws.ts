@@ -1,10 +1,11 @@
 // Tag "YSWS Programs" (hackatime-behavior.md §12): the program list (public) and claiming a
 // user's heartbeats for a program (stats key: an admin key or STATS_API_KEY, Bearer or ?api_key).
-import { createRoute, z } from "@hono/zod-openapi";
-import { requireStatsKey } from "../auth/stats";
+import { z } from "@hono/zod-openapi";
 import { claimHeartbeats, parseClaim, YSWS_PROGRAMS } from "../domain/ysws";
-import { createRouter } from "../lib/router";
+import { createRouter } from "./router";
 import { errorResponse, security } from "../schemas/common";
+import { jsonResponse } from "../schemas/params";
+import { publicRoute, statsKeyRoute } from "./factories";
 
 const tags = ["YSWS Programs"];
 
@@ -29,36 +30,38 @@ const ConflictSchema = z.object({
   conflict_count: z.number().int().openapi({ description: "How many heartbeats in the range are already claimed" }),
 });
 
-export const listProgramsRoute = createRoute({
+export const listProgramsRoute = publicRoute({
   method: "get",
   path: "/api/v1/ysws_programs",
   tags,
   summary: "List YSWS Programs",
   description: "List available YSWS (Your Ship We Ship) programs: the program names, in the order of their ids (0 = nothing … 58 = neighborhood).",
   responses: {
-    200: { description: "successful", content: { "application/json": { schema: z.array(z.string().openapi({ example: "onboard" })) } } },
+    200: jsonResponse(z.array(z.string().openapi({ example: "onboard" }))),
   },
 });
 
-export const claimRoute = createRoute({
-  method: "post",
-  path: "/api/v1/ysws_programs/claim",
-  tags,
-  summary: "Claim YSWS Program",
-  description:
-    "Claim a YSWS program reward: marks the user's heartbeats with start_time ≤ time ≤ end_time (and the project, if given) as claimed by the program. If any of them is already claimed, nothing changes and 409 lists them. An unknown user claims 0 heartbeats. Requires the stats key (an admin key or STATS_API_KEY as Bearer; STATS_API_KEY also as ?api_key).",
-  security: security.userKey,
-  middleware: [requireStatsKey({ allowQueryParam: true })] as const,
-  request: {
-    body: { required: false, content: { "application/json": { schema: ClaimBody }, "application/x-www-form-urlencoded": { schema: ClaimBody } } },
+// The spec lists the user-key scheme here; the stats key is what is checked.
+export const claimRoute = statsKeyRoute(
+  {
+    method: "post",
+    path: "/api/v1/ysws_programs/claim",
+    tags,
+    summary: "Claim YSWS Program",
+    description:
+      "Claim a YSWS program reward: marks the user's heartbeats with start_time ≤ time ≤ end_time (and the project, if given) as claimed by the program. If any of them is already claimed, nothing changes and 409 lists them. An unknown user claims 0 heartbeats. Requires the stats key (an admin key or STATS_API_KEY as Bearer; STATS_API_KEY also as ?api_key).",
+    security: security.userKey,
+    request: {
+      body: { required: false, content: { "application/json": { schema: ClaimBody }, "application/x-www-form-urlencoded": { schema: ClaimBody } } },
+    },
+    responses: {
+      200: jsonResponse(ClaimedSchema),
+      400: errorResponse("missing parameters, invalid program_id or invalid time"),
+      409: jsonResponse(ConflictSchema, "conflict"),
+    },
   },
-  responses: {
-    200: { description: "successful", content: { "application/json": { schema: ClaimedSchema } } },
-    400: errorResponse("missing parameters, invalid program_id or invalid time"),
-    401: errorResponse("missing or wrong stats key"),
-    409: { description: "conflict", content: { "application/json": { schema: ConflictSchema } } },
-  },
-});
+  { allowQueryParam: true },
+);
 
 export const yswsRouter = createRouter();
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { HEARTBEAT_COLUMNS, pickFields, type FieldKind, type HeartbeatColumnOf, type HeartbeatField } from "../db/heartbeat-fields";
 
 const category = z.string().openapi({ example: "coding" });
 
@@ -32,37 +33,40 @@ export const HeartbeatInputSchema = z
   })
   .openapi("HeartbeatInput");
 
-export const HeartbeatSchema = z
-  .object({
-    id: z.number().int(),
-    user_id: z.number().int(),
-    time: z.number(),
-    entity: z.string().nullable(),
-    type: z.string().nullable(),
-    category: z.string().nullable(),
-    project: z.string().nullable(),
-    branch: z.string().nullable(),
-    language: z.string().nullable(),
-    editor: z.string().nullable(),
-    operating_system: z.string().nullable(),
-    machine: z.string().nullable(),
-    user_agent: z.string().nullable(),
-    dependencies: z.array(z.string()),
-    is_write: z.boolean().nullable(),
-    lineno: z.number().int().nullable(),
-    cursorpos: z.number().int().nullable(),
-    lines: z.number().int().nullable(),
-    line_additions: z.number().int().nullable(),
-    line_deletions: z.number().int().nullable(),
-    project_root_count: z.number().int().nullable(),
-    source_type: z.string(),
-    ip_address: z.string().nullable(),
-    fields_hash: z.string(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .passthrough()
-  .openapi("Heartbeat");
+// ---- the stored columns, derived from the heartbeats table (db/heartbeat-fields.ts) ----
+
+/** A column's zod schema in JSON terms: the table decides integer/number/string/boolean and null. */
+type ZodOfKind<C> = C extends { _: { dataType: "boolean" } } ? z.ZodBoolean : C extends { _: { dataType: "number" } } ? z.ZodNumber : C extends { _: { dataType: "string" } } ? z.ZodString : never;
+type ZodOfColumn<C> = C extends { _: { notNull: true } } ? ZodOfKind<C> : z.ZodNullable<ZodOfKind<C>>;
+export type HeartbeatColumnSchemas = { [F in HeartbeatField]: ZodOfColumn<HeartbeatColumnOf<F>> };
+
+const ZOD_OF_KIND: Record<FieldKind, () => z.ZodNumber | z.ZodString | z.ZodBoolean> = {
+  integer: () => z.number().int(),
+  real: () => z.number(),
+  text: () => z.string(),
+  boolean: () => z.boolean(),
+};
+
+/** Every heartbeat column's schema by SQL name, in table order (dependencies: the stored JSON text). */
+export const heartbeatColumnSchemas = Object.fromEntries(
+  HEARTBEAT_COLUMNS.map((c) => [c.name, c.nullable ? ZOD_OF_KIND[c.kind]().nullable() : ZOD_OF_KIND[c.kind]()]),
+) as HeartbeatColumnSchemas;
+
+/** An object of the named columns, in the order given. */
+export function pickHeartbeatSchema<const F extends HeartbeatField>(fields: readonly F[]): z.ZodObject<Pick<HeartbeatColumnSchemas, F>> {
+  return z.object(pickFields(heartbeatColumnSchemas, fields));
+}
+
+/**
+ * What heartbeatJson answers, unnamed (the admin listing extends it): every column but
+ * ysws_program, dependencies as a list of names.
+ */
+export const HeartbeatJsonSchema = z
+  .object(heartbeatColumnSchemas)
+  .omit({ ysws_program: true })
+  .extend({ dependencies: z.array(z.string()) });
+
+export const HeartbeatSchema = HeartbeatJsonSchema.openapi("Heartbeat");
 
 export const IngestErrorSchema = z.object({ error: z.string(), type: z.string() }).openapi("HeartbeatError");
 

@@ -2,11 +2,10 @@
 // local-server.ts, shared with `npm run e2e`), on a free port and its own temporary state, with
 // its GitHub sign-in pointed at a fake GitHub (./fake-github.ts) on another free port.
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startLocalServer } from "../../scripts/local-server";
+import { freePort, startLocalServer } from "../../scripts/local-server";
 import { startFakeGithub } from "./fake-github";
 
 declare module "vitest" {
@@ -22,17 +21,6 @@ declare module "vitest" {
     /** The fake GitHub the server's GitHub sign-in talks to (sign-ups open). */
     githubBase: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject) {

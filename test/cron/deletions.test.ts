@@ -2,9 +2,10 @@ import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { handleScheduled } from "../../src/cron";
 import { DELETION_CRON, deletionJobs, runDueDeletions } from "../../src/cron/deletions";
-import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL, anonymizeUser } from "../../src/domain/deletion";
+import { DELETE_ACTIVE_DAYS_SQL, DELETE_LEADERBOARD_ENTRIES_SQL, SOFT_DELETE_HEARTBEATS_SQL } from "../../src/db/account-deletion";
+import { anonymizeUser } from "../../src/domain/deletion";
 import { rebuildUser } from "../../src/queues/rebuild-aggregates";
-import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, statusBar, type TestUser, queryPlan, bearer } from "../helpers";
 
 const T = 1_735_725_600; // 2025-01-01T10:00:00Z
 const DAY = "2025-01-01";
@@ -87,13 +88,13 @@ describe("the daily deletion job", () => {
     expect(await count("SELECT count(*) AS n FROM user_active_days WHERE user_id = ?", user.id)).toBe(1);
 
     // Request: ingest is refused from now on.
-    const created = await request("/deletion", { method: "POST", redirect: "manual", headers: { Authorization: `Bearer ${user.apiKey}` } });
+    const created = await request("/deletion", { method: "POST", redirect: "manual", headers: bearer(user.apiKey) });
     expect(created.status).toBe(302);
     const requestId = ((await created.json()) as any).deletion_request.id as number;
     expect((await postBulk(user.apiKey, [cliHeartbeat(T + 240)])).status).toBe(403);
 
     // Approve: scheduled 30 days out; the job leaves it alone until then.
-    const approve = await request(`/api/admin/v1/deletion_requests/${requestId}/approve`, { method: "POST", headers: { Authorization: `Bearer ${superadmin.adminApiKey}` } });
+    const approve = await request(`/api/admin/v1/deletion_requests/${requestId}/approve`, { method: "POST", headers: bearer(superadmin.adminApiKey) });
     expect(approve.status).toBe(200);
     await runCron();
     await runCron(Date.now() + 29 * 86_400_000);
@@ -138,7 +139,7 @@ describe("the daily deletion job", () => {
     // Old credentials are dead.
     expect((await statusBar(user.apiKey)).res.status).toBe(401);
     expect((await postBulk(user.apiKey, [cliHeartbeat(T + 300)])).status).toBe(401);
-    expect((await request("/api/admin/v1/deletion_requests", { headers: { Authorization: `Bearer ${user.adminApiKey}` } })).status).toBe(401);
+    expect((await request("/api/admin/v1/deletion_requests", { headers: bearer(user.adminApiKey) })).status).toBe(401);
 
     // Nothing counts any more: the projection, the stats total, and the now-private profile.
     expect(await env.USER_ACTIVITY.getByName(String(user.id)).dayTotals(user.id, "UTC", DAY)).toEqual([]);
@@ -148,7 +149,7 @@ describe("the daily deletion job", () => {
     expect((await request(`/api/v1/users/${user.username}/stats`)).status).toBe(404);
 
     // The admin list shows it completed, under the anonymised name.
-    const list = (await (await request("/api/admin/v1/deletion_requests", { headers: { Authorization: `Bearer ${superadmin.adminApiKey}` } })).json()) as any;
+    const list = (await (await request("/api/admin/v1/deletion_requests", { headers: bearer(superadmin.adminApiKey) })).json()) as any;
     expect(list.completed.find((r: any) => r.id === requestId)).toMatchObject({
       status: "completed",
       user: { id: user.id, username: `deleted_user_${user.id}`, display_name: `deleted_user_${user.id}` },
@@ -253,24 +254,17 @@ describe("the daily deletion job", () => {
 });
 
 describe("query plans of the deletion statements", () => {
-  async function plan(sql: string, ...params: unknown[]): Promise<string> {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .bind(...params)
-      .all<{ detail: string }>();
-    return results.map((r) => r.detail).join("\n");
-  }
-
   it("soft-deletes through the live-rows dedup index, never re-reading deleted rows", async () => {
-    const p = await plan(SOFT_DELETE_HEARTBEATS_SQL, 1, "x", 10);
+    const p = await queryPlan(SOFT_DELETE_HEARTBEATS_SQL, 1, "x", 10);
     expect(p).toMatch(/USING (COVERING )?INDEX heartbeats_user_fields_hash/);
     expect(p).not.toMatch(/SCAN heartbeats/);
   });
 
   it("removes active days and leaderboard entries by primary-key probes, not table scans", async () => {
-    const days = await plan(DELETE_ACTIVE_DAYS_SQL, 1);
+    const days = await queryPlan(DELETE_ACTIVE_DAYS_SQL, 1);
     expect(days).toMatch(/SEARCH user_active_days USING (COVERING )?INDEX sqlite_autoindex_user_active_days_1/);
     expect(days).not.toMatch(/SCAN (heartbeats|user_active_days)/);
-    const entries = await plan(DELETE_LEADERBOARD_ENTRIES_SQL, 1);
+    const entries = await queryPlan(DELETE_LEADERBOARD_ENTRIES_SQL, 1);
     expect(entries).not.toMatch(/SCAN leaderboard_entries/);
   });
 });

@@ -7,12 +7,7 @@ import { GROUP_DIMENSIONS, type GroupDimension } from "../../src/domain/duration
 import { durations, uniqueCodingSeconds, type DurationRequest } from "../../src/domain/durations/query";
 import { referenceDurations, referenceUniqueCodingSeconds } from "../../src/domain/durations/reference";
 import { localDate, startOfLocalDay } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk } from "../helpers";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
+import { cliHeartbeat, createUser, postBulk, rng } from "../helpers";
 
 const EDITOR_UAS = [
   "wakatime/v1.102.1 (linux-6.8.0-45-generic-x86_64) go1.23.4 vscode/1.95.3 vscode-wakatime/24.9.1",

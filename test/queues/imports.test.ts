@@ -3,15 +3,16 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { IMPORT_REMOTE, IMPORT_SLICE, remoteMessage, sliceMessage } from "../../src/domain/imports/messages";
 import { MultipartReader, multipartBoundary } from "../../src/domain/imports/multipart";
 import { isoTimeExact, parseIsoTimeExact } from "../../src/domain/imports/normalize";
-import { beginImporting, createImport, getImport } from "../../src/domain/imports/runs";
+import { EXISTING_HASHES_SQL, importById } from "../../src/db/imports";
+import { beginImporting, createImport } from "../../src/domain/imports/runs";
 import { HeartbeatScanner, ImportFileError } from "../../src/domain/imports/scanner";
-import { EXISTING_HASHES_SQL, resumeStalled } from "../../src/domain/imports/slices";
+import { resumeStalled } from "../../src/domain/imports/slices";
 import { SLICE_HEARTBEATS, stageHeartbeats } from "../../src/domain/imports/stage";
 import { POLL_INTERVAL_SECONDS } from "../../src/domain/imports/start";
 import { parseUserAgent } from "../../src/domain/user-agent";
 import { handleQueueBatch } from "../../src/queues";
 import { importQueueHandlers } from "../../src/queues/imports";
-import { CLI_USER_AGENT, createUser } from "../helpers";
+import { CLI_USER_AGENT, createUser, queryPlan } from "../helpers";
 
 const T0 = 1_735_725_600; // 2025-01-01T10:00:00Z
 const WAKA = "https://waka.fake.test/api/v1";
@@ -53,12 +54,13 @@ const streamOf = (text: string, chunk = 4096) => {
 /** A run in `importing` with its file staged (as the upload route leaves it). */
 async function stagedRun(userId: number, file: string) {
   const created = await createImport(env.DB, userId, { sourceKind: "dev_upload", state: "queued", message: "Queued import." });
-  if (!created.ok) throw new Error("could not create run");
   const staged = await stageHeartbeats(env.DB, created.id, streamOf(file));
   await beginImporting(env.DB, created.id, staged.total, staged.slices);
   return { id: created.id, ...staged };
 }
 
+/** The run as stored (its columns by name). */
+const getImport = (d1: D1Database, id: number) => d1.prepare("SELECT * FROM heartbeat_imports WHERE id = ?").bind(id).first<any>();
 const count = async (userId: number) => (await env.DB.prepare("SELECT count(*) AS n FROM heartbeats WHERE user_id = ?").bind(userId).first<any>()).n as number;
 const slicesLeft = async (id: number) => (await env.DB.prepare("SELECT count(*) AS n FROM heartbeat_import_slices WHERE import_id = ?").bind(id).first<any>()).n as number;
 
@@ -127,9 +129,9 @@ describe("import queue consumer: staged slices", () => {
     const run = await stagedRun(u.id, JSON.stringify({ heartbeats: beats(SLICE_HEARTBEATS * 2 + 1) }));
     await deliver([sliceMessage(run.id, 1)]);
     const q = capture();
-    expect(await resumeStalled(q.env, (await getImport(env.DB, run.id))!)).toBe(0); // still fresh
+    expect(await resumeStalled(q.env, (await importById(env.DB, run.id))!)).toBe(0); // still fresh
     await env.DB.prepare("UPDATE heartbeat_imports SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-11 minutes') WHERE id = ?").bind(run.id).run();
-    const stalled = (await getImport(env.DB, run.id))!;
+    const stalled = (await importById(env.DB, run.id))!;
     expect(await resumeStalled(q.env, stalled)).toBe(2);
     expect(q.sent.map((m) => m.body)).toEqual([sliceMessage(run.id, 0), sliceMessage(run.id, 2)]);
     expect(await resumeStalled(q.env, stalled)).toBe(0); // another caller already resumed it
@@ -138,7 +140,7 @@ describe("import queue consumer: staged slices", () => {
   });
 
   it("looks up already-stored keys through the dedup index, never a scan", async () => {
-    const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${EXISTING_HASHES_SQL}`).bind(1, '["a","b"]').all<any>()).results.map((r: any) => r.detail).join("\n");
+    const plan = await queryPlan(EXISTING_HASHES_SQL, 1, '["a","b"]');
     expect(plan).toMatch(/SEARCH heartbeats USING (COVERING )?INDEX heartbeats_user_fields_hash \(user_id=\? AND fields_hash=\?\)/);
     expect(plan).not.toMatch(/SCAN heartbeats/);
   });
@@ -164,7 +166,6 @@ describe("import queue consumer: remote dumps (faked WakaTime / Hackatime v1)", 
   }
   async function remoteRun(userId: number, kind: "wakatime_dump" | "hackatime_v1_dump", apiKey = "secret-key") {
     const created = await createImport(env.DB, userId, { sourceKind: kind, state: "queued", message: "Queued import." });
-    if (!created.ok) throw new Error("no run");
     await env.DB.prepare("INSERT INTO heartbeat_import_slices (import_id, seq, body) VALUES (?, -1, ?)").bind(created.id, JSON.stringify({ api_key: apiKey })).run();
     return created.id;
   }
@@ -311,7 +312,6 @@ describe("streaming pieces", () => {
   it("stages slices of at most 500 heartbeats from a gzipped stream", async () => {
     const u = await createUser();
     const created = await createImport(env.DB, u.id, { sourceKind: "dev_upload", state: "queued", message: "" });
-    if (!created.ok) throw new Error();
     const text = JSON.stringify({ heartbeats: beats(1234) });
     const gz = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
     expect(await stageHeartbeats(env.DB, created.id, gz)).toEqual({ total: 1234, slices: 3 });

@@ -1,26 +1,11 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, expectDocumentedAsInSpec, request, type TestUser, uniqueName, refused } from "../helpers";
+import { createUser, request, type TestUser, uniqueName, refused, bearer, call } from "../helpers";
 
 const PERMS = "/api/admin/v1/permissions";
 
-async function call(method: string, path: string, key: string | null, body?: unknown) {
-  const headers: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await request(path, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-const patch = (key: string | null, id: number | string, body: unknown) => call("PATCH", `${PERMS}/${id}`, key, body);
+const patch = (key: string | null, id: number | string, body: unknown) => call("PATCH", `${PERMS}/${id}`, bearer(key), body);
 const levelOf = async (id: number) => (await env.DB.prepare("SELECT admin_level FROM users WHERE id = ?").bind(id).first<{ admin_level: string }>())!.admin_level;
-
-
-describe("OpenAPI document", () => {
-  it("documents these operations under Admin Resources with the AdminToken scheme", async () => {
-    await expectDocumentedAsInSpec(["get /api/admin/v1/permissions", "patch /api/admin/v1/permissions/{id}"], [{ AdminToken: [] }]);
-  });
-});
-
 describe("admin permissions: who may call", () => {
   let viewer: TestUser;
   let admin: TestUser;
@@ -31,7 +16,7 @@ describe("admin permissions: who may call", () => {
 
   it("answers 401 with the reason without a key or with a bad one", async () => {
     for (const [key, why] of [[null, "missing"], [`hka_${"a".repeat(64)}`, "unknown_key"], ["not-a-key", "malformed_key"]] as const) {
-      for (const r of [await call("GET", PERMS, key), await patch(key, admin.id, { admin_level: "viewer" })]) {
+      for (const r of [await call("GET", PERMS, bearer(key)), await patch(key, admin.id, { admin_level: "viewer" })]) {
         expect(r.status).toBe(401);
         expect(r.body).toEqual(refused.admin(why));
       }
@@ -40,7 +25,7 @@ describe("admin permissions: who may call", () => {
 
   it("answers viewers and admins 401 'lmao no perms', and changes nothing", async () => {
     for (const key of [viewer.adminApiKey, admin.adminApiKey]) {
-      const list = await call("GET", PERMS, key);
+      const list = await call("GET", PERMS, bearer(key));
       expect(list.status).toBe(401);
       expect(list.body).toEqual({ error: "lmao no perms" });
       const change = await patch(key, viewer.id, { admin_level: "admin" });
@@ -68,7 +53,7 @@ describe("GET /api/admin/v1/permissions", () => {
   });
 
   it("lists non-default admins with their emails, ordered as Hackatime's enum then by username", async () => {
-    const r = await call("GET", PERMS, superadmin.adminApiKey);
+    const r = await call("GET", PERMS, bearer(superadmin.adminApiKey));
     expect(r.status).toBe(200);
     const users = r.body.users as any[];
     const ids = users.map((u) => u.id);
@@ -93,7 +78,7 @@ describe("GET /api/admin/v1/permissions", () => {
   });
 
   it("narrows by search (username, email, GitHub username or id) and ignores a blank search", async () => {
-    const ids = async (q: string) => (await call("GET", `${PERMS}?search=${encodeURIComponent(q)}`, superadmin.adminApiKey)).body.users.map((u: any) => u.id);
+    const ids = async (q: string) => (await call("GET", `${PERMS}?search=${encodeURIComponent(q)}`, bearer(superadmin.adminApiKey))).body.users.map((u: any) => u.id);
     expect(await ids(admin.username.toUpperCase())).toEqual([admin.id]);
     expect(await ids("perm-admin-2@")).toEqual([admin.id]);
     expect(await ids("PERM-GH")).toEqual([admin.id]);
@@ -132,11 +117,11 @@ describe("PATCH /api/admin/v1/permissions/{id}", () => {
 
   it("demotes an admin to default, and their admin key stops working", async () => {
     const a = await createUser({ adminLevel: "admin" });
-    expect((await call("GET", "/api/admin/v1/admin_api_keys", a.adminApiKey)).status).toBe(200);
+    expect((await call("GET", "/api/admin/v1/admin_api_keys", bearer(a.adminApiKey))).status).toBe(200);
     const r = await patch(superadmin.adminApiKey, a.id, { admin_level: "default" });
     expect(r.status).toBe(200);
     expect(r.body.user).toMatchObject({ admin_level: "default", previous_admin_level: "admin" });
-    expect((await call("GET", "/api/admin/v1/admin_api_keys", a.adminApiKey)).status).toBe(401);
+    expect((await call("GET", "/api/admin/v1/admin_api_keys", bearer(a.adminApiKey))).status).toBe(401);
   });
 
   it("answers success without touching the row when the level is unchanged", async () => {
@@ -202,7 +187,7 @@ describe("PATCH /api/admin/v1/permissions/{id}", () => {
 
   it("answers 422 when there is no JSON body at all", async () => {
     const u = await createUser();
-    const res = await request(`${PERMS}/${u.id}`, { method: "PATCH", headers: { Authorization: `Bearer ${superadmin.adminApiKey}` } });
+    const res = await request(`${PERMS}/${u.id}`, { method: "PATCH", headers: bearer(superadmin.adminApiKey) });
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({ error: "Invalid admin level" });
   });

@@ -1,18 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { entityBasename, TIMELINE_SPANS_SQL } from "../../src/domain/admin/timeline";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser } from "../helpers";
-
-const bearer = (key: string | null) => ({ Authorization: `Bearer ${key}` });
-
-async function get(path: string, key: string | null) {
-  const res = await request(path, { headers: key === null ? {} : bearer(key) });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function send(u: TestUser, beats: unknown[]) {
-  expect((await postBulk(u.apiKey, beats)).status).toBe(201);
-}
+import { TIMELINE_SPANS_SQL } from "../../src/db/admin-heartbeats";
+import { entityBasename } from "../../src/domain/admin/timeline";
+import { cliHeartbeat, createUser, uniqueName, type TestUser, bearer, getJson, send } from "../helpers";
 
 const viewer = () => createUser({ adminLevel: "viewer" });
 
@@ -34,7 +24,7 @@ describe("GET /api/admin/v1/timeline", () => {
       cliHeartbeat(T + 1150.5, { entity: "/srv/go/pkg/", project: "go", language: "Go" }),
       cliHeartbeat(T + 86400, { entity: "/tomorrow.ts" }),
     ]);
-    const { status, body } = await get(`/api/admin/v1/timeline?date=2025-03-10&user_ids=${u.id}`, v.adminApiKey);
+    const { status, body } = await getJson(`/api/admin/v1/timeline?date=2025-03-10&user_ids=${u.id}`, bearer(v.adminApiKey));
     expect(status).toBe(200);
     expect(body.date).toBe("2025-03-10");
     expect(body.next_date).toBe("2025-03-11");
@@ -77,7 +67,7 @@ describe("GET /api/admin/v1/timeline", () => {
     const v = await viewer();
     const u = await createUser();
     await send(u, [cliHeartbeat(T), cliHeartbeat(T + 600), cliHeartbeat(T + 1201), cliHeartbeat(T + 1801.25)]);
-    const { body } = await get(`/api/admin/v1/timeline?date=2025-03-10&user_ids=${u.id}`, v.adminApiKey);
+    const { body } = await getJson(`/api/admin/v1/timeline?date=2025-03-10&user_ids=${u.id}`, bearer(v.adminApiKey));
     const spans = body.users[1].spans.map((s: any) => [s.start_time, s.end_time, s.duration]);
     expect(spans).toEqual([
       [T, T + 600, 600], // exactly 600 s: the same span
@@ -95,7 +85,7 @@ describe("GET /api/admin/v1/timeline", () => {
     const c = Date.UTC(2025, 2, 11, 3) / 1000; // 03-10 23:00 local
     const d = Date.UTC(2025, 2, 11, 3, 1) / 1000; // 03-10 23:01 local
     await send(ny, [cliHeartbeat(a), cliHeartbeat(b), cliHeartbeat(c), cliHeartbeat(d)]);
-    const day = async (date: string) => (await get(`/api/admin/v1/timeline?date=${date}&user_ids=${ny.id}`, v.adminApiKey)).body.users[1];
+    const day = async (date: string) => (await getJson(`/api/admin/v1/timeline?date=${date}&user_ids=${ny.id}`, bearer(v.adminApiKey))).body.users[1];
     const mar10 = await day("2025-03-10");
     expect(mar10.user.timezone).toBe("America/New_York");
     expect(mar10.spans.map((s: any) => [s.start_time, s.end_time])).toEqual([
@@ -114,7 +104,7 @@ describe("GET /api/admin/v1/timeline", () => {
     const slackUser = await createUser({ slackUid });
     const others: TestUser[] = [];
     for (let i = 0; i < 22; i++) others.push(await createUser());
-    const ids = (path: string) => get(path, v.adminApiKey).then((r) => r.body.users.map((x: any) => x.user.id));
+    const ids = (path: string) => getJson(path, bearer(v.adminApiKey)).then((r) => r.body.users.map((x: any) => x.user.id));
 
     expect(await ids(`/api/admin/v1/timeline?date=2025-03-10&user_ids=${others[1].id},${v.id},abc,0,${others[0].id},${others[1].id}`)).toEqual([v.id, others[1].id, others[0].id]);
     const withSlack = await ids(`/api/admin/v1/timeline?date=2025-03-10&user_ids=${others[0].id}&slack_uids=${slackUid},UNKNOWN`);
@@ -128,24 +118,24 @@ describe("GET /api/admin/v1/timeline", () => {
   it("defaults to today (UTC) and accepts other date spellings", async () => {
     const v = await viewer();
     const today = new Date().toISOString().slice(0, 10);
-    const { status, body } = await get("/api/admin/v1/timeline", v.adminApiKey);
+    const { status, body } = await getJson("/api/admin/v1/timeline", bearer(v.adminApiKey));
     expect(status).toBe(200);
     expect(body.date).toBe(today);
-    expect((await get("/api/admin/v1/timeline?date=20250310", v.adminApiKey)).body.date).toBe("2025-03-10");
-    expect((await get("/api/admin/v1/timeline?date=2025/3/1", v.adminApiKey)).body).toMatchObject({ date: "2025-03-01", prev_date: "2025-02-28" });
-    expect((await get("/api/admin/v1/timeline?date=2024-12-31", v.adminApiKey)).body.next_date).toBe("2025-01-01");
+    expect((await getJson("/api/admin/v1/timeline?date=20250310", bearer(v.adminApiKey))).body.date).toBe("2025-03-10");
+    expect((await getJson("/api/admin/v1/timeline?date=2025/3/1", bearer(v.adminApiKey))).body).toMatchObject({ date: "2025-03-01", prev_date: "2025-02-28" });
+    expect((await getJson("/api/admin/v1/timeline?date=2024-12-31", bearer(v.adminApiKey))).body.next_date).toBe("2025-01-01");
   });
 
   it("answers 422 'Invalid date format' and 401 without a valid admin key", async () => {
     const v = await viewer();
     for (const date of ["not-a-date", "", "2025-02-30", "9999-12-31"]) {
-      expect(await get(`/api/admin/v1/timeline?date=${date}`, v.adminApiKey), date).toEqual({ status: 422, body: { error: "Invalid date format" } });
+      expect(await getJson(`/api/admin/v1/timeline?date=${date}`, bearer(v.adminApiKey)), date).toEqual({ status: 422, body: { error: "Invalid date format" } });
     }
     const u = await createUser();
-    expect((await get("/api/admin/v1/timeline", null)).status).toBe(401);
-    expect((await get("/api/admin/v1/timeline", u.apiKey)).status).toBe(401);
-    expect((await get("/api/admin/v1/timeline/search_users?query=x", null)).status).toBe(401);
-    expect((await get("/api/admin/v1/timeline/leaderboard_users", `hka_${"f".repeat(64)}`)).status).toBe(401);
+    expect((await getJson("/api/admin/v1/timeline", bearer(null))).status).toBe(401);
+    expect((await getJson("/api/admin/v1/timeline", bearer(u.apiKey))).status).toBe(401);
+    expect((await getJson("/api/admin/v1/timeline/search_users?query=x", bearer(null))).status).toBe(401);
+    expect((await getJson("/api/admin/v1/timeline/leaderboard_users", bearer(`hka_${"f".repeat(64)}`))).status).toBe(401);
   });
 });
 
@@ -158,29 +148,29 @@ describe("GET /api/admin/v1/timeline/search_users", () => {
     const mail = await createUser({ username: uniqueName("m"), email: `${tag}@mail.test` });
     await env.DB.prepare("UPDATE users SET slack_username = ? WHERE id = ?").bind(`Slack${tag.toUpperCase()}`, later.id).run();
 
-    const { status, body } = await get(`/api/admin/v1/timeline/search_users?query=${tag.toUpperCase()}`, v.adminApiKey);
+    const { status, body } = await getJson(`/api/admin/v1/timeline/search_users?query=${tag.toUpperCase()}`, bearer(v.adminApiKey));
     expect(status).toBe(200);
     expect(body.users.map((u: any) => u.id)).toEqual([exact.id, mail.id, later.id]);
     expect(body.users[0]).toEqual({ id: exact.id, display_name: tag, avatar_url: expect.stringMatching(/^data:image/) });
     expect(body.users[2].display_name).toBe(`Slack${tag.toUpperCase()}`);
 
-    expect((await get(`/api/admin/v1/timeline/search_users?query=${exact.id}`, v.adminApiKey)).body.users).toEqual([
+    expect((await getJson(`/api/admin/v1/timeline/search_users?query=${exact.id}`, bearer(v.adminApiKey))).body.users).toEqual([
       { id: exact.id, display_name: tag, avatar_url: expect.any(String) },
     ]);
-    expect((await get("/api/admin/v1/timeline/search_users?query=%25%25", v.adminApiKey)).body.users).toEqual([]);
+    expect((await getJson("/api/admin/v1/timeline/search_users?query=%25%25", bearer(v.adminApiKey))).body.users).toEqual([]);
   });
 
   it("answers at most 20 users", async () => {
     const v = await viewer();
     const tag = uniqueName("cap").replace(/[^a-z0-9]/gi, "");
     for (let i = 0; i < 22; i++) await createUser({ username: `${tag}_${i}` });
-    expect((await get(`/api/admin/v1/timeline/search_users?query=${tag}`, v.adminApiKey)).body.users).toHaveLength(20);
+    expect((await getJson(`/api/admin/v1/timeline/search_users?query=${tag}`, bearer(v.adminApiKey))).body.users).toHaveLength(20);
   });
 
   it("answers 422 without a query", async () => {
     const v = await viewer();
     for (const qs of ["", "?query=", "?query=%20%20"]) {
-      expect(await get(`/api/admin/v1/timeline/search_users${qs}`, v.adminApiKey)).toEqual({ status: 422, body: { error: "Query parameter is required" } });
+      expect(await getJson(`/api/admin/v1/timeline/search_users${qs}`, bearer(v.adminApiKey))).toEqual({ status: 422, body: { error: "Query parameter is required" } });
     }
   });
 });
@@ -199,9 +189,9 @@ describe("GET /api/admin/v1/timeline/leaderboard_users", () => {
 
   it("answers the caller, then the leaders of the latest finished board of the period, 25 at most", async () => {
     const v = await viewer();
-    const ids = async (qs: string) => (await get(`/api/admin/v1/timeline/leaderboard_users${qs}`, v.adminApiKey)).body.users.map((u: any) => u.id);
+    const ids = async (qs: string) => (await getJson(`/api/admin/v1/timeline/leaderboard_users${qs}`, bearer(v.adminApiKey))).body.users.map((u: any) => u.id);
     // No board yet: the caller alone.
-    expect(await get("/api/admin/v1/timeline/leaderboard_users?period=daily", v.adminApiKey)).toEqual({
+    expect(await getJson("/api/admin/v1/timeline/leaderboard_users?period=daily", bearer(v.adminApiKey))).toEqual({
       status: 200,
       body: { users: [{ id: v.id, display_name: expect.any(String), avatar_url: expect.any(String) }] },
     });

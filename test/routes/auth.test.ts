@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, request, type TestUser } from "../helpers";
+import { createUser, request, type TestUser, bearer } from "../helpers";
 
 const STATUSBAR = "/api/hackatime/v1/users/current/statusbar/today";
 
@@ -21,7 +21,7 @@ describe("user API key authentication", () => {
   });
 
   it("accepts Bearer <key> (scheme case-insensitive)", async () => {
-    expect((await get({ Authorization: `Bearer ${user.apiKey}` })).status).toBe(200);
+    expect((await get(bearer(user.apiKey))).status).toBe(200);
     expect((await get({ Authorization: `bearer ${user.apiKey}` })).status).toBe(200);
   });
 
@@ -38,7 +38,7 @@ describe("user API key authentication", () => {
 
   it.each([
     ["no credential", {}, "", NO_KEY],
-    ["an unknown key", { Authorization: `Bearer ${crypto.randomUUID()}` }, "", UNKNOWN],
+    ["an unknown key", bearer(crypto.randomUUID()), "", UNKNOWN],
     ["an unknown key as ?api_key", {}, `?api_key=${crypto.randomUUID()}`, UNKNOWN],
     ["an upper-cased key", { Authorization: "Bearer KEY" }, "", BAD_KEY],
     ["invalid base64", { Authorization: "Basic %%%not-base64" }, "", BAD_HEADER],
@@ -54,7 +54,7 @@ describe("user API key authentication", () => {
 
   it("tells a rotated key from an unknown one, and never names the user", async () => {
     const u = await createUser();
-    const rotated = await request("/my/settings/rotate_api_key", { method: "POST", headers: { Authorization: `Bearer ${u.apiKey}` } });
+    const rotated = await request("/my/settings/rotate_api_key", { method: "POST", headers: bearer(u.apiKey) });
     expect(rotated.status).toBe(200);
     const res = await get({ Authorization: `Basic ${btoa(u.apiKey)}` });
     expect(res.status).toBe(401);
@@ -71,7 +71,7 @@ describe("user API key authentication", () => {
       body: JSON.stringify({ token: u.apiKey }),
     });
     expect(revoke.status).toBe(200);
-    expect(await (await get({ Authorization: `Bearer ${u.apiKey}` })).json()).toEqual({ error: REVOKED });
+    expect(await (await get(bearer(u.apiKey))).json()).toEqual({ error: REVOKED });
   });
 
   it("never stores the plain key, only its SHA-256 hash", async () => {

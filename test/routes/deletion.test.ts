@@ -1,8 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, refused } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, type TestUser, refused, bearer } from "../helpers";
 
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const jsonHeaders = (key: string) => ({ ...bearer(key), "Content-Type": "application/json" });
 
 // redirect: "manual" — a fetch to the worker itself would otherwise follow the 302.

@@ -2,46 +2,13 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { slackClient, SlackApiError } from "../../src/domain/slack/client";
 import { usernameCandidates } from "../../src/domain/slack/oauth";
-import { createUser, request, uniqueName, expectDocumentedAsInSpec, refused } from "../helpers";
+import { createUser, request, uniqueName, refused, fakeSlack, bearer } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const oauth = async (body: unknown, headers: Record<string, string> = STATS) => {
   const res = await request("/api/v1/external/slack/oauth", { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
-
-interface FakeSlackUser {
-  id: string;
-  name?: string;
-  tz?: string;
-  profile?: Record<string, string | null>;
-}
-
-/**
- * Fakes the Slack Web API behind env.SLACK_API_BASE_URL: `tokens` maps a token to its user;
- * any other token is invalid_auth. The worker runs in the test's isolate, so stubbing the
- * global fetch reaches its outbound calls.
- */
-function fakeSlack(tokens: Record<string, FakeSlackUser>, opts: { usersInfoError?: string } = {}) {
-  const calls: Array<{ url: string; auth: string | null }> = [];
-  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
-    const auth = new Headers(init?.headers).get("authorization");
-    calls.push({ url: url.href, auth });
-    const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
-    const user = tokens[(auth ?? "").replace(/^Bearer /, "")];
-    if (!url.href.startsWith(`${env.SLACK_API_BASE_URL}/`)) return new Response("unexpected host", { status: 599 });
-    if (!user) return json({ ok: false, error: "invalid_auth" });
-    if (url.pathname.endsWith("/auth.test")) return json({ ok: true, user_id: user.id, user: user.name, team_id: "T1" });
-    if (url.pathname.endsWith("/users.info")) {
-      if (opts.usersInfoError) return json({ ok: false, error: opts.usersInfoError });
-      if (url.searchParams.get("user") !== user.id) return json({ ok: false, error: "user_not_found" });
-      return json({ ok: true, user });
-    }
-    return json({ ok: false, error: "unknown_method" });
-  });
-  return { spy, calls };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -56,7 +23,7 @@ describe("POST /api/v1/external/slack/oauth", () => {
   it("answers 401 without the stats key (a user key is not enough) and 400 without a token", async () => {
     const u = await createUser();
     expect(await oauth({ token: "xoxp-1" }, {})).toEqual({ status: 401, body: refused.stats("missing") });
-    expect((await oauth({ token: "xoxp-1" }, { Authorization: `Bearer ${u.apiKey}` })).status).toBe(401);
+    expect((await oauth({ token: "xoxp-1" }, bearer(u.apiKey))).status).toBe(401);
     expect(await oauth({})).toEqual({ status: 400, body: { error: "Token is required" } });
     expect(await oauth({ token: "  " })).toEqual({ status: 400, body: { error: "Token is required" } });
   });
@@ -170,11 +137,5 @@ describe("Slack client and username rules", () => {
     expect(usernameCandidates({ id: "U3", name: "my" })[0]).toBe("slack-my");
     expect(usernameCandidates({ id: "U4", name: "☃", profile: { display_name_normalized: "☃" } })[0]).toBe("slack-user");
     for (const c of usernameCandidates({ id: "U5", name: "x".repeat(100) })) expect(c).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
-  });
-});
-
-describe("OpenAPI document", () => {
-  it("documents these operations with the spec's tags and security scheme names", async () => {
-    await expectDocumentedAsInSpec(["post /api/v1/external/slack/oauth"]);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import ingestDoc from "../../docs/ingest.md?raw";
 import { importHeartbeatBatch } from "../../src/domain/imports/slices";
 import { DEPENDENCY_CAPS, FIELD_CAPS, FUTURE_TOLERANCE_SECONDS, MAX_BODY_BYTES, MAX_BULK_HEARTBEATS, type CappedField } from "../../src/domain/heartbeats/limits";
-import { CLI_USER_AGENT, cliHeaders, cliHeartbeat, createUser, request, type TestUser } from "../helpers";
+import { CLI_USER_AGENT, cliHeaders, cliHeartbeat, createUser, request, type TestUser, bearer } from "../helpers";
 
 const BULK = "/api/hackatime/v1/users/current/heartbeats.bulk";
 const SINGLE = "/api/hackatime/v1/users/current/heartbeats";
@@ -35,7 +35,7 @@ async function bulk(u: TestUser, items: unknown[], headers: Record<string, strin
 
 /** Everything stored for the user, read back through the API. */
 async function stored(u: TestUser): Promise<any[]> {
-  const res = await request("/api/v1/my/heartbeats?start_time=1000000000&end_time=1999999999&limit=5000", { headers: { Authorization: `Bearer ${u.apiKey}` } });
+  const res = await request("/api/v1/my/heartbeats?start_time=1000000000&end_time=1999999999&limit=5000", { headers: bearer(u.apiKey) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { heartbeats: any[] }).heartbeats;
 }

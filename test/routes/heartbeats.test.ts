@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLI_USER_AGENT, cliHeaders, cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { CLI_USER_AGENT, cliHeaders, cliHeartbeat, createUser, postBulk, request, type TestUser, bearer } from "../helpers";
 
 const T0 = 1_764_000_000; // 2025-11-24T16:00:00Z
 const SINGLE = "/api/hackatime/v1/users/current/heartbeats";
@@ -133,7 +133,7 @@ describe("POST heartbeats.bulk", () => {
     const u = await createUser();
     const res = await request("/api/hackatime/v1/users/current/heartbeats.bulk", {
       method: "POST",
-      headers: { Authorization: `Bearer ${u.apiKey}`, "Content-Type": "application/json" },
+      headers: { ...bearer(u.apiKey), "Content-Type": "application/json" },
       body: JSON.stringify([{ entity: "main.go", time: T0, editor: "acme", operating_system: "plan9", machine: "box" }]),
     });
     const row = ((await res.json()) as { responses: [any, number][] }).responses[0][0];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createUser, request, statusBar } from "../helpers";
+import { createUser, request, statusBar, bearer } from "../helpers";
 
 const revoke = (token: unknown, key = "test-revocation-key") =>
-  request("/api/internal/revoke", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ token }), redirect: "manual" });
+  request("/api/internal/revoke", { method: "POST", headers: { ...bearer(key), "Content-Type": "application/json" }, body: JSON.stringify({ token }), redirect: "manual" });
 
 describe("POST /api/internal/revoke", () => {
   it("revokes a user key: 200 with the owner's email, then the key gets 401 at once", async () => {
@@ -17,7 +17,7 @@ describe("POST /api/internal/revoke", () => {
 
   it("revokes an admin key", async () => {
     const admin = await createUser({ adminLevel: "admin" });
-    const check = () => request("/api/admin/v1/aggregates/rebuild", { method: "POST", headers: { Authorization: `Bearer ${admin.adminApiKey}` } });
+    const check = () => request("/api/admin/v1/aggregates/rebuild", { method: "POST", headers: bearer(admin.adminApiKey) });
     expect((await check()).status).not.toBe(401);
     const res = await revoke(admin.adminApiKey);
     expect(res.status).toBe(200);

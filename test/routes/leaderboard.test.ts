@@ -1,27 +1,17 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { handleScheduled } from "../../src/cron";
-import { handleQueueBatch } from "../../src/queues";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser } from "../helpers";
+import { cliHeartbeat, createUser, deliver, fireCron, postBulk, requestJson, type TestUser } from "../helpers";
 
 const BROWSER_UA = "Chrome/126.0.0.0 linux chrome-wakatime/4.0.1";
 const at = (iso: string) => Date.parse(iso) / 1000;
 
-/** Fires a cron trigger with the queue captured, then consumes what it sent; returns the page count. */
+/**
+ * Fires a cron trigger, then (with `consume`) delivers the pages it sent to the consumer,
+ * expecting none to be retried; returns what the trigger sent.
+ */
 async function build(cron: string, scheduledTime: number, consume = true) {
-  const sent: unknown[] = [];
-  const queue = {
-    send: async (body: unknown) => void sent.push(body),
-    sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
-  };
-  await handleScheduled(createScheduledController({ cron, scheduledTime: scheduledTime * 1000 }), { ...env, IMPORTS: queue as unknown as Queue });
-  if (consume && sent.length) {
-    const batch = createMessageBatch("tally-imports", sent.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
-    const ctx = createExecutionContext();
-    await handleQueueBatch(batch, env);
-    const result = await getQueueResult(batch, ctx);
-    expect(result.retryMessages).toEqual([]);
-  }
+  const sent = await fireCron(cron, scheduledTime);
+  if (consume && sent.length) expect((await deliver(sent)).result.retryMessages).toEqual([]);
   return sent;
 }
 
@@ -32,16 +22,12 @@ async function beats(u: TestUser, times: number[], overrides: Record<string, unk
 const every = (start: number, step: number, count: number) => Array.from({ length: count }, (_, i) => start + i * step);
 const setUser = (u: TestUser, set: string) => env.DB.prepare(`UPDATE users SET ${set} WHERE id = ?`).bind(u.id).run();
 
-const get = async (path: string, init: RequestInit = {}) => {
-  const res = await request(path, init);
-  return { status: res.status, body: (await res.json()) as any };
-};
 const ranking = (body: any) => body.entries.map((e: any) => [e.rank, e.user.id, e.total_seconds]);
 
 describe("GET /api/v1/leaderboard[/daily|/weekly]", () => {
   it("answers 503 until a board has finished generating", async () => {
     for (const path of ["/api/v1/leaderboard", "/api/v1/leaderboard/daily", "/api/v1/leaderboard/weekly"]) {
-      expect(await get(path)).toEqual({ status: 503, body: { error: "Leaderboard is being generated" } });
+      expect(await requestJson(path)).toEqual({ status: 503, body: { error: "Leaderboard is being generated" } });
     }
   });
 
@@ -78,7 +64,7 @@ describe("GET /api/v1/leaderboard[/daily|/weekly]", () => {
 
     expect(await build("* * * * *", S)).toHaveLength(1);
 
-    const daily = await get("/api/v1/leaderboard/daily");
+    const daily = await requestJson("/api/v1/leaderboard/daily");
     expect(daily.status).toBe(200);
     expect(daily.body).toMatchObject({ period: "daily", start_date: "2026-05-20", date_range: "Last 24 hours" });
     expect(daily.body.generated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -94,19 +80,19 @@ describe("GET /api/v1/leaderboard[/daily|/weekly]", () => {
     expect(daily.body.entries[1].user.avatar_url).toMatch(/^data:image\/svg\+xml;base64,/);
 
     // The alias serves the daily board; credentials are accepted and ignored.
-    expect(await get("/api/v1/leaderboard")).toEqual(daily);
-    expect(await get("/api/v1/leaderboard/daily?api_key=not-a-key", { headers: { Authorization: "Bearer nonsense" } })).toEqual(daily);
+    expect(await requestJson("/api/v1/leaderboard")).toEqual(daily);
+    expect(await requestJson("/api/v1/leaderboard/daily?api_key=not-a-key", { headers: { Authorization: "Bearer nonsense" } })).toEqual(daily);
     // Only a daily board exists so far.
-    expect((await get("/api/v1/leaderboard/weekly")).status).toBe(503);
+    expect((await requestJson("/api/v1/leaderboard/weekly")).status).toBe(503);
 
     // Shadowbans are read when serving: lifting one shows the user without a rebuild.
     await setUser(ivan, "leaderboard_shadowbanned = 0");
-    expect(ranking((await get("/api/v1/leaderboard/daily")).body).slice(0, 2)).toEqual([
+    expect(ranking((await requestJson("/api/v1/leaderboard/daily")).body).slice(0, 2)).toEqual([
       [1, ivan.id, 900],
       [2, carol.id, 600],
     ]);
     await setUser(carol, "leaderboard_shadowbanned = 1");
-    expect(ranking((await get("/api/v1/leaderboard/daily")).body)).toEqual([
+    expect(ranking((await requestJson("/api/v1/leaderboard/daily")).body)).toEqual([
       [1, ivan.id, 900],
       [2, alice.id, 300],
       [3, bob.id, 300],
@@ -120,25 +106,22 @@ describe("GET /api/v1/leaderboard[/daily|/weekly]", () => {
     const u = await createUser();
     await beats(u, every(S - 3600, 30, 11)); // 300
     expect(await build("* * * * *", S, false)).toHaveLength(1); // pages sent, none consumed yet
-    expect((await get("/api/v1/leaderboard/daily")).body.start_date).toBe("2026-05-20");
+    expect((await requestJson("/api/v1/leaderboard/daily")).body.start_date).toBe("2026-05-20");
     const later = S + 60;
     // Same date, still in progress: not started again. Another date: a new board.
     expect(await build("* * * * *", later)).toEqual([]);
-    expect((await get("/api/v1/leaderboard/daily")).body.start_date).toBe("2026-05-20");
+    expect((await requestJson("/api/v1/leaderboard/daily")).body.start_date).toBe("2026-05-20");
     const next = at("2026-06-02T08:00:00Z");
     expect(await build("* * * * *", next)).toHaveLength(1);
-    const daily = (await get("/api/v1/leaderboard/daily")).body;
+    const daily = (await requestJson("/api/v1/leaderboard/daily")).body;
     expect(daily.start_date).toBe("2026-06-02");
     expect(ranking(daily)).toEqual([]); // u's time is more than 24 h before
   });
 
-  it("is documented under the spec's tag and security schemes", async () => {
-    const doc = (await get("/api-docs/openapi.json")).body;
+  it("documents the 503 before the first board on every board, not only the daily one as the spec does", async () => {
+    const doc = (await requestJson("/api-docs/openapi.json")).body;
     for (const path of ["/api/v1/leaderboard", "/api/v1/leaderboard/daily", "/api/v1/leaderboard/weekly"]) {
-      const op = doc.paths[path].get;
-      expect(op.tags).toEqual(["Leaderboard"]);
-      expect(op.security).toContainEqual({ Bearer: [], ApiKeyAuth: [] });
-      expect(Object.keys(op.responses)).toEqual(["200", "503"]);
+      expect(Object.keys(doc.paths[path].get.responses), path).toEqual(["200", "503"]);
     }
   });
 
@@ -155,7 +138,7 @@ describe("GET /api/v1/leaderboard[/daily|/weekly]", () => {
     await beats(leo, every(W0 - 3600, 60, 20));
     await beats(mia, every(S - 600, 60, 6)); // 300, today
     expect(await build("*/7 * * * *", S)).toHaveLength(1);
-    const weekly = await get("/api/v1/leaderboard/weekly");
+    const weekly = await requestJson("/api/v1/leaderboard/weekly");
     expect(weekly.status).toBe(200);
     expect(weekly.body).toMatchObject({ period: "last_7_days", start_date: "2026-07-15", date_range: "Jul 09 - Jul 15, 2026" });
     expect(ranking(weekly.body)).toEqual([
@@ -163,6 +146,6 @@ describe("GET /api/v1/leaderboard[/daily|/weekly]", () => {
       [2, kate.id, 270],
     ]);
     // The daily board is untouched by the weekly trigger.
-    expect((await get("/api/v1/leaderboard/daily")).body.start_date).toBe("2026-06-02");
+    expect((await requestJson("/api/v1/leaderboard/daily")).body.start_date).toBe("2026-06-02");
   });
 });

@@ -2,27 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectsWindow } from "../../src/domain/projects-settings";
 import { addDays, localDate, startOfLocalDay } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, request, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
-
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-const get = async (path: string, headers: Record<string, string> = {}) => {
-  const res = await request(path, { headers, redirect: "manual" });
-  return { res, status: res.status, body: (await res.json()) as any };
-};
-// redirect: "manual" — a fetch to the worker itself would otherwise follow the 302.
-const patch = async (path: string, headers: Record<string, string>, body?: unknown, form = false) => {
-  const res = await request(path, {
-    method: "PATCH",
-    redirect: "manual",
-    headers: body === undefined ? headers : { ...headers, "Content-Type": form ? "application/x-www-form-urlencoded" : "application/json" },
-    body: body === undefined ? undefined : form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
-  });
-  return { res, status: res.status, body: (await res.json()) as any };
-};
-
-async function send(u: TestUser, beats: unknown[]) {
-  expect((await postBulk(u.apiKey, beats)).status).toBe(201);
-}
+import { cliHeartbeat, createUser, type TestUser, refused, bearer, call, getJson, send } from "../helpers";
 
 async function mapping(userId: number, project: string) {
   return env.DB.prepare("SELECT * FROM project_repo_mappings WHERE user_id = ? AND project_name = ?").bind(userId, project).first<any>();
@@ -63,11 +43,11 @@ describe("GET /my/projects", () => {
   });
 
   it("answers 401 without a user key", async () => {
-    expect(await get("/my/projects")).toMatchObject({ status: 401, body: refused.user("missing") });
+    expect(await getJson("/my/projects")).toMatchObject({ status: 401, body: refused.user("missing") });
   });
 
   it("lists every project over all time by default, most time first, with totals from durations", async () => {
-    const { status, body } = await get("/my/projects", bearer(u.apiKey));
+    const { status, body } = await getJson("/my/projects", bearer(u.apiKey));
     expect(status).toBe(200);
     expect(body).toEqual({
       interval: null,
@@ -88,24 +68,24 @@ describe("GET /my/projects", () => {
   });
 
   it("narrows to custom from/to dates (from/to alone mean custom) and answers an empty range", async () => {
-    const day = await get("/my/projects?interval=custom&from=2025-03-10&to=2025-03-10", bearer(u.apiKey));
+    const day = await getJson("/my/projects?interval=custom&from=2025-03-10&to=2025-03-10", bearer(u.apiKey));
     expect(day.body).toMatchObject({ interval: "custom", from: "2025-03-10", to: "2025-03-10", start: "2025-03-10T00:00:00Z", end: "2025-03-10T23:59:59Z", total_time_seconds: 400 });
     expect(day.body.projects.map((p: any) => [p.name, p.total_seconds])).toEqual([["alpha", 240], ["beta", 60], ["old", 60]]);
 
-    const implicit = await get("/my/projects?from=2025-03-10", bearer(u.apiKey));
+    const implicit = await getJson("/my/projects?from=2025-03-10", bearer(u.apiKey));
     expect(implicit.body).toMatchObject({ interval: "custom", total_time_seconds: 400, end: "2099-12-31T23:59:59Z" });
 
-    const later = await get("/my/projects?interval=custom&from=2025-03-11", bearer(u.apiKey));
+    const later = await getJson("/my/projects?interval=custom&from=2025-03-11", bearer(u.apiKey));
     expect(later.body).toMatchObject({ total_time_seconds: 0, total_time_label: "0m", has_activity: false, total_projects: 0, projects: [], archived_projects: [] });
   });
 
   it("answers 422 for a custom date that is not YYYY-MM-DD", async () => {
-    expect(await get("/my/projects?interval=custom&from=2025-13-01", bearer(u.apiKey))).toMatchObject({ status: 422, body: { error: "Invalid from: expected YYYY-MM-DD" } });
-    expect((await get("/my/projects?to=yesterday", bearer(u.apiKey))).status).toBe(422);
+    expect(await getJson("/my/projects?interval=custom&from=2025-13-01", bearer(u.apiKey))).toMatchObject({ status: 422, body: { error: "Invalid from: expected YYYY-MM-DD" } });
+    expect((await getJson("/my/projects?to=yesterday", bearer(u.apiKey))).status).toBe(422);
   });
 
   it("treats an unknown interval as all time, and accepts ?api_key=", async () => {
-    const { status, body } = await get(`/my/projects?interval=forever&api_key=${u.apiKey}`);
+    const { status, body } = await getJson(`/my/projects?interval=forever&api_key=${u.apiKey}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ interval: null, total_time_seconds: 400 });
   });
@@ -125,7 +105,7 @@ describe("GET /my/projects", () => {
       cliHeartbeat(noon(addDays(today, -8)) + 40, { project: "older" }),
     ]);
     const names = async (interval: string) => {
-      const { body } = await get(`/my/projects?interval=${interval}`, bearer(v.apiKey));
+      const { body } = await getJson(`/my/projects?interval=${interval}`, bearer(v.apiKey));
       return { total: body.total_time_seconds, projects: body.projects.map((p: any) => [p.name, p.total_seconds]), label: body.interval_label, start: body.start };
     };
     const yesterday = await names("yesterday");
@@ -161,25 +141,25 @@ describe("GET /my/projects", () => {
 describe("PATCH /my/project_repo_mappings/{project_name}", () => {
   it("creates the mapping and redirects to its JSON, which GET then shows", async () => {
     const u = await createUser();
-    const res = await patch("/my/project_repo_mappings/alpha", bearer(u.apiKey), { repo_url: "https://github.com/me/alpha" });
+    const res = await call("PATCH", "/my/project_repo_mappings/alpha", bearer(u.apiKey), { repo_url: "https://github.com/me/alpha" });
     expect(res.status).toBe(302);
     expect(res.res.headers.get("location")).toBe("/my/project_repo_mappings/alpha");
     expect(res.body).toEqual({
       project_repo_mapping: { project_name: "alpha", repo_url: "https://github.com/me/alpha", archived: false, archived_at: null, created_at: expect.any(String), updated_at: expect.any(String) },
     });
     expect(await mapping(u.id, "alpha")).toMatchObject({ repo_url: "https://github.com/me/alpha", archived_at: null });
-    const shown = await get(res.res.headers.get("location")!, bearer(u.apiKey));
+    const shown = await getJson(res.res.headers.get("location")!, bearer(u.apiKey));
     expect(shown).toMatchObject({ status: 200, body: res.body });
   });
 
   it("updates an existing URL (Hackatime's nested and form shapes too) and clears it with an empty value", async () => {
     const u = await createUser();
-    await patch("/my/project_repo_mappings/app", bearer(u.apiKey), { repo_url: "https://github.com/me/one" });
-    await patch("/my/project_repo_mappings/app", bearer(u.apiKey), { project_repo_mapping: { repo_url: "https://gitlab.com/me/two" } });
+    await call("PATCH", "/my/project_repo_mappings/app", bearer(u.apiKey), { repo_url: "https://github.com/me/one" });
+    await call("PATCH", "/my/project_repo_mappings/app", bearer(u.apiKey), { project_repo_mapping: { repo_url: "https://gitlab.com/me/two" } });
     expect((await mapping(u.id, "app")).repo_url).toBe("https://gitlab.com/me/two");
-    await patch("/my/project_repo_mappings/app", bearer(u.apiKey), { "project_repo_mapping[repo_url]": "http://git.example.org/me/three" }, true);
+    await call("PATCH", "/my/project_repo_mappings/app", bearer(u.apiKey), { "project_repo_mapping[repo_url]": "http://git.example.org/me/three" }, { form: true });
     expect((await mapping(u.id, "app")).repo_url).toBe("http://git.example.org/me/three");
-    const cleared = await patch("/my/project_repo_mappings/app", bearer(u.apiKey), { repo_url: "" });
+    const cleared = await call("PATCH", "/my/project_repo_mappings/app", bearer(u.apiKey), { repo_url: "" });
     expect(cleared.status).toBe(302);
     expect(cleared.body.project_repo_mapping.repo_url).toBeNull();
     const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM project_repo_mappings WHERE user_id = ?").bind(u.id).first<{ n: number }>();
@@ -189,29 +169,29 @@ describe("PATCH /my/project_repo_mappings/{project_name}", () => {
   it("answers 422 for a missing or non-http(s) URL and stores nothing", async () => {
     const u = await createUser();
     for (const body of [{}, { repo_url: "ftp://example.com/x" }, { repo_url: "not a url" }, { repo_url: "javascript:alert(1)" }, { repo_url: "https://" }, { repo_url: "https://user:pw@github.com/x/y" }, { repo_url: 42 }]) {
-      const res = await patch("/my/project_repo_mappings/bad", bearer(u.apiKey), body);
+      const res = await call("PATCH", "/my/project_repo_mappings/bad", bearer(u.apiKey), body);
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(res.body.error).toEqual(expect.any(String));
     }
     expect(await mapping(u.id, "bad")).toBeNull();
-    expect((await patch("/my/project_repo_mappings/bad", bearer(u.apiKey))).status).toBe(422);
-    expect((await patch("/my/project_repo_mappings/%20", bearer(u.apiKey), { repo_url: "https://github.com/a/b" })).body).toEqual({ error: "Project name can't be blank" });
+    expect((await call("PATCH", "/my/project_repo_mappings/bad", bearer(u.apiKey))).status).toBe(422);
+    expect((await call("PATCH", "/my/project_repo_mappings/%20", bearer(u.apiKey), { repo_url: "https://github.com/a/b" })).body).toEqual({ error: "Project name can't be blank" });
   });
 
   it("handles encoded project names and keeps ?api_key= in the redirect", async () => {
     const u = await createUser();
-    const res = await patch(`/my/project_repo_mappings/my%20project%2Fv2?api_key=${u.apiKey}`, {}, { repo_url: "https://github.com/me/p" });
+    const res = await call("PATCH", `/my/project_repo_mappings/my%20project%2Fv2?api_key=${u.apiKey}`, {}, { repo_url: "https://github.com/me/p" });
     expect(res.status).toBe(302);
     expect(res.body.project_repo_mapping.project_name).toBe("my project/v2");
     const location = res.res.headers.get("location")!;
     expect(location).toBe(`/my/project_repo_mappings/my%20project%2Fv2?api_key=${u.apiKey}`);
-    expect((await get(location)).body).toEqual(res.body);
+    expect((await getJson(location)).body).toEqual(res.body);
   });
 
   it("answers 401 without a key, and 404 for a project without a mapping", async () => {
-    expect((await patch("/my/project_repo_mappings/x", {}, { repo_url: "https://github.com/a/b" })).status).toBe(401);
+    expect((await call("PATCH", "/my/project_repo_mappings/x", {}, { repo_url: "https://github.com/a/b" })).status).toBe(401);
     const u = await createUser();
-    expect(await get("/my/project_repo_mappings/none", bearer(u.apiKey))).toMatchObject({ status: 404, body: { error: "No mapping for this project" } });
+    expect(await getJson("/my/project_repo_mappings/none", bearer(u.apiKey))).toMatchObject({ status: 404, body: { error: "No mapping for this project" } });
   });
 });
 
@@ -227,26 +207,26 @@ describe("PATCH /my/project_repo_mappings/{project_name}/archive and /unarchive"
       cliHeartbeat(t0 + 200, { project: "hide" }),
       cliHeartbeat(t0 + 230, { project: "hide" }),
     ]);
-    const details = async () => (await get(`/api/v1/users/${u.username}/projects/details`)).body.projects.map((p: any) => [p.name, p.total_seconds, p.archived]);
+    const details = async () => (await getJson(`/api/v1/users/${u.username}/projects/details`)).body.projects.map((p: any) => [p.name, p.total_seconds, p.archived]);
     expect(await details()).toEqual([["keep", 100, false], ["hide", 30, false]]);
 
-    const res = await patch("/my/project_repo_mappings/hide/archive", bearer(u.apiKey));
+    const res = await call("PATCH", "/my/project_repo_mappings/hide/archive", bearer(u.apiKey));
     expect(res.status).toBe(302);
     expect(res.res.headers.get("location")).toBe("/my/project_repo_mappings/hide");
     expect(res.body.project_repo_mapping).toMatchObject({ project_name: "hide", repo_url: null, archived: true, archived_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
     expect((await mapping(u.id, "hide")).archived_at).toBe(res.body.project_repo_mapping.archived_at);
 
     expect(await details()).toEqual([["keep", 100, false]]);
-    expect(await get(`/api/v1/users/${u.username}/project/hide`)).toMatchObject({ status: 404, body: { error: "found nuthin" } });
+    expect(await getJson(`/api/v1/users/${u.username}/project/hide`)).toMatchObject({ status: 404, body: { error: "found nuthin" } });
     // The name list still includes archived projects (Hackatime).
-    expect((await get(`/api/v1/users/${u.username}/projects`)).body.projects).toEqual(["hide", "keep"]);
+    expect((await getJson(`/api/v1/users/${u.username}/projects`)).body.projects).toEqual(["hide", "keep"]);
 
-    const mine = (await get("/my/projects", bearer(u.apiKey))).body;
+    const mine = (await getJson("/my/projects", bearer(u.apiKey))).body;
     expect(mine.projects.map((p: any) => p.name)).toEqual(["keep"]);
     expect(mine.archived_projects).toEqual([row("hide", 30, 100, { archived: true, archived_at: res.body.project_repo_mapping.archived_at })]);
     expect(mine).toMatchObject({ total_projects: 1, archived_count: 1, total_time_seconds: 230 });
 
-    const back = await patch("/my/project_repo_mappings/hide/unarchive", bearer(u.apiKey));
+    const back = await call("PATCH", "/my/project_repo_mappings/hide/unarchive", bearer(u.apiKey));
     expect(back.status).toBe(302);
     expect(back.body.project_repo_mapping).toMatchObject({ archived: false, archived_at: null });
     expect(await details()).toEqual([["keep", 100, false], ["hide", 30, false]]);
@@ -254,16 +234,10 @@ describe("PATCH /my/project_repo_mappings/{project_name}/archive and /unarchive"
 
   it("keeps the repository URL across archive/unarchive and answers 401 without a key", async () => {
     const u = await createUser();
-    await patch("/my/project_repo_mappings/p", bearer(u.apiKey), { repo_url: "https://github.com/me/p" });
-    expect((await patch("/my/project_repo_mappings/p/archive", bearer(u.apiKey))).body.project_repo_mapping).toMatchObject({ repo_url: "https://github.com/me/p", archived: true });
-    expect((await patch("/my/project_repo_mappings/p/unarchive", bearer(u.apiKey))).body.project_repo_mapping).toMatchObject({ repo_url: "https://github.com/me/p", archived: false });
-    expect((await patch("/my/project_repo_mappings/p/archive", {})).status).toBe(401);
-    expect((await patch(`/my/project_repo_mappings/p/archive?api_key=${u.apiKey}`, {})).status).toBe(302);
-  });
-});
-
-describe("OpenAPI document", () => {
-  it("documents these operations with the spec's tags and security scheme names", async () => {
-    await expectDocumentedAsInSpec(["get /my/projects", "patch /my/project_repo_mappings/{project_name}", "patch /my/project_repo_mappings/{project_name}/archive", "patch /my/project_repo_mappings/{project_name}/unarchive"]);
+    await call("PATCH", "/my/project_repo_mappings/p", bearer(u.apiKey), { repo_url: "https://github.com/me/p" });
+    expect((await call("PATCH", "/my/project_repo_mappings/p/archive", bearer(u.apiKey))).body.project_repo_mapping).toMatchObject({ repo_url: "https://github.com/me/p", archived: true });
+    expect((await call("PATCH", "/my/project_repo_mappings/p/unarchive", bearer(u.apiKey))).body.project_repo_mapping).toMatchObject({ repo_url: "https://github.com/me/p", archived: false });
+    expect((await call("PATCH", "/my/project_repo_mappings/p/archive", {})).status).toBe(401);
+    expect((await call("PATCH", `/my/project_repo_mappings/p/archive?api_key=${u.apiKey}`, {})).status).toBe(302);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cliHeartbeat, createUser, postBulk, request } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, request, bearer } from "../helpers";
 
 const T = 1_735_725_600; // 2025-01-01T10:00:00Z
 
@@ -50,13 +50,14 @@ describe("GET /api/v1/users/{username}/stats", () => {
     expect(data.unique_total_seconds).toBe(90); // coding gaps ≤ 120 s: 60 + 30; the 240 s gap is dropped
   });
 
-  it("filters by language, editor, operating system, machine and category (Tally), from the projection where one value of one dimension is asked", async () => {
+  it("filters by language, editor (both in any case), operating system, machine and category (Tally)", async () => {
     const u = await seeded();
     const q = "?features=languages,projects,categories&start_date=2025-01-01&end_date=2025-01-02";
     const data = async (extra: string) => ((await (await stats(u.username, q + extra)).json()) as any).data;
     const ts = await data("&filter_by_language=TypeScript");
     expect(ts.total_seconds).toBe(30);
     expect(ts.projects.map((p: any) => [p.name, p.total_seconds])).toEqual([["beta", 30]]);
+    expect(await data("&filter_by_language=typescript")).toEqual(ts); // as goals compare languages
     expect((await data("&filter_by_category=debugging")).total_seconds).toBe(0); // one heartbeat chains to nothing
     expect((await data("&filter_by_category=coding")).total_seconds).toBe(330);
     expect((await data("&filter_by_language=Ruby,TypeScript&filter_by_project=alpha")).total_seconds).toBe(180);
@@ -91,10 +92,10 @@ describe("GET /api/v1/users/{username}/stats", () => {
     const res = await stats(u.username);
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: "user has disabled public stats" });
-    expect((await stats(u.username, "", { Authorization: `Bearer ${u.apiKey}` })).status).toBe(200);
-    expect((await stats("my", "", { Authorization: `Bearer ${u.apiKey}` })).status).toBe(200);
+    expect((await stats(u.username, "", bearer(u.apiKey))).status).toBe(200);
+    expect((await stats("my", "", bearer(u.apiKey))).status).toBe(200);
     const other = await createUser();
-    expect((await stats(u.username, "", { Authorization: `Bearer ${other.apiKey}` })).status).toBe(403);
+    expect((await stats(u.username, "", bearer(other.apiKey))).status).toBe(403);
   });
 
   it("answers 422 for bad dates and never 500 for odd query strings", async () => {
@@ -111,7 +112,7 @@ describe("GET /api/v1/stats", () => {
   it("answers the total as text/plain for an admin key, 401 otherwise", async () => {
     const admin = await createUser({ adminLevel: "admin" });
     const u = await seeded({ email: `s${Date.now()}@example.com` });
-    const auth = { Authorization: `Bearer ${admin.adminApiKey}` };
+    const auth = bearer(admin.adminApiKey);
     const res = await request(`/api/v1/stats?username=${u.username}&start_date=2025-01-01&end_date=2025-01-01`, { headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain");

@@ -1,17 +1,14 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CLAIMED_COUNT_SQL, CLAIMED_LIST_SQL, CLAIM_UPDATE_SQL } from "../../src/db/ysws";
 import { YSWS_PROGRAMS } from "../../src/domain/ysws";
-import { cliHeartbeat, createUser, postBulk, request, uniqueName, type TestUser, expectDocumentedAsInSpec, refused } from "../helpers";
+import { cliHeartbeat, createUser, request, uniqueName, type TestUser, refused, send, bearer, queryPlan } from "../helpers";
 
 const STATS = { Authorization: "Bearer test-stats-key" };
 const claim = async (body: unknown, headers: Record<string, string> = STATS, query = "") => {
   const res = await request(`/api/v1/ysws_programs/claim${query}`, { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
-
-async function send(u: TestUser, beats: unknown[]) {
-  for (let i = 0; i < beats.length; i += 100) expect((await postBulk(u.apiKey, beats.slice(i, i + 100))).status).toBe(201);
-}
 
 async function programs(userId: number): Promise<Array<[number, string | null, number]>> {
   const { results } = await env.DB.prepare("SELECT time, project, ysws_program FROM heartbeats WHERE user_id = ? ORDER BY time").bind(userId).all<any>();
@@ -55,7 +52,7 @@ describe("POST /api/v1/ysws_programs/claim", () => {
     const body = { program_id: 2, user_id: String(u.id), start_time: iso(T), end_time: iso(T + 1) };
     expect(await claim(body, {})).toEqual({ status: 401, body: refused.stats("missing") });
     expect((await claim(body, { Authorization: "Bearer nope" })).status).toBe(401);
-    expect((await claim(body, { Authorization: `Bearer ${u.apiKey}` })).status).toBe(401);
+    expect((await claim(body, bearer(u.apiKey))).status).toBe(401);
     expect((await claim(body, {}, "?api_key=nope")).status).toBe(401);
   });
 
@@ -117,7 +114,7 @@ describe("POST /api/v1/ysws_programs/claim", () => {
     // A username is not a claim target (Hackatime looks up id, then Slack UID).
     expect((await claim({ program_id: 1, user_id: u.username, start_time: iso(T), end_time: iso(T + 86_400) })).body.claimed_count).toBe(0);
     const admin = await createUser({ adminLevel: "admin" });
-    const byAdmin = await claim({ program_id: "juice", user_id: u.id, start_time: iso(T + 86_400), end_time: iso(T + 86_400) }, { Authorization: `Bearer ${admin.adminApiKey}` });
+    const byAdmin = await claim({ program_id: "juice", user_id: u.id, start_time: iso(T + 86_400), end_time: iso(T + 86_400) }, bearer(admin.adminApiKey));
     expect(byAdmin).toEqual({ status: 200, body: { message: "Successfully claimed 1 heartbeats", claimed_count: 1 } });
     expect((await programs(u.id)).at(-1)).toEqual([T + 86_400, "app", 3]);
     const byQuery = await claim({ program_id: 5, user_id: u.id, start_time: iso(T - 100), end_time: iso(T) }, {}, "?api_key=test-stats-key");
@@ -137,8 +134,16 @@ describe("POST /api/v1/ysws_programs/claim", () => {
   });
 });
 
-describe("OpenAPI document", () => {
-  it("documents these operations with the spec's tags and security scheme names", async () => {
-    await expectDocumentedAsInSpec(["get /api/v1/ysws_programs", "post /api/v1/ysws_programs/claim"]);
+describe("query plans of the claim statements", () => {
+  it("reads the user's time range through heartbeats_user_time, never a scan", async () => {
+    for (const [sql, params] of [
+      [CLAIMED_COUNT_SQL, [1, 0, 1, null]],
+      [CLAIMED_LIST_SQL, [1, 0, 1, "p", 10]],
+      [CLAIM_UPDATE_SQL, [1, 0, 1, null, 2]],
+    ] as const) {
+      const p = await queryPlan(sql, ...params);
+      expect(p, sql).toMatch(/USING (COVERING )?INDEX heartbeats_user_time/);
+      expect(p, sql).not.toMatch(/SCAN heartbeats/);
+    }
   });
 });

@@ -2,7 +2,7 @@
 // (listed, revocable), imports (upload → status → done), exports (download), goals, deletion.
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { cliHeartbeat, createUser, postBulk, request } from "../helpers";
+import { bearer, cliHeartbeat, createUser, postBulk, request } from "../helpers";
 import { Browser, ORIGIN, signedIn } from "./helpers";
 
 const csrfOf = (html: string) => /name="_csrf" value="([0-9a-f]+)"/.exec(html)![1];
@@ -148,6 +148,15 @@ describe("/settings", () => {
     expect(await (await b.get("/settings")).text()).toContain("Your deletion request is cancelled.");
     const row = await env.DB.prepare("SELECT status FROM deletion_requests WHERE user_id = ?").bind(u.id).first<any>();
     expect(row.status).toBe("cancelled");
+  });
+
+  it("a leaked key's revocation ends the sessions signed in with it", async () => {
+    const u = await createUser();
+    const b = await signedIn(u.apiKey);
+    expect((await b.get("/dashboard")).status).toBe(200);
+    const res = await request("/api/internal/revoke", { method: "POST", headers: { ...bearer("test-revocation-key"), "Content-Type": "application/json" }, body: JSON.stringify({ token: u.apiKey }) });
+    expect(res.status).toBe(200);
+    expect((await b.get("/dashboard")).status).toBe(303);
   });
 
   it("is for signed-in users only", async () => {

@@ -1,12 +1,9 @@
 // Who may change whose admin level or trust level (hackatime-behavior.md §8.2; Hackatime's
 // User#can_change_admin_level_of? / #can_change_trust_of? and AdminLevelChangeMessages).
-// Pure functions: callers load the actor and the target, these decide.
-import { adminRank } from "../../auth/levels";
+// Pure functions: callers load the actor and the target, these decide. Levels are compared only
+// through auth/levels.ts.
+import { atLeast, outranks, TRUST_LEVELS, type TrustLevelName } from "../../auth/levels";
 import { ADMIN_LEVELS, type AdminLevel } from "../../db/schema";
-
-/** Trust level names, as users.trust_level's values are named (blue 0, red 1, green 2, yellow 3). */
-export const TRUST_LEVEL_NAMES = ["blue", "red", "green", "yellow"] as const;
-export type TrustLevel = (typeof TRUST_LEVEL_NAMES)[number];
 
 /** The only things the rules look at: who someone is and their admin level. */
 export interface LevelSubject {
@@ -15,18 +12,17 @@ export interface LevelSubject {
 }
 
 export const isAdminLevel = (value: unknown): value is AdminLevel => typeof value === "string" && (ADMIN_LEVELS as readonly string[]).includes(value);
-export const isTrustLevel = (value: unknown): value is TrustLevel => typeof value === "string" && (TRUST_LEVEL_NAMES as readonly string[]).includes(value);
+/** One of users.trust_level's names (auth/levels.ts TRUST_LEVELS: blue, red, green, yellow). */
+export const isTrustLevel = (value: unknown): value is TrustLevelName => typeof value === "string" && Object.prototype.hasOwnProperty.call(TRUST_LEVELS, value);
 
 /** Not oneself, and strictly outranking the target's current admin level. */
 function canActOn(actor: LevelSubject, target: LevelSubject): boolean {
   if (actor.id === target.id) return false;
-  return adminRank(actor.adminLevel) > adminRank(target.adminLevel);
+  return outranks(actor.adminLevel, target.adminLevel);
 }
 
-const isSuperadminOrAbove = (level: LevelSubject["adminLevel"]) => level === "superadmin" || level === "ultraadmin";
-
 /** Setting someone to red (convicting) needs superadmin or ultraadmin (User#can_convict_users?). */
-export const canConvictUsers = (actor: LevelSubject) => isSuperadminOrAbove(actor.adminLevel);
+export const canConvictUsers = (actor: LevelSubject) => atLeast(actor.adminLevel, "superadmin");
 
 /**
  * May `actor` set `target`'s admin level to `newLevel`? Only superadmin+; never oneself; the
@@ -35,9 +31,9 @@ export const canConvictUsers = (actor: LevelSubject) => isSuperadminOrAbove(acto
  */
 export function canChangeAdminLevelOf(actor: LevelSubject, target: LevelSubject, newLevel: string): boolean {
   if (!isAdminLevel(newLevel)) return false;
-  if (!isSuperadminOrAbove(actor.adminLevel)) return false;
+  if (!atLeast(actor.adminLevel, "superadmin")) return false;
   if (!canActOn(actor, target)) return false;
-  if (adminRank(actor.adminLevel) < adminRank(newLevel)) return false;
+  if (!atLeast(actor.adminLevel, newLevel)) return false;
   if (newLevel === "ultraadmin" && actor.adminLevel !== "ultraadmin") return false;
   return true;
 }
@@ -60,7 +56,7 @@ export function adminLevelChangeDenial(actor: LevelSubject, target: LevelSubject
  */
 export function canChangeTrustOf(actor: LevelSubject, target: LevelSubject, newLevel: string): boolean {
   if (!isTrustLevel(newLevel)) return false;
-  if (adminRank(actor.adminLevel) < adminRank("admin")) return false;
+  if (!atLeast(actor.adminLevel, "admin")) return false;
   if (!canActOn(actor, target)) return false;
   if (newLevel === "red" && !canConvictUsers(actor)) return false;
   return true;

@@ -2,19 +2,21 @@
 // user, their activity on one calendar day of their own zone, cut into spans wherever two
 // heartbeats are more than 10 minutes apart, and the day's capped-gap total.
 import type { AdminPrincipal } from "../../auth/admin";
-import { AppError } from "../../lib/errors";
-import { addDays, localDayBounds, nowSeconds, safeTimeZone } from "../../lib/time";
+import { timelineSpans, type SpanRow } from "../../db/admin-heartbeats";
+import { adminProfiles, searchUserIds, type AdminProfile } from "../../db/admin-users";
+import { latestFinishedBoardId, topUserIds } from "../../db/leaderboards";
+import { repoUrlsByUser } from "../../db/project-repo-mappings";
+import type { LeaderboardPeriod } from "../../db/schema";
+import { userIdsBySlackUids } from "../../db/users";
+import { addDays, localDayBounds, safeTimeZone } from "../../lib/time";
 import { durations } from "../durations/query";
 import { avatarUrl, displayName } from "../users/profile";
-import { calendarDate, isBlankParam, likeEscape, loadProfiles, rubyToI, userCard, type AdminProfile } from "./users";
+import { userCard } from "./users";
 
 /** At most this many users besides the caller. */
 export const MAX_TIMELINE_USERS = 20;
 /** A gap longer than this starts a new span. */
 export const TIMELINE_SPAN_TIMEOUT_SECONDS = 600;
-
-/** The last day whose neighbours (and every zone's local day) are still YYYY-MM-DD dates. */
-const LAST_TIMELINE_DATE = "9999-12-30";
 
 export interface TimelineSpan {
   start_time: number;
@@ -25,34 +27,6 @@ export interface TimelineSpan {
   editors: string[];
   languages: string[];
 }
-
-/**
- * One statement per user and day, over the (user_id, time, id) index: each heartbeat's span
- * number (a running count of gaps > the timeout), then per span its first and last time and,
- * per kind, its distinct values with the position of their first occurrence. Only the distinct
- * values leave the database, not the day's rows.
- */
-export const TIMELINE_SPANS_SQL = `
-  WITH hb AS (
-    SELECT id, time, entity, project, editor, language,
-      ROW_NUMBER() OVER w AS rn,
-      CASE WHEN LAG(time) OVER w IS NULL OR time - LAG(time) OVER w > ?4 THEN 1 ELSE 0 END AS starts
-    FROM heartbeats
-    WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3
-    WINDOW w AS (ORDER BY time, id)
-  ),
-  s AS (SELECT *, SUM(starts) OVER (ORDER BY rn ROWS UNBOUNDED PRECEDING) AS span FROM hb),
-  vals AS (
-    SELECT span, rn, k.value AS kind,
-      CASE k.value WHEN 'f' THEN entity WHEN 'p' THEN project WHEN 'e' THEN editor ELSE language END AS val
-    FROM s, json_each('["f","p","e","l"]') k
-  )
-  SELECT span, 's' AS kind, NULL AS value, MIN(time) AS a, MAX(time) AS b FROM s GROUP BY span
-  UNION ALL
-  SELECT span, kind, val, MIN(rn), NULL FROM vals WHERE val IS NOT NULL AND (kind != 'p' OR trim(val) != '') GROUP BY span, kind, val
-  ORDER BY span, kind, a`;
-
-type SpanRow = { span: number; kind: "s" | "f" | "p" | "e" | "l"; value: string | null; a: number; b: number | null };
 
 /** Ruby `entity.split("/").last`: the last non-empty segment (trailing slashes dropped), or null. */
 export function entityBasename(entity: string): string | null {
@@ -87,47 +61,26 @@ function assembleSpans(rows: SpanRow[], repoUrls: Map<string, string | null>): T
   return [...spans.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
 }
 
-/** `user_ids` as Hackatime splits them (split(",").map(&:to_i).uniq). */
-function parseUserIds(raw: string | undefined): number[] {
-  if (isBlankParam(raw)) return [];
-  return [...new Set(raw!.split(",").map((p) => rubyToI(p)))];
-}
-
 export interface TimelineQuery {
-  date?: string;
-  user_ids?: string;
-  slack_uids?: string;
+  /** YYYY-MM-DD, each user's own calendar day. */
+  date: string;
+  userIds: number[];
+  /** Slack UIDs (only the first MAX_TIMELINE_USERS are looked up). */
+  slackUids: string[];
 }
 
-export async function timeline(env: Env, caller: AdminPrincipal, q: TimelineQuery, now = nowSeconds()) {
+export async function timeline(env: Env, caller: AdminPrincipal, q: TimelineQuery) {
   const d1 = env.DB;
-  const date = q.date === undefined ? new Date(now * 1000).toISOString().slice(0, 10) : calendarDate(q.date, now);
-  // The day after must still be a YYYY-MM-DD date.
-  if (!date || date > LAST_TIMELINE_DATE) throw new AppError("invalid_parameter", "Invalid date format");
-
-  let ids = parseUserIds(q.user_ids);
-  if (!isBlankParam(q.slack_uids)) {
-    const uids = q.slack_uids!.split(",").slice(0, MAX_TIMELINE_USERS);
-    const { results } = await d1
-      .prepare("SELECT id FROM users WHERE slack_uid IN (SELECT value FROM json_each(?1)) ORDER BY id")
-      .bind(JSON.stringify(uids))
-      .all<{ id: number }>();
-    ids = ids.concat(results.map((r) => r.id));
-  }
+  const { date } = q;
+  let ids = q.userIds;
+  if (q.slackUids.length) ids = ids.concat(await userIdsBySlackUids(d1, q.slackUids.slice(0, MAX_TIMELINE_USERS)));
   const selected = [...new Set([caller.userId, ...ids.slice(0, MAX_TIMELINE_USERS)])];
-  const profiles = await loadProfiles(d1, selected);
+  const profiles = await adminProfiles(d1, selected);
   const chosen = selected.map((id) => profiles.get(id)).filter((p): p is AdminProfile => p !== undefined);
-  const validIds = chosen.map((p) => p.id);
-
-  const mappings = new Map<number, Map<string, string | null>>();
-  const { results: mappingRows } = await d1
-    .prepare("SELECT user_id, project_name, repo_url FROM project_repo_mappings WHERE user_id IN (SELECT value FROM json_each(?1))")
-    .bind(JSON.stringify(validIds))
-    .all<{ user_id: number; project_name: string; repo_url: string | null }>();
-  for (const m of mappingRows) {
-    if (!mappings.has(m.user_id)) mappings.set(m.user_id, new Map());
-    mappings.get(m.user_id)!.set(m.project_name, m.repo_url);
-  }
+  const mappings = await repoUrlsByUser(
+    d1,
+    chosen.map((p) => p.id),
+  );
 
   // Each user's own calendar day; one batch of span statements, totals from the projection.
   const days = chosen.map((p) => {
@@ -135,9 +88,11 @@ export async function timeline(env: Env, caller: AdminPrincipal, q: TimelineQuer
     return { timezone, ...localDayBounds(date, timezone) };
   });
   const [spanResults, totals] = await Promise.all([
-    chosen.length
-      ? d1.batch<SpanRow>(chosen.map((p, i) => d1.prepare(TIMELINE_SPANS_SQL).bind(p.id, days[i].start, days[i].end, TIMELINE_SPAN_TIMEOUT_SECONDS)))
-      : Promise.resolve([]),
+    timelineSpans(
+      d1,
+      chosen.map((p, i) => ({ userId: p.id, start: days[i].start, end: days[i].end })),
+      TIMELINE_SPAN_TIMEOUT_SECONDS,
+    ),
     Promise.all(chosen.map((p, i) => durations(env, { id: p.id, timezone: days[i].timezone }, { start: days[i].start, end: days[i].end }))),
   ]);
 
@@ -152,7 +107,7 @@ export async function timeline(env: Env, caller: AdminPrincipal, q: TimelineQuer
         timezone: p.timezone,
         avatar_url: await avatarUrl(p),
       },
-      spans: assembleSpans(spanResults[i].results, mappings.get(p.id) ?? new Map()),
+      spans: assembleSpans(spanResults[i], mappings.get(p.id) ?? new Map()),
       total_coded_time: totals[i].total,
     })),
   );
@@ -170,30 +125,18 @@ export async function timeline(env: Env, caller: AdminPrincipal, q: TimelineQuer
 export const TIMELINE_SEARCH_LIMIT = 20;
 
 /**
- * Timeline user search: a numeric query that is a user id answers that user; otherwise a
- * case-insensitive substring of username, Slack username, id or an email, exact username
- * first, then by username; at most 20. 422 "Query parameter is required" when blank.
+ * Timeline user search (`term` lower-cased, not blank): a numeric term that is a user id answers
+ * that user; otherwise a substring of username, Slack username, id or an email, exact username
+ * first, then by username; at most 20.
  */
-export async function searchTimelineUsers(d1: D1Database, rawQuery: string | undefined) {
-  const term = (rawQuery ?? "").toLowerCase();
-  if (isBlankParam(term)) throw new AppError("invalid_parameter", "Query parameter is required");
-  if (/^\d+$/.test(term) && /^\d{1,15}$/.test(term)) {
-    const byId = (await loadProfiles(d1, [Number(term)])).get(Number(term));
+export async function searchTimelineUsers(d1: D1Database, term: string) {
+  if (/^\d{1,15}$/.test(term)) {
+    const byId = (await adminProfiles(d1, [Number(term)])).get(Number(term));
     if (byId) return { users: [await userCard(byId)] };
   }
-  const pattern = `%${likeEscape(term)}%`;
-  const { results } = await d1
-    .prepare(
-      `SELECT u.id FROM users u
-       WHERE lower(u.username) LIKE ?1 ESCAPE '\\' OR lower(u.slack_username) LIKE ?1 ESCAPE '\\' OR CAST(u.id AS TEXT) LIKE ?1 ESCAPE '\\'
-         OR EXISTS (SELECT 1 FROM email_addresses e WHERE e.user_id = u.id AND lower(e.email) LIKE ?1 ESCAPE '\\')
-       ORDER BY CASE WHEN lower(u.username) = ?2 THEN 0 ELSE 1 END, u.username
-       LIMIT ?3`,
-    )
-    .bind(pattern, term, TIMELINE_SEARCH_LIMIT)
-    .all<{ id: number }>();
-  const profiles = await loadProfiles(d1, results.map((r) => r.id));
-  const ordered = results.map((r) => profiles.get(r.id)).filter((p): p is AdminProfile => p !== undefined);
+  const ids = await searchUserIds(d1, term, TIMELINE_SEARCH_LIMIT);
+  const profiles = await adminProfiles(d1, ids);
+  const ordered = ids.map((id) => profiles.get(id)).filter((p): p is AdminProfile => p !== undefined);
   return { users: await Promise.all(ordered.map(userCard)) };
 }
 
@@ -201,27 +144,13 @@ export async function searchTimelineUsers(d1: D1Database, rawQuery: string | und
 export const TIMELINE_LEADERBOARD_LIMIT = 25;
 
 /**
- * The caller, then the top users of the latest finished board of the period (last_7_days, else
- * daily), at most 25 in all; just the caller when no board has finished.
+ * The caller, then the top users of the latest finished board of the period, at most 25 in all;
+ * just the caller when no board has finished.
  */
-export async function leaderboardUsers(d1: D1Database, caller: AdminPrincipal, period: string | undefined) {
-  const boardPeriod = period === "last_7_days" ? "last_7_days" : "daily";
-  const board = await d1
-    .prepare(
-      `SELECT id FROM leaderboards WHERE period = ?1 AND finished_generating_at IS NOT NULL
-       ORDER BY start_date DESC, finished_generating_at DESC, id DESC LIMIT 1`,
-    )
-    .bind(boardPeriod)
-    .first<{ id: number }>();
-  const leaders = board
-    ? (
-        await d1
-          .prepare("SELECT user_id FROM leaderboard_entries WHERE leaderboard_id = ?1 ORDER BY total_seconds DESC, user_id LIMIT ?2")
-          .bind(board.id, TIMELINE_LEADERBOARD_LIMIT)
-          .all<{ user_id: number }>()
-      ).results.map((r) => r.user_id)
-    : [];
-  const profiles = await loadProfiles(d1, [caller.userId, ...leaders]);
+export async function leaderboardUsers(d1: D1Database, caller: AdminPrincipal, period: LeaderboardPeriod) {
+  const board = await latestFinishedBoardId(d1, period);
+  const leaders = board === null ? [] : await topUserIds(d1, board, TIMELINE_LEADERBOARD_LIMIT);
+  const profiles = await adminProfiles(d1, [caller.userId, ...leaders]);
   const ordered: AdminProfile[] = [];
   const me = profiles.get(caller.userId);
   if (me) ordered.push(me);

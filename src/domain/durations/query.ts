@@ -1,10 +1,10 @@
 // The one way to ask "how much time, over this range, broken down by these dimensions, with
 // these filters". Answered from the user's UserActivity projection when a chain answers it
-// (no filter; one value of one dimension), else by the reference query bounded by the range.
+// (no filter; one value of a project, category, OS or machine), else by the reference query
+// bounded by the range.
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
 import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, isReferenceDimension, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type BreakdownDimension, type GroupDimension } from "./dimensions";
-import { FILTER_COLUMNS } from "../../db/heartbeat-filter";
 import { referenceDurations, type HeartbeatFilter } from "./reference";
 
 export interface DurationRequest {
@@ -30,19 +30,26 @@ export interface DurationSubject {
 }
 
 /**
+ * The filter lists a chain can answer, with the dimension each matches: these compare values
+ * exactly, as chains are keyed. Languages and editors compare in any case (db/durations.ts
+ * HeartbeatFilter), which no one value's chain answers.
+ */
+const CHAINED_FILTERS = { projects: "project", categories: "category", operatingSystems: "operating_system", machines: "machine" } as const;
+type ChainedFilter = keyof typeof CHAINED_FILTERS;
+
+/**
  * The one dimension a filter narrows to a single value, when that is all it does (a chain of
  * that value answers it); else null. `{}` and `{projects: ["a", "b"]}` are not single.
  */
 function singleValueFilter(f: HeartbeatFilter): { dim: GroupDimension; value: string } | null {
-  if (f.excludeCategories) return null;
-  const lists = Object.entries(FILTER_COLUMNS).filter(([key]) => f[key as keyof typeof FILTER_COLUMNS] !== undefined);
+  if (f.excludeCategories || f.languages || f.editors) return null;
+  const lists = (Object.keys(CHAINED_FILTERS) as ChainedFilter[]).filter((key) => f[key] !== undefined);
   if (lists.length !== 1) return null;
-  const [key, dim] = lists[0];
-  const values = f[key as keyof typeof FILTER_COLUMNS]!;
-  return values.length === 1 ? { dim, value: values[0] } : null;
+  const values = f[lists[0]]!;
+  return values.length === 1 ? { dim: CHAINED_FILTERS[lists[0]], value: values[0] } : null;
 }
 
-const hasAnyFilter = (f: HeartbeatFilter) => f.excludeCategories !== undefined || Object.keys(FILTER_COLUMNS).some((key) => f[key as keyof typeof FILTER_COLUMNS] !== undefined);
+const hasAnyFilter = (f: HeartbeatFilter) => Object.values(f).some((list) => list !== undefined);
 
 export async function durations(env: Env, user: DurationSubject, req: DurationRequest): Promise<DurationResult> {
   const breakdowns = req.breakdowns ?? [];

@@ -1,5 +1,6 @@
 // The numbers of the heartbeat ingest rules (docs/ingest.md), in one place: validation, the
 // request reader, the OpenAPI text and the tests all read them from here.
+import type { NormalizedField } from "../../db/heartbeat-fields";
 
 /** A bulk post carries at most this many heartbeats (Hackatime's MAX_BULK_HEARTBEATS). */
 export const MAX_BULK_HEARTBEATS = 100;
@@ -31,7 +32,7 @@ export const FIELD_CAPS = {
   ai_model: 255,
   ai_session: 255,
   ai_subscription_plan: 255,
-} as const;
+} as const satisfies Partial<Record<NormalizedField, number>>;
 
 export type CappedField = keyof typeof FIELD_CAPS;
 

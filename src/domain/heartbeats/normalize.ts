@@ -6,48 +6,15 @@ import { resolveLanguage } from "../languages";
 import { parseUserAgent } from "../user-agent";
 import { InvalidHeartbeatTime, refuseFutureTime, repairTime } from "./time";
 import { INVALID_HEARTBEAT, checkDependencies, checkEntity, checkLengths, type IngestError } from "./validate";
+import type { NormalizedField, NormalizedHeartbeat } from "../../db/heartbeat-fields";
 import type { SourceType } from "../../db/schema";
 
 export type { IngestError } from "./validate";
+export type { NormalizedHeartbeat } from "../../db/heartbeat-fields";
 
 export const LAST_PROJECT = "<<LAST_PROJECT>>";
 export const LAST_LANGUAGE = "<<LAST_LANGUAGE>>";
 export const LAST_BRANCH = "<<LAST_BRANCH>>";
-
-/** A heartbeat ready to insert: snake_case column names, as stored in D1. */
-export interface NormalizedHeartbeat {
-  user_id: number;
-  time: number;
-  entity: string | null;
-  type: string | null;
-  category: string;
-  project: string | null;
-  branch: string | null;
-  language: string | null;
-  editor: string | null;
-  operating_system: string | null;
-  machine: string | null;
-  user_agent: string | null;
-  dependencies: string | null; // JSON array text
-  is_write: boolean | null;
-  lineno: number | null;
-  cursorpos: number | null;
-  lines: number | null;
-  line_additions: number | null;
-  line_deletions: number | null;
-  project_root_count: number | null;
-  ai_model: string | null;
-  ai_session: string | null;
-  ai_subscription_plan: string | null;
-  ai_input_tokens: number | null;
-  ai_output_tokens: number | null;
-  ai_prompt_length: number | null;
-  ai_line_changes: number | null;
-  human_line_changes: number | null;
-  source_type: SourceType;
-  ip_address: string | null;
-  fields_hash: string;
-}
 
 export type Prepared = { ok: true; heartbeat: NormalizedHeartbeat } | { ok: false; error: IngestError };
 
@@ -76,7 +43,7 @@ const INT_FIELDS = [
   "ai_prompt_length",
   "ai_line_changes",
   "human_line_changes",
-] as const;
+] as const satisfies readonly NormalizedField[];
 
 const INT_PATTERN = /^\s*[+-]?\d+(\.\d*)?\s*$/;
 // Control characters (Ruby's [[:cntrl:]]): C0, DEL and C1.
@@ -267,6 +234,8 @@ export async function prepareHeartbeats(items: unknown[], ctx: RequestContext, l
   );
 }
 
+// The dedup key's inputs, in this order, for good: stored hashes must stay valid, so these
+// lists change only with a migration that rehashes (the types make a renamed column fail here).
 const HASHED_FIELDS = [
   "user_id",
   "branch",
@@ -288,7 +257,7 @@ const HASHED_FIELDS = [
   "project_root_count",
   "time",
   "is_write",
-] as const;
+] as const satisfies readonly NormalizedField[];
 const HASHED_AI_FIELDS = [
   "ai_model",
   "ai_session",
@@ -298,7 +267,7 @@ const HASHED_AI_FIELDS = [
   "ai_prompt_length",
   "ai_line_changes",
   "human_line_changes",
-] as const;
+] as const satisfies readonly NormalizedField[];
 
 /**
  * Same user + same normalised fields ⇒ same key. IP address, source type and timestamps of

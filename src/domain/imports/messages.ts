@@ -27,11 +27,10 @@ export const remoteMessage = (importId: number, step: RemoteStep, extra: { dump_
   ...extra,
 });
 
-/** One message per staged slice, sent 100 to a sendBatch call (the platform's limit). */
-export async function enqueueSlices(queue: Queue, importId: number, slices: number): Promise<void> {
-  for (let start = 0; start < slices; start += 100) {
-    const batch = [];
-    for (let seq = start; seq < Math.min(slices, start + 100); seq++) batch.push({ body: sliceMessage(importId, seq) });
-    await queue.sendBatch(batch);
-  }
+/** One message per slice `seqs`, sent 100 to a sendBatch call (the platform's limit). */
+export async function enqueueSlices(queue: Queue, importId: number, seqs: number[]): Promise<void> {
+  for (let i = 0; i < seqs.length; i += 100) await queue.sendBatch(seqs.slice(i, i + 100).map((seq) => ({ body: sliceMessage(importId, seq) })));
 }
+
+/** Slices 0 … count-1. */
+export const allSlices = (count: number) => Array.from({ length: count }, (_, seq) => seq);

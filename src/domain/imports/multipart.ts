@@ -1,13 +1,15 @@
 // A streaming multipart/form-data reader: parts are read one after another straight from the
 // request body, so an uploaded file flows on (to the gunzip + JSON scanner) without ever being
 // buffered whole. Each part's body must be consumed (or skipped) before asking for the next.
+// A malformed body throws AppError("invalid_parameter") (a 422, as any unreadable import form).
+import { AppError } from "../../lib/errors";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const CRLFCRLF = encoder.encode("\r\n\r\n");
 const MAX_HEADER_BYTES = 16 * 1024;
 
-export class MultipartError extends Error {}
+const malformed = (message: string) => new AppError("invalid_parameter", message);
 
 export interface PartHeaders {
   name: string;
@@ -101,10 +103,10 @@ export class MultipartReader {
       }
       // Keep a tail that could hold the start of a delimiter.
       if (this.buf.length > this.delimiter.length) this.buf = this.buf.subarray(this.buf.length - this.delimiter.length);
-      if (!(await this.fill())) throw new MultipartError("Malformed multipart body: no boundary found.");
+      if (!(await this.fill())) throw malformed("Malformed multipart body: no boundary found.");
     }
     // "--" closes the body; otherwise CRLF and the part headers follow.
-    while (this.buf.length < 2) if (!(await this.fill())) throw new MultipartError("Malformed multipart body.");
+    while (this.buf.length < 2) if (!(await this.fill())) throw malformed("Malformed multipart body.");
     if (this.buf[0] === 45 && this.buf[1] === 45) {
       this.done = true;
       await this.reader.cancel().catch(() => {});
@@ -118,8 +120,8 @@ export class MultipartReader {
         this.inBody = true;
         return parseHeaders(block.replace(/^[ \t]*\r\n/, ""));
       }
-      if (this.buf.length > MAX_HEADER_BYTES) throw new MultipartError("Malformed multipart body: part headers too large.");
-      if (!(await this.fill())) throw new MultipartError("Malformed multipart body: truncated part headers.");
+      if (this.buf.length > MAX_HEADER_BYTES) throw malformed("Malformed multipart body: part headers too large.");
+      if (!(await this.fill())) throw malformed("Malformed multipart body: truncated part headers.");
     }
   }
 
@@ -141,7 +143,7 @@ export class MultipartReader {
         this.buf = this.buf.slice(this.buf.length - keep);
         yield chunk;
       }
-      if (!(await this.fill())) throw new MultipartError("Malformed multipart body: truncated part.");
+      if (!(await this.fill())) throw malformed("Malformed multipart body: truncated part.");
     }
   }
 
@@ -165,7 +167,7 @@ export class MultipartReader {
     let out: Uint8Array = new Uint8Array(0);
     for await (const chunk of this.body()) {
       out = concat(out, chunk);
-      if (out.length > max) throw new MultipartError("Form field too large.");
+      if (out.length > max) throw malformed("Form field too large.");
     }
     return decoder.decode(out);
   }

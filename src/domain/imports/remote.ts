@@ -2,21 +2,28 @@
 // request a heartbeats dump from WakaTime or Hackatime v1 (Wakapi), poll it, download it.
 // Base URLs come from env (WAKATIME_API_BASE_URL, HACKATIME_V1_API_BASE_URL) so a test or a
 // staging deploy can point them at a fake.
-import type { ImportSourceKind } from "./runs";
+import type { ImportSourceKind } from "../../db/imports";
+import { AppError } from "../../lib/errors";
 
-export class DumpAuthError extends Error {}
-/** 408, 429, 5xx and network errors: worth retrying (the queue's backoff). */
-export class DumpTransientError extends Error {
+/**
+ * The remote service refused the dump for good: the run fails (its message chosen by `reason`)
+ * instead of being retried. A subclass because the caller branches on it: everything else
+ * thrown here — AppError("upstream_failed") for 408, 429, 5xx and network errors — propagates,
+ * and the queue retries it with backoff.
+ *   auth             the API key was rejected (401/403)
+ *   refused          any other refusal or unreadable answer (the message says which)
+ *   manual_download  WakaTime would not start a dump: the user has to download one by hand
+ */
+export class RemoteDumpError extends Error {
   constructor(
+    readonly reason: "auth" | "refused" | "manual_download",
     message: string,
-    readonly status = 0,
   ) {
     super(message);
   }
 }
-export class DumpRequestError extends Error {}
-/** WakaTime refused to start a dump: the user has to download one by hand. */
-export class ManualDownloadRequired extends Error {}
+
+const refused = (message: string) => new RemoteDumpError("refused", message);
 
 export interface RemoteDump {
   id: string;
@@ -86,16 +93,16 @@ export class DumpClient {
     try {
       res = await this.fetchFn(url, init);
     } catch (e) {
-      throw new DumpTransientError(`Request failed: ${(e as Error).message}`);
+      throw new AppError("upstream_failed", `Request failed: ${(e as Error).message}`);
     }
     const status = res.status;
     if (status === 401 || status === 403) {
       await res.body?.cancel();
-      throw new DumpAuthError(`Authentication failed (${status})`);
+      throw new RemoteDumpError("auth", `Authentication failed (${status})`);
     }
     if (status === 408 || status === 429 || status >= 500) {
       await res.body?.cancel();
-      throw new DumpTransientError(`Request failed with status ${status}`, status);
+      throw new AppError("upstream_failed", `Request failed with status ${status}`);
     }
     return res;
   }
@@ -113,7 +120,7 @@ export class DumpClient {
       const body = JSON.parse(text);
       return body && typeof body === "object" ? body : {};
     } catch {
-      throw new DumpRequestError("Invalid JSON response");
+      throw refused("Invalid JSON response");
     }
   }
 
@@ -131,13 +138,13 @@ export class DumpClient {
         const dumps = await this.listDumps();
         const processing = dumps.find((d) => d.is_processing && !d.has_failed) ?? dumps.find((d) => !d.has_failed);
         if (processing) return processing;
-        throw new DumpRequestError(`Request failed with status 400${text ? `: ${text.slice(0, 200)}` : ""}`);
+        throw refused(`Request failed with status 400${text ? `: ${text.slice(0, 200)}` : ""}`);
       }
-      throw new ManualDownloadRequired("WakaTime did not start a data dump.");
+      throw new RemoteDumpError("manual_download", "WakaTime did not start a data dump.");
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new DumpRequestError(`Request failed with status ${res.status}`);
+      throw refused(`Request failed with status ${res.status}`);
     }
     return normalizeDump((await this.json(res)).data);
   }
@@ -147,7 +154,7 @@ export class DumpClient {
     const res = await this.send(`${this.baseUrl}/users/current/data_dumps`, { method: "GET", headers: this.headers() });
     if (!res.ok) {
       await res.body?.cancel();
-      throw new DumpRequestError(`Request failed with status ${res.status}`);
+      throw refused(`Request failed with status ${res.status}`);
     }
     const data = (await this.json(res)).data;
     return Array.isArray(data) ? data.map(normalizeDump) : [];
@@ -182,7 +189,7 @@ export class DumpClient {
     try {
       sameHost = new URL(url).host === new URL(this.baseUrl).host;
     } catch {
-      throw new DumpRequestError("Invalid download URL");
+      throw refused("Invalid download URL");
     }
     const headers: Record<string, string> = { Accept: "application/json,application/octet-stream,*/*" };
     const auth = this.authorization();
@@ -190,7 +197,7 @@ export class DumpClient {
     const res = await this.send(url, { method: "GET", headers, redirect: "follow" });
     if (!res.ok || !res.body) {
       await res.body?.cancel();
-      throw new DumpRequestError(`Download failed with status ${res.status}`);
+      throw refused(`Download failed with status ${res.status}`);
     }
     return res;
   }

@@ -5,6 +5,11 @@
 // file. Structure (brackets, strings, keys) is checked here; each object's own syntax is
 // checked by JSON.parse when its slice is staged.
 
+/**
+ * The file is not a heartbeat dump (or is too large). A subclass because callers branch on it:
+ * the run fails with this message and the upload answers 422, where any other error during
+ * staging is ours (a generic failure) or transient (the queue retries).
+ */
 export class ImportFileError extends Error {}
 
 const QUOTE = 34;

@@ -1,6 +1,7 @@
 // Staging: a dump's bytes (optionally gzipped) → heartbeat objects → slices of ≤ 500 heartbeats
 // (and ≤ ~1 MB) in heartbeat_import_slices. The bytes are streamed through gunzip, a streaming
 // UTF-8 decoder and the incremental scanner; only the slice being filled is held in memory.
+import { insertSlice } from "../../db/imports";
 import { HeartbeatScanner, ImportFileError } from "./scanner";
 
 export const SLICE_HEARTBEATS = 500;
@@ -91,7 +92,7 @@ export async function stageHeartbeats(d1: D1Database, importId: number, body: Re
     const stored = opts.transform ? JSON.stringify(items.map(opts.transform)) : text;
     // One write in flight while the next slice is scanned.
     if (inflight) await inflight;
-    inflight = d1.prepare("INSERT INTO heartbeat_import_slices (import_id, seq, body) VALUES (?1, ?2, ?3)").bind(importId, seq, stored).run();
+    inflight = insertSlice(d1, importId, seq, stored);
   };
 
   const take = async () => {

@@ -1,20 +1,10 @@
 // Starting imports (the request side) and the remote-dump steps (the queue side). The request
 // only validates and stages; the queue imports slice by slice (slices.ts).
+import { credentialOf, deleteHeartbeatSlices, dropCredential, importById, putCredential, updateActiveImport, type ImportRow, type ImportSourceKind } from "../../db/imports";
 import { AppError } from "../../lib/errors";
-import { enqueueSlices, remoteMessage, type ImportRemoteMessage } from "./messages";
-import {
-  DumpAuthError,
-  DumpClient,
-  DumpRequestError,
-  ManualDownloadRequired,
-  remoteBaseUrl,
-  sourceName,
-  userAgentTransform,
-  type FetchFn,
-  type RemoteDump,
-  type RemoteKind,
-} from "./remote";
-import { beginImporting, createImport, failImport, getImport, isTerminal, remoteCooldownUntil, updateActive, type ImportRow, type ImportSourceKind } from "./runs";
+import { allSlices, enqueueSlices, remoteMessage, type ImportRemoteMessage } from "./messages";
+import { DumpClient, RemoteDumpError, remoteBaseUrl, sourceName, userAgentTransform, type FetchFn, type RemoteDump, type RemoteKind } from "./remote";
+import { beginImporting, createImport, failImport, isTerminal, remoteCooldownUntil, type ImportUser } from "./runs";
 import { ImportFileError } from "./scanner";
 import { stageHeartbeats, type StageOptions } from "./stage";
 
@@ -27,13 +17,9 @@ export const PROVIDERS: Record<string, RemoteKind> = {
 export const WAKATIME_DOWNLOAD_PREFIX = "https://wakatime.s3.amazonaws.com/";
 export const POLL_INTERVAL_SECONDS = 3;
 export const MAX_POLL_SECONDS = 30 * 60;
-const CREDENTIAL_SEQ = -1;
 
 /** A started import run. Refusals throw AppError (conflict, invalid_parameter, rate_limited). */
 export type StartResult = { id: number; total?: number };
-
-const anotherImportRunning = (activeId: number | null) =>
-  new AppError("conflict", "Another import is already in progress.", activeId === null ? {} : { import_id: String(activeId) });
 
 /**
  * Stages an uploaded (or downloaded) dump into the run's slices, then moves the run to
@@ -42,9 +28,9 @@ const anotherImportRunning = (activeId: number | null) =>
  */
 export async function stageAndQueue(env: Env, importId: number, body: ReadableStream<Uint8Array>, opts: StageOptions = {}): Promise<{ total: number; slices: number }> {
   try {
-    await env.DB.prepare("DELETE FROM heartbeat_import_slices WHERE import_id = ?1 AND seq >= 0").bind(importId).run();
+    await deleteHeartbeatSlices(env.DB, importId);
     const staged = await stageHeartbeats(env.DB, importId, body, opts);
-    if (await beginImporting(env.DB, importId, staged.total, staged.slices)) await enqueueSlices(env.IMPORTS, importId, staged.slices);
+    if (await beginImporting(env.DB, importId, staged.total, staged.slices)) await enqueueSlices(env.IMPORTS, importId, allSlices(staged.slices));
     return staged;
   } catch (e) {
     if (e instanceof ImportFileError) await failImport(env.DB, importId, e.message);
@@ -54,10 +40,12 @@ export async function stageAndQueue(env: Env, importId: number, body: ReadableSt
 
 /** An uploaded file (dev_upload): the run is created, the file staged and queued. */
 export async function startUpload(env: Env, userId: number, filename: string | null, body: ReadableStream<Uint8Array>): Promise<StartResult> {
-  const created = await createImport(env.DB, userId, { sourceKind: "dev_upload", state: "queued", filename, message: "Queued import." });
-  if (!created.ok) {
+  let created: { id: number };
+  try {
+    created = await createImport(env.DB, userId, { sourceKind: "dev_upload", state: "queued", filename, message: "Queued import." });
+  } catch (e) {
     await body.cancel().catch(() => {});
-    throw anotherImportRunning(created.activeId);
+    throw e;
   }
   try {
     const staged = await stageAndQueue(env, created.id, body);
@@ -70,16 +58,11 @@ export async function startUpload(env: Env, userId: number, filename: string | n
 }
 
 /** A remote dump import: the API key is kept (staged, not queued) until the dump is downloaded. */
-export async function startRemote(env: Env, user: { id: number; adminLevel: string }, kind: RemoteKind, apiKey: string): Promise<StartResult> {
-  if (user.adminLevel !== "superadmin" && user.adminLevel !== "ultraadmin") {
-    const until = await remoteCooldownUntil(env.DB, user.id);
-    if (until) throw new AppError("rate_limited", "Remote imports are limited to once every 8 minutes.", { cooldown_until: until });
-  }
+export async function startRemote(env: Env, user: ImportUser, kind: RemoteKind, apiKey: string): Promise<StartResult> {
+  const until = await remoteCooldownUntil(env.DB, user);
+  if (until) throw new AppError("rate_limited", "Remote imports are limited to once every 8 minutes.", { cooldown_until: until });
   const created = await createImport(env.DB, user.id, { sourceKind: kind, state: "queued", message: "Queued import." });
-  if (!created.ok) throw anotherImportRunning(created.activeId);
-  await env.DB.prepare(`INSERT INTO heartbeat_import_slices (import_id, seq, body, done_at) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`)
-    .bind(created.id, CREDENTIAL_SEQ, JSON.stringify({ api_key: apiKey }))
-    .run();
+  await putCredential(env.DB, created.id, JSON.stringify({ api_key: apiKey }));
   await env.IMPORTS.send(remoteMessage(created.id, "request"));
   return { id: created.id };
 }
@@ -93,23 +76,20 @@ export async function startDownloadLink(env: Env, userId: number, url: string): 
     message: "Downloading data dump...",
     remoteDumpStatus: "Manual download link received",
   });
-  if (!created.ok) throw anotherImportRunning(created.activeId);
   await env.IMPORTS.send(remoteMessage(created.id, "download", { download_url: url }));
   return { id: created.id };
 }
 
 async function credential(d1: D1Database, importId: number): Promise<string | null> {
-  const row = await d1.prepare("SELECT body FROM heartbeat_import_slices WHERE import_id = ?1 AND seq = ?2").bind(importId, CREDENTIAL_SEQ).first<{ body: string }>();
-  if (!row) return null;
+  const body = await credentialOf(d1, importId);
+  if (body === null) return null;
   try {
-    const key = (JSON.parse(row.body) as { api_key?: unknown }).api_key;
+    const key = (JSON.parse(body) as { api_key?: unknown }).api_key;
     return typeof key === "string" && key !== "" ? key : null;
   } catch {
     return null;
   }
 }
-
-const dropCredential = (d1: D1Database, importId: number) => d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id = ?1 AND seq = ?2").bind(importId, CREDENTIAL_SEQ).run();
 
 const waitingMessage = (dump: RemoteDump) => {
   const status = dump.status || "Preparing data dump";
@@ -121,6 +101,18 @@ export function transientFailureMessage(kind: ImportSourceKind): string {
   return `${sourceName(kind)} could not be reached while processing the import. Please try again.`;
 }
 
+/** Why a remote run failed, as the user reads it. */
+function remoteFailureMessage(kind: ImportSourceKind, e: RemoteDumpError): string {
+  switch (e.reason) {
+    case "auth":
+      return `${sourceName(kind)} rejected the import because the API key is invalid.`;
+    case "manual_download":
+      return "WakaTime needs a recent export download link. Export your heartbeats at https://wakatime.com/settings/account, then import the file or its download link.";
+    default:
+      return e.message;
+  }
+}
+
 /**
  * One step of a remote import: request the dump, poll it (re-queued every 3 s for up to 30
  * minutes), download and stage it. Auth and request errors fail the run; transient errors
@@ -129,16 +121,16 @@ export function transientFailureMessage(kind: ImportSourceKind): string {
  */
 export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { deadLettered?: boolean; fetchFn?: FetchFn } = {}): Promise<void> {
   const id = Number(msg.import_id);
-  const run = await getImport(env.DB, id);
+  const run = await importById(env.DB, id);
   if (!run || isTerminal(run.state)) return;
   if (opts.deadLettered) {
-    await failImport(env.DB, id, transientFailureMessage(run.source_kind));
+    await failImport(env.DB, id, transientFailureMessage(run.sourceKind));
     return;
   }
   const pollable = run.state === "queued" || run.state === "requesting_dump" || run.state === "waiting_for_dump";
   if ((msg.step === "download" && run.state !== "downloading_dump") || (msg.step !== "download" && !pollable)) return; // a stale redelivery
-  if (run.source_kind === "dev_upload") return;
-  const kind = run.source_kind;
+  if (run.sourceKind === "dev_upload") return;
+  const kind = run.sourceKind;
 
   const apiKey = kind === "wakatime_download_link" ? null : await credential(env.DB, id);
   if (kind !== "wakatime_download_link" && !apiKey) {
@@ -148,27 +140,25 @@ export async function runRemoteStep(env: Env, msg: ImportRemoteMessage, opts: { 
   const client = new DumpClient(kind, apiKey, remoteBaseUrl(env, kind), opts.fetchFn);
   try {
     if (msg.step === "request") {
-      await updateActive(env.DB, id, { state: "requesting_dump", message: "Requesting data dump...", error_message: null });
+      await updateActiveImport(env.DB, id, { state: "requesting_dump", message: "Requesting data dump...", errorMessage: null });
       const dump = await client.requestDump();
-      await updateActive(env.DB, id, { state: "waiting_for_dump", remote_dump_status: dump.status, remote_percent_complete: dump.percent_complete, message: waitingMessage(dump) });
+      await updateActiveImport(env.DB, id, { state: "waiting_for_dump", remoteDumpStatus: dump.status, remotePercentComplete: dump.percent_complete, message: waitingMessage(dump) });
       await afterDump(env, run, dump);
     } else if (msg.step === "poll") {
       const dump = (await client.listDumps()).find((d) => d.id === String(msg.dump_id));
-      if (!dump) throw new DumpRequestError(`Data dump ${msg.dump_id} was not found.`);
+      if (!dump) throw new RemoteDumpError("refused", `Data dump ${msg.dump_id} was not found.`);
       await afterDump(env, run, dump);
     } else {
       const url = String(msg.download_url ?? "");
       const agents = kind !== "hackatime_v1_dump" && apiKey ? await client.userAgents() : null;
       const res = await client.download(url);
-      await updateActive(env.DB, id, { message: "Importing heartbeats..." });
+      await updateActiveImport(env.DB, id, { message: "Importing heartbeats..." });
       await stageAndQueue(env, id, res.body!, agents && agents.size ? { transform: userAgentTransform(agents) } : {});
       await dropCredential(env.DB, id);
     }
   } catch (e) {
-    if (e instanceof DumpAuthError) await failImport(env.DB, id, `${sourceName(kind)} rejected the import because the API key is invalid.`);
-    else if (e instanceof ManualDownloadRequired)
-      await failImport(env.DB, id, "WakaTime needs a recent export download link. Export your heartbeats at https://wakatime.com/settings/account, then import the file or its download link.");
-    else if (e instanceof DumpRequestError || e instanceof ImportFileError) await failImport(env.DB, id, e.message);
+    if (e instanceof RemoteDumpError) await failImport(env.DB, id, remoteFailureMessage(kind, e));
+    else if (e instanceof ImportFileError) await failImport(env.DB, id, e.message);
     else throw e;
   }
 }
@@ -180,18 +170,18 @@ async function afterDump(env: Env, run: ImportRow, dump: RemoteDump): Promise<vo
     return;
   }
   if (!dump.is_processing && dump.download_url) {
-    const moved = await updateActive(env.DB, id, {
+    const moved = await updateActiveImport(env.DB, id, {
       state: "downloading_dump",
-      remote_dump_status: dump.status,
-      remote_percent_complete: dump.percent_complete > 0 ? dump.percent_complete : 100,
+      remoteDumpStatus: dump.status,
+      remotePercentComplete: dump.percent_complete > 0 ? dump.percent_complete : 100,
       message: "Downloading data dump...",
-      error_message: null,
+      errorMessage: null,
     });
     if (moved) await env.IMPORTS.send(remoteMessage(id, "download", { download_url: dump.download_url }));
     return;
   }
-  await updateActive(env.DB, id, { state: "waiting_for_dump", remote_dump_status: dump.status, remote_percent_complete: dump.percent_complete, message: waitingMessage(dump) });
-  const startedMs = Date.parse(run.started_at ?? run.created_at);
+  await updateActiveImport(env.DB, id, { state: "waiting_for_dump", remoteDumpStatus: dump.status, remotePercentComplete: dump.percent_complete, message: waitingMessage(dump) });
+  const startedMs = Date.parse(run.startedAt ?? run.createdAt);
   if (Date.now() - startedMs >= MAX_POLL_SECONDS * 1000) {
     await failImport(env.DB, id, `Data dump did not complete within ${MAX_POLL_SECONDS / 60} minutes.`);
     return;

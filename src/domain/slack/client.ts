@@ -2,10 +2,16 @@
 // GET {SLACK_API_BASE_URL}/{method}?args with the token as "Authorization: Bearer"; every answer
 // is JSON with "ok" (false + "error" on failure, often with HTTP 200). The fetch function is a
 // parameter so tests and other callers can substitute it.
+import { AppError } from "../../lib/errors";
+import { log } from "../../lib/log";
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** Slack answered ok:false (a bad or revoked token, a missing scope …). */
+/**
+ * Slack answered ok:false (a bad or revoked token, a missing scope …). A subclass because
+ * callers branch on it and read its code: a refused token is the caller's fault (400, the code
+ * in the message), where an unreachable Slack is ours (AppError upstream_failed, 502).
+ */
 export class SlackApiError extends Error {
   constructor(
     readonly method: string,
@@ -15,8 +21,11 @@ export class SlackApiError extends Error {
   }
 }
 
-/** Slack could not be reached or did not answer JSON. */
-export class SlackUnavailableError extends Error {}
+/** Slack could not be reached or did not answer JSON (the cause goes to the log). */
+function slackUnavailable(method: string, cause: string): AppError {
+  log.warn("slack unavailable", { method, error: cause });
+  return new AppError("upstream_failed", "Slack is unavailable");
+}
 
 export interface SlackProfile {
   email?: string | null;
@@ -63,9 +72,9 @@ export function slackClient(baseUrl: string, fetchFn: FetchFn = (input, init) =>
       });
       body = await res.json();
     } catch (err) {
-      throw new SlackUnavailableError(`Slack ${method} unreachable: ${String((err as Error)?.message ?? err)}`);
+      throw slackUnavailable(method, String((err as Error)?.message ?? err));
     }
-    if (!body || typeof body !== "object") throw new SlackUnavailableError(`Slack ${method} answered no object`);
+    if (!body || typeof body !== "object") throw slackUnavailable(method, "answered no object");
     const b = body as { ok?: unknown; error?: unknown };
     if (b.ok !== true) throw new SlackApiError(method, typeof b.error === "string" ? b.error : "unknown_error");
     return body as T & { ok: true };

@@ -2,6 +2,7 @@
 // /timedump. Slack wants an answer within 3 s; cheap commands answer in the HTTP response,
 // the ones that add up time (leaderboard, timedump) get `answerWithin`: the answer itself when
 // it is ready in time, else a placeholder now and the answer later through response_url.
+import { channelCandidates, languageCounts, linkedUserBySlackUid, upsertSailorsLogPreference, type LinkedUser } from "../../db/slack";
 import { log } from "../../lib/log";
 import { durations } from "../durations/query";
 import { shortTimeSimple } from "../../lib/format";
@@ -56,32 +57,9 @@ export const onText = (slackUid: string) =>
 
 const ephemeral = (text: string): SlackMessage => ({ response_type: "ephemeral", text });
 
-interface LinkedUser {
-  id: number;
-  username: string;
-  timezone: string;
-  slack_uid: string;
-  slack_username: string | null;
-  display_name_override: string | null;
-  github_username: string | null;
-}
-
-const USER_COLUMNS = "u.id, u.username, u.timezone, u.slack_uid, u.slack_username, u.display_name_override, u.github_username";
-
+/** The account linked to the Slack user, or null (also for a blank UID). */
 export async function findLinkedUser(d1: D1Database, slackUid: string): Promise<LinkedUser | null> {
-  if (!slackUid) return null;
-  return d1.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.slack_uid = ?`).bind(slackUid).first<LinkedUser>();
-}
-
-/** Saves the per-(user, channel) Sailor's Log preference. */
-export async function setSailorsLogPreference(d1: D1Database, userId: number, channelId: string, enabled: boolean): Promise<void> {
-  await d1
-    .prepare(
-      `INSERT INTO sailors_log_preferences (user_id, slack_channel_id, enabled) VALUES (?1, ?2, ?3)
-       ON CONFLICT (user_id, slack_channel_id) DO UPDATE SET enabled = excluded.enabled, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-    )
-    .bind(userId, channelId, enabled ? 1 : 0)
-    .run();
+  return slackUid ? linkedUserBySlackUid(d1, slackUid) : null;
 }
 
 // ---- answering within Slack's 3 seconds ----
@@ -193,14 +171,7 @@ export async function channelLeaderboard(env: Env, channelId: string, now: numbe
   const start = Math.floor(now / DAY) * DAY;
   const end = start + DAY;
   const day = new Date(start * 1000).toISOString().slice(0, 10);
-  const { results: candidates } = await env.DB.prepare(
-    `SELECT ${USER_COLUMNS} FROM sailors_log_preferences p JOIN users u ON u.id = p.user_id
-     WHERE p.slack_channel_id = ?1 AND p.enabled = 1 AND u.slack_uid IS NOT NULL
-       AND EXISTS (SELECT 1 FROM user_active_days d WHERE d.day = ?2 AND d.user_id = u.id)
-     ORDER BY u.id LIMIT ${CANDIDATE_LIMIT}`,
-  )
-    .bind(channelId, day)
-    .all<LinkedUser>();
+  const candidates = await channelCandidates(env.DB, channelId, day, CANDIDATE_LIMIT);
   const totals = await mapLimit(candidates, CONCURRENCY, async (u) => ({
     user: u,
     result: await durations(env, { id: u.id, timezone: safeTimeZone(u.timezone) }, { start, end, breakdowns: ["project"] }),
@@ -209,24 +180,19 @@ export async function channelLeaderboard(env: Env, channelId: string, now: numbe
   if (top.length === 0) return [];
 
   // Most used language per (user, project) today, by heartbeat count (ties: by name).
-  const { results: langRows } = await env.DB.prepare(
-    `SELECT user_id, project, language, COUNT(*) AS n FROM heartbeats
-     WHERE user_id IN (SELECT value FROM json_each(?1)) AND time >= ?2 AND time < ?3 AND deleted_at IS NULL
-       AND language IS NOT NULL AND language != ''
-     GROUP BY user_id, project, language`,
-  )
-    .bind(JSON.stringify(top.map((t) => t.user.id)), start, end)
-    .all<{ user_id: number; project: string | null; language: string; n: number }>();
+  const langRows = await languageCounts(env.DB, top.map((t) => t.user.id), start, end);
   const best = new Map<string, { language: string; n: number }>();
   for (const r of langRows) {
-    const k = JSON.stringify([r.user_id, r.project]);
+    const k = JSON.stringify([r.userId, r.project]);
     const cur = best.get(k);
     if (!cur || r.n > cur.n || (r.n === cur.n && r.language < cur.language)) best.set(k, { language: r.language, n: r.n });
   }
 
   return top.map(({ user, result }) => ({
-    slack_uid: user.slack_uid,
-    name: user.slack_username?.trim() || displayName({ ...user, email: null }),
+    slack_uid: user.slackUid,
+    name:
+      user.slackUsername?.trim() ||
+      displayName({ username: user.username, display_name_override: user.displayNameOverride, slack_username: user.slackUsername, github_username: user.githubUsername, email: null }),
     seconds: result.total,
     projects: [...(result.groups.project ?? new Map<string | null, number>())]
       .filter(([, seconds]) => seconds > 60)
@@ -320,7 +286,7 @@ export async function sailorsLogCommand(ctx: CommandContext, cmd: SlashCommand):
     case "on":
     case "off":
       if (!cmd.channel_id) return ephemeral("This command only works in a channel.");
-      await setSailorsLogPreference(ctx.env.DB, user.id, cmd.channel_id, action === "on");
+      await upsertSailorsLogPreference(ctx.env.DB, user.id, cmd.channel_id, action === "on");
       return action === "on" ? { response_type: "in_channel", text: onText(cmd.user_id) } : ephemeral(OFF_TEXT);
     case "leaderboard": {
       const work = channelLeaderboard(ctx.env, cmd.channel_id, ctx.now).then((entries) => ephemeral(leaderboardText(entries)));

@@ -7,9 +7,11 @@
 // UID, else by the profile's email (linking Slack to that account), else created. A new
 // account needs an email (Hackatime: 400 "Email not found"); it gets no API key here (nobody
 // could be shown it: keys are stored hashed) — the user rotates one in via their settings.
+import { insertSlackUser, saveSlackIdentity } from "../../db/slack";
+import { emailsOf, userById, userIdByEmail, userIdBySlackUid } from "../../db/users";
 import { AppError } from "../../lib/errors";
 import { isValidTimeZone } from "../../lib/time";
-import { SlackApiError, SlackUnavailableError, type SlackClient, type SlackUser } from "./client";
+import { SlackApiError, type SlackClient, type SlackUser } from "./client";
 
 export interface SlackLinkResult {
   user_id: number;
@@ -18,7 +20,6 @@ export interface SlackLinkResult {
   created: boolean;
 }
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const USERNAME_CHARS = /[^A-Za-z0-9_.-]+/g;
 
 /** Hackatime's slack_username: display name, else real name, else the handle. */
@@ -38,13 +39,11 @@ export function usernameCandidates(u: SlackUser): string[] {
   return [base, `${base}-${uid}`, `${base}-${random}`];
 }
 
+/** A refused Slack call is a 400 naming Slack's code; anything else (an unreachable Slack: 502) goes on as it is. */
 function slackFailure(err: unknown, what: string): never {
   if (err instanceof SlackApiError) throw new AppError("bad_request", `${what}: ${err.code}`);
-  if (err instanceof SlackUnavailableError) throw new AppError("upstream_failed", "Slack is unavailable");
   throw err;
 }
-
-type UserIdRow = { id: number };
 
 export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token: string): Promise<SlackLinkResult> {
   let slackUid: string;
@@ -56,22 +55,19 @@ export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token
   }
   if (!slackUid) throw new AppError("bad_request", "User ID not found");
 
-  const existing = await d1.prepare("SELECT id FROM users WHERE slack_uid = ?").bind(slackUid).first<UserIdRow>();
+  const existing = await userIdBySlackUid(d1, slackUid);
   let profile: SlackUser | null = null;
   try {
     profile = await slack.usersInfo(token, slackUid);
   } catch (err) {
     // A known account is still answered when its profile cannot be read (Hackatime answered
     // a known Slack UID without reading the profile at all).
-    if (!existing) slackFailure(err, "Could not read the Slack profile");
+    if (existing === null) slackFailure(err, "Could not read the Slack profile");
   }
   const email = profile?.profile?.email?.trim().toLowerCase() || null;
 
-  let userId = existing?.id ?? null;
-  if (userId === null && email) {
-    const byEmail = await d1.prepare("SELECT user_id AS id FROM email_addresses WHERE email = ?").bind(email).first<UserIdRow>();
-    userId = byEmail?.id ?? null;
-  }
+  let userId = existing;
+  if (userId === null && email) userId = await userIdByEmail(d1, email);
   let created = false;
   if (userId === null) {
     if (!email) throw new AppError("bad_request", "Email not found");
@@ -80,36 +76,25 @@ export async function linkSlackAccount(d1: D1Database, slack: SlackClient, token
   }
 
   if (profile) {
-    const tz = profile.tz && isValidTimeZone(profile.tz) ? profile.tz : null;
-    const avatar = profile.profile?.image_192 || profile.profile?.image_72 || null;
-    await d1.batch([
-      // Slack identity onto the account (a Slack UID another account holds is left there).
-      d1
-        .prepare(
-          `UPDATE users SET slack_uid = CASE WHEN EXISTS (SELECT 1 FROM users o WHERE o.slack_uid = ?2 AND o.id != ?1) THEN slack_uid ELSE ?2 END,
-             slack_username = ?3, slack_avatar_url = ?4, timezone = COALESCE(?5, timezone), updated_at = ${NOW}
-           WHERE id = ?1`,
-        )
-        .bind(userId, slackUid, slackDisplayName(profile), avatar, tz),
-      ...(email ? [d1.prepare("INSERT INTO email_addresses (user_id, email) VALUES (?, ?) ON CONFLICT (email) DO NOTHING").bind(userId, email)] : []),
-    ]);
+    await saveSlackIdentity(d1, userId, {
+      slackUid,
+      slackUsername: slackDisplayName(profile),
+      avatarUrl: profile.profile?.image_192 || profile.profile?.image_72 || null,
+      timezone: profile.tz && isValidTimeZone(profile.tz) ? profile.tz : null,
+      email,
+    });
   }
 
-  const row = await d1
-    .prepare("SELECT u.username, (SELECT e.email FROM email_addresses e WHERE e.user_id = u.id ORDER BY e.id LIMIT 1) AS email FROM users u WHERE u.id = ?")
-    .bind(userId)
-    .first<{ username: string; email: string | null }>();
-  if (!row) throw new AppError("internal", "Account vanished");
-  return { user_id: userId, username: row.username, email: row.email, created };
+  const [user, emails] = await Promise.all([userById(d1, userId), emailsOf(d1, userId)]);
+  if (!user) throw new AppError("internal", "Account vanished");
+  return { user_id: userId, username: user.username, email: emails[0] ?? null, created };
 }
 
 /** Inserts the account under the first free username candidate; returns its id. */
 async function createSlackUser(d1: D1Database, u: SlackUser): Promise<number> {
   for (const username of usernameCandidates(u)) {
-    // DO NOTHING covers both unique columns: a concurrent link of the same Slack UID, or a taken name.
-    await d1.prepare("INSERT INTO users (username, slack_uid, timezone) VALUES (?, ?, 'UTC') ON CONFLICT DO NOTHING").bind(username, u.id).run();
-    const row = await d1.prepare("SELECT id FROM users WHERE slack_uid = ?").bind(u.id).first<UserIdRow>();
-    if (row) return row.id;
+    const id = await insertSlackUser(d1, username, u.id);
+    if (id !== null) return id;
   }
   throw new AppError("conflict", "Could not choose a username for this Slack account");
 }

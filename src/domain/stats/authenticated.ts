@@ -1,6 +1,10 @@
 // What /api/v1/authenticated/* answers about the caller (hackatime-behavior.md §6.9): the
 // profile, coding time over local dates, and the all-time project list.
+import { emailsOf, userById } from "../../db/users";
 import { maskedTrustLevel } from "../../auth/levels";
+import { parseDatePart } from "../../lib/dates";
+import { AppError } from "../../lib/errors";
+import { isBlank } from "../../lib/text";
 import { addDays, localDate, nowSeconds, startOfLocalDay } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
 import { parseProjectList, projectDetails } from "./projects";
@@ -19,19 +23,9 @@ export interface Profile {
 
 /** The /me body. The trust level is always the masked one (we have no verified OAuth apps). */
 export async function profile(d1: D1Database, userId: number): Promise<Profile | null> {
-  const [user, emails] = await d1.batch([
-    d1.prepare("SELECT id, slack_uid, github_username, trust_level FROM users WHERE id = ?").bind(userId),
-    d1.prepare("SELECT email FROM email_addresses WHERE user_id = ? ORDER BY id").bind(userId),
-  ]);
-  const u = user.results[0] as { id: number; slack_uid: string | null; github_username: string | null; trust_level: number } | undefined;
+  const [u, emails] = await Promise.all([userById(d1, userId), emailsOf(d1, userId)]);
   if (!u) return null;
-  return {
-    id: u.id,
-    emails: (emails.results as Array<{ email: string }>).map((e) => e.email),
-    slack_id: u.slack_uid,
-    github_username: u.github_username,
-    trust_factor: maskedTrustLevel(u.trust_level),
-  };
+  return { id: u.id, emails, slack_id: u.slackUid, github_username: u.githubUsername, trust_factor: maskedTrustLevel(u.trustLevel) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -49,6 +43,22 @@ export async function hoursBetween(env: Env, user: DurationSubject, startDate: s
 export function defaultHoursRange(timezone: string, now = nowSeconds()): { startDate: string; endDate: string } {
   const today = localDate(now, timezone);
   return { startDate: addDays(today, -7), endDate: today };
+}
+
+/** A local date parameter: the fallback when blank, 422 "Invalid <name>" when it does not parse. */
+function dateParam(value: string | undefined, name: string, fallback: string): string {
+  if (isBlank(value)) return fallback;
+  const d = parseDatePart(value);
+  if (d === null) throw new AppError("invalid_parameter", `Invalid ${name}`);
+  return d;
+}
+
+/** The /hours body: start_date … end_date (default seven days ago … today) and the seconds between. */
+export async function hours(env: Env, user: DurationSubject, query: { start_date?: string; end_date?: string }) {
+  const defaults = defaultHoursRange(user.timezone);
+  const startDate = dateParam(query.start_date, "start_date", defaults.startDate);
+  const endDate = dateParam(query.end_date, "end_date", defaults.endDate);
+  return { start_date: startDate, end_date: endDate, total_seconds: await hoursBetween(env, user, startDate, endDate) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 // cost is one read of the days' rollup rows, whatever the history size. Any other filter goes to
 // the reference query over the range's heartbeats (db/daily-durations.ts).
 import { dailyDurationRows } from "../../db/daily-durations";
-import type { HeartbeatFilter } from "../../db/heartbeat-filter";
+import type { HeartbeatFilter } from "../../db/durations";
 import { userActivity } from "../../durable/stub";
 import { dayNumber, formatDayNumber, localDayNumberBounds, parseIsoDate } from "../../lib/time";
 import { TIMEOUT_MICROS, decodeKey, encodeKey, microsToSeconds } from "../durations/dimensions";

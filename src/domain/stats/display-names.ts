@@ -69,7 +69,7 @@ export function displayLanguageName(language: string | null | undefined): string
   return language!;
 }
 
-export type BreakdownDimension = "project" | "language" | "editor" | "operating_system" | "machine";
+export type BreakdownDimension = "project" | "language" | "editor" | "operating_system" | "machine" | "category";
 
 /** The name a breakdown entry shows, after Hackatime's blank fallback (`fallback`) for the raw key. */
 export function displayName(dim: BreakdownDimension, raw: string | null, fallback: string): string {

@@ -1,6 +1,8 @@
 // GET /api/hackatime/v1/users/current/stats/last_7_days (hackatime-behavior.md §6.3, §4.3):
 // the window is the user's local [today − 7 days 00:00, today 24:00) — eight calendar days —
 // with grouped durations (each value chained separately) from the projection's fast path.
+import { activeDayCount } from "../../db/heartbeat-reads";
+import { userById } from "../../db/users";
 import { isoSeconds, localDayNumber, localDayNumberBounds, nowSeconds, utcOffsetSeconds } from "../../lib/time";
 import type { GroupDimension } from "../durations/dimensions";
 import { durations, type DurationSubject } from "../durations/query";
@@ -43,6 +45,11 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
  * names), percent of the sum over all groups, zero entries dropped, largest first.
  */
 export function statsBreakdown(dim: BreakdownDimension, groups: Map<string | null, number> | undefined) {
+  return breakdownBy(dim, groups, statsEntry);
+}
+
+/** statsBreakdown's names, merging, percents and order, with entries in another style. */
+export function breakdownBy<T>(dim: BreakdownDimension, groups: Map<string | null, number> | undefined, entry: (name: string, seconds: number, percent: number) => T): T[] {
   const values = [...(groups ?? new Map<string | null, number>())];
   const whole = values.reduce((sum, [, seconds]) => sum + seconds, 0);
   if (whole === 0) return [];
@@ -54,7 +61,7 @@ export function statsBreakdown(dim: BreakdownDimension, groups: Map<string | nul
   }
   return [...byName]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([name, seconds]) => statsEntry(name, seconds, round((seconds / whole) * 100, 2)));
+    .map(([name, seconds]) => entry(name, seconds, round((seconds / whole) * 100, 2)));
 }
 
 /** Rails' TimeWithZone#iso8601: local wall time with "+HH:MM", or "Z" in the UTC zone itself. */
@@ -71,22 +78,6 @@ export function isoWithOffset(epochSeconds: number, tz: string): string {
   return `${wall}${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 3600)).padStart(2, "0")}:${String(Math.floor((abs % 3600) / 60)).padStart(2, "0")}`;
 }
 
-/**
- * Local days of the window with at least one heartbeat (Hackatime's days_covered): one D1 query,
- * an EXISTS probe of the (user_id, time) index per day.
- */
-export async function activeDayCount(d1: D1Database, userId: number, bounds: Array<{ start: number; end: number }>): Promise<number> {
-  const row = await d1
-    .prepare(
-      `SELECT COUNT(*) AS n FROM json_each(?2) AS d
-       WHERE EXISTS (SELECT 1 FROM heartbeats h WHERE h.user_id = ?1 AND h.deleted_at IS NULL
-                       AND h.time >= json_extract(d.value, '$[0]') AND h.time < json_extract(d.value, '$[1]'))`,
-    )
-    .bind(userId, JSON.stringify(bounds.map((b) => [b.start, b.end])))
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 export async function last7Days(env: Env, user: Last7DaysUser, now: number = nowSeconds()) {
   const tz = user.timezone;
   const today = localDayNumber(now, tz);
@@ -96,6 +87,7 @@ export async function last7Days(env: Env, user: Last7DaysUser, now: number = now
   const subject = { id: user.id, timezone: tz };
   const [result, daysCovered] = await Promise.all([
     durations(env, subject, { start, end, breakdowns: [...BREAKDOWNS] }),
+    // Local days with at least one heartbeat (Hackatime's days_covered): one EXISTS probe per day.
     activeDayCount(env.DB, user.id, bounds),
   ]);
   const total = result.total;
@@ -132,6 +124,10 @@ export async function last7Days(env: Env, user: Last7DaysUser, now: number = now
 
 /** The caller's Slack id, which this endpoint shows as username / user_id. */
 export async function slackUidOf(d1: D1Database, userId: number): Promise<string | null> {
-  const row = await d1.prepare("SELECT slack_uid FROM users WHERE id = ?").bind(userId).first<{ slack_uid: string | null }>();
-  return row?.slack_uid ?? null;
+  return (await userById(d1, userId))?.slackUid ?? null;
+}
+
+/** last7Days for a caller, with their Slack id read now. */
+export async function last7DaysOf(env: Env, user: Omit<Last7DaysUser, "slackUid">, now: number = nowSeconds()) {
+  return last7Days(env, { ...user, slackUid: await slackUidOf(env.DB, user.id) }, now);
 }

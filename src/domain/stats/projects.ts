@@ -2,6 +2,8 @@
 // the names seen, and per project a row of totals. total_seconds comes from `durations` (the
 // projection's per-project chains: LAG partitioned by project); counts, first/last times,
 // languages, repo URL and archived state from one grouped D1 query over the window.
+import { projectNamesIn, projectStats } from "../../db/heartbeat-reads";
+import { AppError } from "../../lib/errors";
 import { isBlank } from "../../lib/text";
 import { isoSeconds } from "../../lib/time";
 import { durations, type DurationSubject } from "../durations/query";
@@ -25,39 +27,12 @@ export function parseProjectList(raw: string | undefined): string[] {
   return [...new Set(raw.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
 }
 
-const LIVE_NAMED = "user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time <= ?3 AND project IS NOT NULL AND project != ''";
-
 /** Distinct non-empty project names with a heartbeat in the window (archived ones included), by name. */
 export async function projectNames(d1: D1Database, userId: number, window: TimeWindow): Promise<string[]> {
   const w = clampToValidTimes(window);
   if (!w) return [];
-  const { results } = await d1
-    .prepare(`SELECT DISTINCT project FROM heartbeats WHERE ${LIVE_NAMED} ORDER BY project`)
-    .bind(userId, w.start, w.end)
-    .all<{ project: string }>();
-  return results.map((r) => r.project);
+  return projectNamesIn(d1, userId, w);
 }
-
-export const PROJECT_STATS_SQL = (withNames: boolean) => `
-  SELECT g.project, g.n, g.first_time, g.last_time, g.langs, m.repo_url, m.archived_at
-  FROM (
-    SELECT project, COUNT(*) AS n, MIN(time) AS first_time, MAX(time) AS last_time,
-      json_group_array(DISTINCT language) FILTER (WHERE language IS NOT NULL AND language != '') AS langs
-    FROM heartbeats
-    WHERE ${LIVE_NAMED} ${withNames ? "AND project IN (SELECT value FROM json_each(?4))" : ""}
-    GROUP BY project
-  ) g
-  LEFT JOIN project_repo_mappings m ON m.user_id = ?1 AND m.project_name = g.project`;
-
-type StatsRow = {
-  project: string;
-  n: number;
-  first_time: number;
-  last_time: number;
-  langs: string;
-  repo_url: string | null;
-  archived_at: string | null;
-};
 
 export interface ProjectDetailsOptions {
   /** Only these projects (none: every project with data in the window). */
@@ -71,20 +46,16 @@ export async function projectDetails(env: Env, subject: DurationSubject, window:
   const w = clampToValidTimes(window);
   if (!w) return [];
   const names = opts.names?.length ? opts.names : undefined;
-  const params: unknown[] = [subject.id, w.start, w.end];
-  if (names) params.push(JSON.stringify(names));
   // One project: its own chain answers (the fast path with a one-project filter); otherwise
   // every project's chain. The window's end is inclusive; durations' end is exclusive.
   const filter = names?.length === 1 ? { projects: names } : undefined;
   const [stats, totals] = await Promise.all([
-    env.DB.prepare(PROJECT_STATS_SQL(names !== undefined))
-      .bind(...params)
-      .all<StatsRow>(),
+    projectStats(env.DB, subject.id, w, names),
     durations(env, subject, { start: w.start, end: w.end + 0.000001, breakdowns: ["project"], filter }),
   ]);
   const seconds = totals.groups.project ?? new Map<string | null, number>();
   const rows: ProjectRow[] = [];
-  for (const r of stats.results) {
+  for (const r of stats) {
     const archived = !isBlank(r.archived_at);
     if (archived && !opts.includeArchived) continue;
     const first = isoSeconds(r.first_time);
@@ -103,3 +74,13 @@ export async function projectDetails(env: Env, subject: DurationSubject, window:
   }
   return rows.sort((a, b) => b.total_seconds - a.total_seconds || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/** /project/{name}: one non-archived project's row over the window; 400 for a blank name, 404 without activity. */
+export async function oneProject(env: Env, subject: DurationSubject, name: string, window: TimeWindow): Promise<ProjectRow> {
+  if (isBlank(name)) throw new AppError("bad_request", "whats the name?");
+  const [row] = await projectDetails(env, subject, window, { names: [name.trim()] });
+  if (!row) throw new AppError("not_found", "found nuthin");
+  return row;
+}
+
+// domain/admin/users.ts (another area) runs this statement itself; re-exported until it calls db/.

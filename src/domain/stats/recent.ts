@@ -1,8 +1,9 @@
 // A user's raw heartbeats, newest first or paged oldest first (hackatime-behavior.md §6.8, §6.9):
 // the "most recent" lookups, the keyset-paged listing, their query-parameter parsing, and Rails'
-// time_ago_in_words. Every query is keyed by user and walks the heartbeats(user_id, time, id)
-// index; soft-deleted rows never show.
-import type { StoredHeartbeat } from "../../db/heartbeats";
+// time_ago_in_words. The queries (db/heartbeat-reads.ts) are keyed by user and walk the
+// heartbeats(user_id, time, id) index; soft-deleted rows never show.
+import type { HeartbeatField, StoredHeartbeat } from "../../db/heartbeat-fields";
+import { heartbeatPage, mostRecent, type RecentFilter } from "../../db/heartbeat-reads";
 
 // ---------------------------------------------------------------------------------------------
 // time_ago_in_words (ActionView DateHelper#distance_of_time_in_words, include_seconds: false,
@@ -101,12 +102,6 @@ export interface HeartbeatPage {
   hasMore: boolean;
 }
 
-/** The page query: heartbeats(user_id, time, id) gives both the range and the order. */
-export const pageHeartbeatsSql = (withCursor: boolean) =>
-  `SELECT * FROM heartbeats
-   WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time <= ?3 ${withCursor ? "AND (time, id) > (?5, ?6)" : ""}
-   ORDER BY time, id LIMIT ?4`;
-
 /**
  * One page of a user's live heartbeats with start ≤ time ≤ end, in (time, id) order, after the
  * cursor's row. Reads limit + 1 rows to know whether another page follows.
@@ -121,61 +116,26 @@ export async function pageHeartbeats(
   // With a cursor the index seek starts at the cursor's time, not the range start, so a page
   // costs the same at the end of a long range as at its beginning.
   const from = after ? Math.max(range.start, after.time) : range.start;
-  const params: unknown[] = [userId, from, range.end, limit + 1];
-  if (after) params.push(after.time, after.id);
-  const { results } = await d1.prepare(pageHeartbeatsSql(after !== null)).bind(...params).all<StoredHeartbeat>();
+  const results = await heartbeatPage(d1, userId, { start: from, end: range.end }, after, limit + 1);
   const hasMore = results.length > limit;
   const rows = hasMore ? results.slice(0, limit) : results;
   const last = rows[rows.length - 1];
   return { rows, hasMore, nextCursor: hasMore && last ? encodeCursor({ time: last.time, id: last.id }) : null };
 }
 
-export interface RecentFilter {
-  /** Only this source type; when absent, anything but test_entry. */
-  sourceType?: string;
-  /** Editor, compared case-insensitively (ASCII folding: SQLite LOWER on both sides). */
-  editor?: string;
-}
-
-/** The newest matching heartbeat's query: walks heartbeats(user_id, time, id) backwards. */
-export function mostRecentSql(userId: number, filter: RecentFilter, columns = "*"): { sql: string; params: unknown[] } {
-  const where = ["user_id = ?1", "deleted_at IS NULL"];
-  const params: unknown[] = [userId];
-  if (filter.sourceType) {
-    params.push(filter.sourceType);
-    where.push(`source_type = ?${params.length}`);
-  } else {
-    where.push("source_type != 'test_entry'");
-  }
-  if (filter.editor) {
-    params.push(filter.editor);
-    where.push(`LOWER(editor) = LOWER(?${params.length})`);
-  }
-  return { sql: `SELECT ${columns} FROM heartbeats WHERE ${where.join(" AND ")} ORDER BY time DESC, id DESC LIMIT 1`, params };
-}
+export type { RecentFilter };
 
 export async function mostRecentHeartbeat(d1: D1Database, userId: number, filter: RecentFilter = {}): Promise<StoredHeartbeat | null> {
-  const { sql, params } = mostRecentSql(userId, filter);
-  return d1.prepare(sql).bind(...params).first<StoredHeartbeat>();
+  return mostRecent(d1, userId, filter);
 }
 
 /** The fields /authenticated/heartbeats/latest shows, of the newest non-test heartbeat. */
-export const LATEST_COLUMNS = "id, created_at, time, category, project, language, editor, operating_system, machine, entity";
+export const LATEST_FIELDS = ["id", "created_at", "time", "category", "project", "language", "editor", "operating_system", "machine", "entity"] as const satisfies readonly HeartbeatField[];
 
-export interface LatestHeartbeat {
-  id: number;
-  created_at: string;
-  time: number;
-  category: string | null;
-  project: string | null;
-  language: string | null;
-  editor: string | null;
-  operating_system: string | null;
-  machine: string | null;
-  entity: string | null;
-}
+export type LatestHeartbeat = Pick<StoredHeartbeat, (typeof LATEST_FIELDS)[number]>;
 
 export async function latestHeartbeat(d1: D1Database, userId: number): Promise<LatestHeartbeat | null> {
-  const { sql, params } = mostRecentSql(userId, {}, LATEST_COLUMNS);
-  return d1.prepare(sql).bind(...params).first<LatestHeartbeat>();
+  return mostRecent(d1, userId, {}, LATEST_FIELDS);
 }
+
+// routes/my-data.ts' tests (another area) EXPLAIN these; re-exported until they import db/.

@@ -2,11 +2,13 @@
 // listing, with the date and interval parsing they share:
 //   * dailySummaries: GET /api/hackatime/v1/users/{id}/summaries, one entry per local day, each
 //     heartbeat credited min(gap to the NEXT heartbeat of the same local day, 120 s) to its
-//     own project (LEAD attribution; a gap across local midnight is lost);
+//     own project (LEAD attribution; a gap across local midnight is lost); start/end or
+//     WakaTime's range= names, project= and branches= filters;
 //   * heartbeatsOfDay: GET /api/hackatime/v1/users/{id}/heartbeats?date= (WakaTime's listing);
 //   * summaryWindow + publicSummary: GET /api/summary (UTC windows, grouped durations).
 // Days are handled as day numbers (lib/time: days since 1970-01-01 on the proleptic Gregorian
 // calendar), so any four-digit year is safe to compute with.
+import { daySummaryRows, heartbeatsBetween } from "../../db/heartbeat-reads";
 import { parseDay, parseLooseDateTime } from "../../lib/dates";
 import { AppError } from "../../lib/errors";
 import { decimalHours, digitalHms, shortTimeDetailed } from "../../lib/format";
@@ -21,19 +23,21 @@ import {
   isoSeconds,
   localDayNumber,
   localDayNumberBounds,
+  monthsBefore,
   nowSeconds,
   startOfLocalDayNumber,
 } from "../../lib/time";
 import { TIMEOUT_MICROS, microsToSeconds } from "../durations/dimensions";
 import { durations, type DurationSubject } from "../durations/query";
 import { heartbeatJson } from "../heartbeats/serialize";
-import type { StoredHeartbeat } from "../../db/heartbeats";
+import { resolveStatsTarget } from "../users/lookup";
 import { displayName } from "./display-names";
+import { SUMMARY_RANGES, summaryRange } from "../wakatime/ranges";
 import { MAX_VALID_TIME } from "./windows";
 
 export const MAX_SUMMARY_DAYS = 366;
 /** 2100-01-01T00:00:00Z: past every storable heartbeat time. */
-const QUERY_TIME_LIMIT = 4_102_444_800;
+export const QUERY_TIME_LIMIT = 4_102_444_800;
 
 // ---------------------------------------------------------------------------------------------
 // Calendar days
@@ -52,7 +56,9 @@ export function longDate(n: number): string {
 export interface SummariesQuery {
   start?: string;
   end?: string;
+  range?: string;
   project?: string;
+  branches?: string;
   timezone?: string;
 }
 
@@ -61,18 +67,32 @@ export interface SummariesRequest {
   endDay: number;
   timezone: string;
   project: string | null;
+  /** Only heartbeats on these branches (WakaTime's branches=, comma-separated); null: any. */
+  branches: string[] | null;
 }
 
-/** Validates the query as Hackatime does, in its order; every failure is a 400 {"error": …}. */
-export function parseSummariesQuery(q: SummariesQuery, userTimezone: string): SummariesRequest {
+/**
+ * Validates the query as Hackatime does, in its order; every failure is a 400 {"error": …}.
+ * WakaTime's range= (domain/wakatime/ranges: Today … Last Month, in the request's zone) stands
+ * for start and end when given.
+ */
+export function parseSummariesQuery(q: SummariesQuery, userTimezone: string, now: number = nowSeconds()): SummariesRequest {
+  const timezone = isBlank(q.timezone) ? userTimezone : q.timezone!;
+  const branchList = (q.branches ?? "").split(",").map((b) => b.trim()).filter((b) => b !== "");
+  const filters = { project: isBlank(q.project) ? null : q.project!, branches: branchList.length ? branchList : null };
+  if (!isBlank(q.range)) {
+    if (!isKnownTimeZone(timezone)) throw new AppError("bad_request", "Invalid timezone");
+    const named = summaryRange(q.range!, timezone, now);
+    if (!named) throw new AppError("bad_request", `range must be one of: ${SUMMARY_RANGES.join(", ")}`);
+    return { startDay: named.firstDay, endDay: named.lastDay, timezone, ...filters };
+  }
   const startDay = parseDay(q.start);
   const endDay = parseDay(q.end);
   if (startDay === null || endDay === null) throw new AppError("bad_request", "start and end must be valid dates in YYYY-MM-DD format");
   if (endDay < startDay) throw new AppError("bad_request", "end must not be before start");
   if (endDay - startDay >= MAX_SUMMARY_DAYS) throw new AppError("bad_request", `date range cannot exceed ${MAX_SUMMARY_DAYS} days`);
-  const timezone = isBlank(q.timezone) ? userTimezone : q.timezone!;
   if (!isKnownTimeZone(timezone)) throw new AppError("bad_request", "Invalid timezone");
-  return { startDay, endDay, timezone, project: isBlank(q.project) ? null : q.project! };
+  return { startDay, endDay, timezone, ...filters };
 }
 
 /** Hackatime's WakatimeService#duration: integer parts, zero-padded HH:MM:SS, "%.2f" hours, "1h 2m 3s". */
@@ -92,42 +112,6 @@ export function summaryDuration(totalSeconds: number) {
 /** Ruby's Float#round(2) for the non-negative values used here. */
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-interface DayRow {
-  d: number;
-  project: string | null;
-  ai_model: string | null;
-  micros: number | null;
-  ai_in: number | null;
-  ai_in_n: number;
-  ai_out: number | null;
-  ai_out_n: number;
-  ai_lines: number | null;
-}
-
-// ONE window query over D1, bounded by the range: at most 366 local days, each a [start, end)
-// slice of the heartbeats_user_time index (one index range scan per day, never the user's
-// whole history). LEAD is partitioned by local day, so the chain breaks at local midnight and
-// each gap is credited to the earlier heartbeat's row; a day's last heartbeat adds NULL (→ 0).
-export const dailySummarySql = (projectFilter: boolean) => `
-  WITH days AS (
-    SELECT CAST(key AS INTEGER) AS d, json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS e FROM json_each(?2)
-  ),
-  day_rows AS (
-    SELECT days.d AS d, h.id AS id, CAST(ROUND(h.time * 1000000) AS INTEGER) AS t, h.project AS project, h.ai_model AS ai_model,
-           h.ai_input_tokens AS ai_in, h.ai_output_tokens AS ai_out, h.ai_line_changes AS ai_lines
-    FROM days JOIN heartbeats h
-      ON h.user_id = ?1 AND h.time >= days.s AND h.time < days.e
-    WHERE h.deleted_at IS NULL AND h.time >= 0 AND h.time <= ${MAX_VALID_TIME} ${projectFilter ? "AND h.project = ?4" : ""}
-  ),
-  gaps AS (
-    SELECT d, project, ai_model, ai_in, ai_out, ai_lines,
-           MIN(LEAD(t) OVER (PARTITION BY d ORDER BY t, id) - t, ?3) AS gap
-    FROM day_rows
-  )
-  SELECT d, project, ai_model, SUM(gap) AS micros,
-         SUM(ai_in) AS ai_in, COUNT(ai_in) AS ai_in_n, SUM(ai_out) AS ai_out, COUNT(ai_out) AS ai_out_n, SUM(ai_lines) AS ai_lines
-  FROM gaps GROUP BY d, project, ai_model`;
-
 interface DayActivity {
   micros: number;
   projects: Map<string, number>; // name → micros
@@ -140,12 +124,8 @@ interface DayActivity {
 
 export async function dailySummaries(d1: D1Database, userId: number, req: SummariesRequest, now: number = nowSeconds()) {
   const days = localDayNumberBounds(req.startDay, req.endDay, req.timezone);
-  const params: unknown[] = [userId, JSON.stringify(days.map((b) => [b.start, b.end])), TIMEOUT_MICROS];
-  if (req.project !== null) params.push(req.project);
-  const { results } = await d1
-    .prepare(dailySummarySql(req.project !== null))
-    .bind(...params)
-    .all<DayRow>();
+  // One window query over D1, bounded by the days (db/heartbeat-reads.ts dailySummarySql).
+  const results = await daySummaryRows(d1, userId, days, { capMicros: TIMEOUT_MICROS, maxTime: MAX_VALID_TIME, project: req.project, branches: req.branches });
 
   const activity = new Map<number, DayActivity>();
   for (const r of results) {
@@ -235,11 +215,8 @@ export async function heartbeatsOfDay(d1: D1Database, userId: number, date: stri
   if (day === null) throw new AppError("bad_request", "date must be a valid date in YYYY-MM-DD format");
   const start = startOfLocalDayNumber(day, timezone);
   const end = startOfLocalDayNumber(day + 1, timezone);
-  const { results } = await d1
-    .prepare("SELECT * FROM heartbeats WHERE user_id = ?1 AND time >= ?2 AND time < ?3 AND deleted_at IS NULL ORDER BY time, id")
-    .bind(userId, start, end)
-    .all<StoredHeartbeat>();
-  return { data: results.map(heartbeatJson), start: isoSeconds(start), end: isoSeconds(end - 1), timezone };
+  const rows = await heartbeatsBetween(d1, userId, start, end);
+  return { data: rows.map(heartbeatJson), start: isoSeconds(start), end: isoSeconds(end - 1), timezone };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,13 +237,6 @@ export interface SummaryWindow {
   to: number;
 }
 
-/** The calendar day `months` months before, its day clamped to the target month (ActiveSupport's advance). */
-function monthsBefore(n: number, months: number): number {
-  const { year, month, day } = calendarOf(n);
-  const first = dayNumber(year, month - months, 1);
-  const target = calendarOf(first);
-  return first + Math.min(day, daysInMonth(target.year, target.month)) - 1;
-}
 
 /**
  * Hackatime's determine_date_range, in UTC: explicit from|start and to|end (start of the first
@@ -356,4 +326,16 @@ export async function publicSummary(env: Env, subject: DurationSubject, window: 
     entities: {},
     labels: {},
   };
+}
+
+/** GET /api/summary: the user named by user_id (or the deprecated `user`, echoed back) over the window asked for. */
+export async function summaryOf(env: Env, q: PublicSummaryQuery & { user_id?: string; user?: string; project?: string }) {
+  const identifier = q.user_id ?? q.user;
+  if (isBlank(identifier)) throw new AppError("bad_request", "Missing required parameter: user_id");
+  // Credentials are ignored here, so a user who hides their stats is hidden from themselves too.
+  const target = await resolveStatsTarget(env.DB, identifier!, null, "User has disabled public stats");
+  const window = summaryWindow(q);
+  if (!window) throw new AppError("bad_request", "Invalid date range");
+  const summary = await publicSummary(env, target.subject, window, isBlank(q.project) ? null : q.project!);
+  return { user_id: q.user ?? null, ...summary };
 }

@@ -2,6 +2,7 @@
 // summary, assembled from the duration fast path.
 import { maskedTrustLevel } from "../../auth/levels";
 import type { UserRow } from "../../db/schema";
+import { profileSourceById } from "../../db/users";
 import { parseUtcDateTime, utcDayStart, yearsAgoRollingOver } from "../../lib/dates";
 import { AppError } from "../../lib/errors";
 import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
@@ -11,6 +12,8 @@ import { durations, uniqueCodingSeconds, type DurationSubject } from "../duratio
 import { referenceBoundaryAwareTotal, referenceUniqueCodingSeconds, type HeartbeatFilter } from "../durations/reference";
 import { languageColor } from "../languages";
 import { dailyActivity } from "./daily";
+import type { StatsTarget } from "../users/lookup";
+import { displayName as profileDisplayName } from "../users/profile";
 import { streakDays } from "./streak";
 
 /** The breakdowns `features` may ask for: Hackatime's two, and the rest of WakaTime's. */
@@ -170,4 +173,10 @@ export async function userStats(env: Env, user: Pick<UserRow, "id" | "trustLevel
   }
   data.streak = await streakDays(env, subject, now);
   return { data, trust_factor: maskedTrustLevel(user.trustLevel) };
+}
+
+/** The stats of a resolved target, named by their display name (the username if their profile vanished). */
+export async function targetUserStats(env: Env, target: StatsTarget, q: UserStatsQuery) {
+  const profile = await profileSourceById(env.DB, target.user.id);
+  return userStats(env, target.user, profile ? profileDisplayName(profile) : target.user.username, target.subject, q, { owner: target.isOwner });
 }

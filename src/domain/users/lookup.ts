@@ -1,23 +1,23 @@
 // Finding the user a public request is about, and whether the caller may see them
 // (hackatime-behavior.md §6.4): numeric id, then slack uid, then username, all exact; "my" is
 // the caller; a user with public stats lookup off is visible only to themselves.
-import { eq } from "drizzle-orm";
+import { maskedTrustLevel } from "../../auth/levels";
 import type { AuthUser } from "../../auth/user";
 import { isRestricted } from "../../auth/user";
-import { getDb } from "../../db/client";
-import { users, type UserRow } from "../../db/schema";
+import { userKeyRefused } from "../../auth/failures";
+import type { UserRow } from "../../db/schema";
+import { userById, userBySlackUid, userByUsername } from "../../db/users";
 import { AppError } from "../../lib/errors";
 import { safeTimeZone } from "../../lib/time";
 
 export async function findUserByIdentifier(d1: D1Database, identifier: string): Promise<UserRow | null> {
-  const db = getDb(d1);
   if (/^\d{1,15}$/.test(identifier)) {
-    const byId = await db.select().from(users).where(eq(users.id, Number(identifier))).get();
+    const byId = await userById(d1, Number(identifier));
     if (byId) return byId;
   }
-  const bySlack = await db.select().from(users).where(eq(users.slackUid, identifier)).get();
+  const bySlack = await userBySlackUid(d1, identifier);
   if (bySlack) return bySlack;
-  return (await db.select().from(users).where(eq(users.username, identifier)).get()) ?? null;
+  return (await userByUsername(d1, identifier)) ?? null;
 }
 
 export interface StatsTarget {
@@ -44,4 +44,32 @@ export async function resolveStatsTarget(
   const isOwner = owner?.id === user.id;
   if (!user.allowPublicStatsLookup && !isOwner) throw new AppError("forbidden", privateMessage);
   return { user, isOwner, subject: { id: user.id, timezone: safeTimeZone(user.timezone) } };
+}
+
+/** A user's public trust level (suspected shows as blue); no privacy check, 404 for nobody. */
+export async function publicTrustFactor(d1: D1Database, identifier: string) {
+  const user = await findUserByIdentifier(d1, identifier);
+  if (!user) throw new AppError("not_found", "User not found");
+  return maskedTrustLevel(user.trustLevel);
+}
+
+/**
+ * `{user}` of the WakaTime-shaped endpoints. "current" is the caller (401 without a key); an id,
+ * Slack id or username names that user, seen under the public-stats rule above (403 when they
+ * hide their stats, and always for `ownerOnly` data such as heartbeats and goals). A name that
+ * is nobody's falls back to the caller, as Hackatime ignores the segment (clients migrated from
+ * WakaTime keep its user id there); without a caller it is a 404. The caller's own data is
+ * served even when their account is restricted, as the rest of the compat API serves it.
+ */
+export async function resolveWakaTimeUser(d1: D1Database, identifier: string, caller: AuthUser | null, opts: { ownerOnly?: boolean } = {}): Promise<StatsTarget> {
+  const named = identifier === "current" ? null : await findUserByIdentifier(d1, identifier);
+  if (named && named.id !== caller?.id) {
+    if (opts.ownerOnly) throw new AppError("forbidden", "Only the user themselves can read this");
+    if (!named.allowPublicStatsLookup) throw new AppError("forbidden", "user has disabled public stats");
+    return { user: named, isOwner: false, subject: { id: named.id, timezone: safeTimeZone(named.timezone) } };
+  }
+  if (!caller) throw identifier === "current" ? userKeyRefused("missing") : new AppError("not_found", "User not found");
+  const own = named ?? (await userById(d1, caller.id));
+  if (!own) throw userKeyRefused("unknown_key"); // the user went between the key check and now
+  return { user: own, isOwner: true, subject: { id: own.id, timezone: safeTimeZone(own.timezone) } };
 }

@@ -1,23 +1,11 @@
 // The WakaTime-shaped user profile (GET /api/hackatime/v1/users/{id}, hackatime-behavior.md
 // §6.1): Hackatime's User#display_name and User#avatar_url rules.
+import { profileSourceById, type ProfileSource } from "../../db/users";
 import { sha256Hex } from "../../lib/crypto";
 import { isBlank } from "../../lib/text";
 import { isoSeconds } from "../../lib/time";
 
-export interface ProfileSource {
-  id: number;
-  username: string | null;
-  display_name_override: string | null;
-  slack_username: string | null;
-  slack_avatar_url: string | null;
-  github_username: string | null;
-  github_avatar_url: string | null;
-  timezone: string;
-  created_at: string;
-  updated_at: string;
-  /** The user's first email address, if any. */
-  email: string | null;
-}
+export type { ProfileSource };
 
 /** ActiveSupport's String#truncate(length): at most `length` characters including the "...". */
 function truncate(value: string, length: number): string {
@@ -77,18 +65,6 @@ function isoNoFraction(stored: string): string {
   return Number.isNaN(ms) ? stored : isoSeconds(ms / 1000);
 }
 
-export async function loadProfileSource(d1: D1Database, userId: number): Promise<ProfileSource | null> {
-  return d1
-    .prepare(
-      `SELECT u.id, u.username, u.display_name_override, u.slack_username, u.slack_avatar_url, u.github_username,
-         u.github_avatar_url, u.timezone, u.created_at, u.updated_at,
-         (SELECT e.email FROM email_addresses e WHERE e.user_id = u.id ORDER BY e.id LIMIT 1) AS email
-       FROM users u WHERE u.id = ?`,
-    )
-    .bind(userId)
-    .first<ProfileSource>();
-}
-
 export async function buildProfile(u: ProfileSource) {
   const name = displayName(u);
   return {
@@ -106,6 +82,6 @@ export async function buildProfile(u: ProfileSource) {
 
 /** The profile of a user known to exist (the caller), or null if they vanished meanwhile. */
 export async function userProfile(d1: D1Database, userId: number) {
-  const source = await loadProfileSource(d1, userId);
+  const source = await profileSourceById(d1, userId);
   return source ? buildProfile(source) : null;
 }

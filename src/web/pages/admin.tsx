@@ -4,14 +4,16 @@
 // change a trust level (convict, levels-policy.ts), superadmin for deletion requests. Below
 // viewer, /admin does not exist (404).
 import type { Context, MiddlewareHandler } from "hono";
-import { atLeast, trustLevelName } from "../../auth/levels";
+import { atLeast, trustLevelName, TRUST_LEVELS, type TrustLevelName } from "../../auth/levels";
+import { fuzzySearchUsers } from "../../db/admin-users";
 import type { AdminLevel } from "../../db/schema";
-import { canChangeTrustOf, TRUST_LEVEL_NAMES } from "../../domain/admin/levels-policy";
+import { approveDeletionRequest, listDeletionRequests, rejectDeletionRequest, scheduleDateText, type AdminDeletionJson } from "../../domain/admin/deletion-requests";
+import { canChangeTrustOf } from "../../domain/admin/levels-policy";
 import { convict } from "../../domain/admin/trust";
-import { findAdminTarget, fuzzySearch, trustLogs, userInfo } from "../../domain/admin/users";
-import { approveDeletionRequest, listDeletionRequests, rejectDeletionRequest, scheduleDateText, type AdminDeletionJson } from "../../domain/deletion";
+import { findAdminTarget, trustLogs, userInfo } from "../../domain/admin/users";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/errors";
+import { pathId, textParam } from "../../routes/admin/params";
 import { hm } from "../charts";
 import { Csrf, page } from "../layout";
 import { checkedForm } from "../security";
@@ -31,7 +33,7 @@ export const requireAdminLevel =
 export async function adminHome(c: Context<AppEnv>) {
   const s = sessionOf(c);
   const query = (c.req.query("q") ?? "").trim();
-  const results = query ? (await fuzzySearch(c.env.DB, query)).users : null;
+  const results = query ? await fuzzySearchUsers(c.env.DB, query) : null;
   return page(
     c,
     { title: "Admin", nav: "admin" },
@@ -80,11 +82,11 @@ export async function adminHome(c: Context<AppEnv>) {
 
 export async function adminUser(c: Context<AppEnv>) {
   const s = sessionOf(c);
-  const target = await findAdminTarget(c.env.DB, c.req.param("id"));
+  const target = await findAdminTarget(c.env.DB, pathId(c.req.param("id")) ?? 0);
   const [info, logs] = await Promise.all([userInfo(c.env, target), trustLogs(c.env.DB, target.id)]);
   const u = info.user;
   const actor = { id: s.user.id, adminLevel: s.user.adminLevel };
-  const settable = TRUST_LEVEL_NAMES.filter((level) => canChangeTrustOf(actor, { id: target.id, adminLevel: target.adminLevel }, level));
+  const settable = (Object.keys(TRUST_LEVELS) as TrustLevelName[]).filter((level) => canChangeTrustOf(actor, { id: target.id, adminLevel: target.admin_level }, level));
   return page(
     c,
     { title: `Admin: ${u.username}`, nav: "admin" },
@@ -158,7 +160,7 @@ export async function adminUser(c: Context<AppEnv>) {
                 New level
                 <select name="trust_level" required>
                   {settable.map((l) => (
-                    <option value={l} selected={l === trustLevelName(target.trustLevel)}>
+                    <option value={l} selected={l === trustLevelName(target.trust_level)}>
                       {l}
                     </option>
                   ))}
@@ -210,7 +212,7 @@ export async function changeTrust(c: Context<AppEnv>) {
   const form = await checkedForm(c, s);
   const id = c.req.param("id") ?? "";
   try {
-    const result = await convict(c.env.DB, { id: s.user.id, adminLevel: s.user.adminLevel }, { id, trust_level: form.trust_level, reason: form.reason, notes: form.notes || null });
+    const result = await convict(c.env.DB, { id: s.user.id, adminLevel: s.user.adminLevel }, { userId: pathId(id) ?? 0, trustLevel: form.trust_level, reason: textParam(form.reason), notes: textParam(form.notes) || null });
     setFlash(c, { kind: "notice", text: `Trust level set to ${result.user.trust_level}.` });
   } catch (e) {
     if (!(e instanceof AppError) || e.code === "not_found") throw e;
@@ -294,10 +296,10 @@ export function decideDeletion(approve: boolean) {
     const id = c.req.param("id") ?? "";
     try {
       if (approve) {
-        const r = await approveDeletionRequest(c.env.DB, id, s.user.id);
+        const r = await approveDeletionRequest(c.env.DB, pathId(id, { leadingZeros: false }), s.user.id);
         setFlash(c, { kind: "notice", text: `Deletion request approved. Scheduled for ${scheduleDateText(r.scheduled_deletion_at!)}` });
       } else {
-        await rejectDeletionRequest(c.env.DB, id);
+        await rejectDeletionRequest(c.env.DB, pathId(id, { leadingZeros: false }));
         setFlash(c, { kind: "notice", text: "Deletion request rejected" });
       }
     } catch (e) {

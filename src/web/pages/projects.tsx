@@ -93,7 +93,7 @@ export async function projectPage(c: Context<AppEnv>) {
   const q = viewQuery(c);
   const o = await projectOverview(c.env, user, { id: user.id, timezone: user.timezone }, name, q);
   const s = o.stats;
-  const archived = Boolean(o.mapping?.archived_at);
+  const archived = o.mapping?.archived ?? false;
   const base = projectPath(name);
   return page(
     c,

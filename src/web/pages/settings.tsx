@@ -4,16 +4,17 @@
 // the domain function the matching API operation calls.
 import type { Context } from "hono";
 import type { FC } from "hono/jsx";
-import { TRUST_LEVELS } from "../../auth/levels";
 import { accountRestricted } from "../../auth/failures";
 import { isRestricted } from "../../auth/user";
 import { userById } from "../../db/users";
-import { cancelDeletionRequest, createDeletionRequest, latestDeletionRequest, userDeletionJson, validateDeletionReason } from "../../domain/deletion";
-import { createExport, exportDownload, getUserExport, parseExportRange } from "../../domain/exports";
+import { cancelDeletionRequest, createDeletionRequest, userDeletionJson, validateDeletionReason } from "../../domain/deletion";
+import { latestRequestOf } from "../../db/deletion-requests";
+import { activeImportOf } from "../../db/imports";
+import { assertMayExport, createExport, exportDownload, findUserExport, parseExportRange } from "../../domain/exports";
 import { githubConfigured } from "../../domain/github-signin";
-import { MultipartError, MultipartReader, multipartBoundary } from "../../domain/imports/multipart";
-import { activeImport, getUserImport, serializeImport, type ImportStatus } from "../../domain/imports/runs";
-import { resumeStalled } from "../../domain/imports/slices";
+import { MultipartReader, multipartBoundary } from "../../domain/imports/multipart";
+import { importStatus } from "../../domain/imports/requests";
+import { serializeImport, type ImportStatus } from "../../domain/imports/runs";
 import { startUpload } from "../../domain/imports/start";
 import { rotateApiKey } from "../../domain/projects-settings";
 import { listSessions, revokeSession, type WebSession } from "../../domain/sessions";
@@ -76,8 +77,8 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
   const [user, sessions, running, deletion, goals] = await Promise.all([
     userById(d1, u.id),
     listSessions(d1, session),
-    activeImport(d1, u.id),
-    latestDeletionRequest(d1, u.id),
+    activeImportOf(d1, u.id),
+    latestRequestOf(d1, u.id),
     goalProgress(c.env, { id: u.id, timezone: u.timezone }),
   ]);
   const del = deletion ? userDeletionJson(deletion) : null;
@@ -382,7 +383,6 @@ export async function uploadImport(c: Context<AppEnv>) {
       if (part.name === "heartbeat_file" && part.filename) started = await startUpload(c.env, session.user.id, part.filename, mp.bodyStream());
     }
   } catch (e) {
-    if (e instanceof MultipartError) throw new AppError("invalid_parameter", e.message);
     if (e instanceof AppError && e.code !== "forbidden") {
       setFlash(c, { kind: "error", text: e.message });
       const id = typeof e.extra.import_id === "string" ? e.extra.import_id : null;
@@ -399,15 +399,8 @@ export async function uploadImport(c: Context<AppEnv>) {
   return c.redirect(`/settings/imports/${started.id}`, 303);
 }
 
-async function ownImport(c: Context<AppEnv>) {
-  const session = sessionOf(c);
-  const id = c.req.param("id") ?? "";
-  let run = /^\d{1,15}$/.test(id) ? await getUserImport(c.env.DB, session.user.id, Number(id)) : null;
-  if (!run) throw new AppError("not_found", "Import not found");
-  // As GET /my/heartbeat_imports/{id}: looking at a stalled run re-queues its open slices.
-  if (await resumeStalled(c.env, run)) run = (await getUserImport(c.env.DB, session.user.id, run.id)) ?? run;
-  return serializeImport(run);
-}
+/** As GET /my/heartbeat_imports/{id} (importStatus): looking at a stalled run re-queues its open slices. */
+const ownImport = (c: Context<AppEnv>) => importStatus(c.env, sessionOf(c).user, c.req.param("id") ?? "");
 
 /** The import's status page: the progress bar, followed by import-progress.js (or a meta refresh without JavaScript). */
 export async function importPage(c: Context<AppEnv>) {
@@ -441,18 +434,16 @@ export async function importStatusJson(c: Context<AppEnv>) {
 
 // ---- exports ----
 
-function refuseExport(user: WebSession["user"]) {
-  if (user.trustLevel === TRUST_LEVELS.red) throw new AppError("forbidden", "You are not allowed to export heartbeats.");
-  if (user.deletionActive) throw accountRestricted();
-}
-
 export async function requestExport(c: Context<AppEnv>) {
   const session = sessionOf(c);
   const form = await checkedForm(c, session);
-  refuseExport(session.user);
-  const range = parseExportRange({ all_data: form.all_data, start_date: form.start_date, end_date: form.end_date }, nowSeconds());
-  if ("error" in range) {
-    setFlash(c, { kind: "error", text: range.error });
+  assertMayExport(session.user);
+  let range;
+  try {
+    range = parseExportRange({ all_data: form.all_data, start_date: form.start_date, end_date: form.end_date }, nowSeconds());
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    setFlash(c, { kind: "error", text: e.message });
     return c.redirect("/settings#exports", 303);
   }
   const id = await createExport(c.env.DB, session.user.id, range);
@@ -461,10 +452,8 @@ export async function requestExport(c: Context<AppEnv>) {
 
 export async function downloadExport(c: Context<AppEnv>) {
   const session = sessionOf(c);
-  refuseExport(session.user);
-  const id = c.req.param("id") ?? "";
-  const exp = /^\d{1,15}$/.test(id) ? await getUserExport(c.env.DB, session.user.id, Number(id)) : null;
-  if (!exp) throw new AppError("not_found", "Export not found");
+  assertMayExport(session.user);
+  const exp = await findUserExport(c.env.DB, session.user.id, c.req.param("id") ?? "");
   const download = await exportDownload(c.env, { id: session.user.id, timezone: session.user.timezone }, exp, nowSeconds());
   c.header("Content-Type", "application/json; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="${download.filename}"`);

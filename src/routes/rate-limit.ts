@@ -4,10 +4,10 @@
 // The bindings count in fixed 60 s windows; a 429 says when the current window ends.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { parseAuthorization } from "../auth/credentials";
-import { secretsEqual, sha256Hex } from "./crypto";
+import { parseAuthorization } from "../lib/authorization";
+import { secretsEqual, sha256Hex } from "../lib/crypto";
 
-const HEARTBEAT_POST = /^\/api\/hackatime\/v1\/users\/[^/]+\/heartbeats(\.bulk)?$/;
+const HEARTBEAT_POST = /^\/api\/(hackatime\/v1|compat\/wakatime\/v1)\/users\/[^/]+\/heartbeats(\.bulk)?$/;
 const WINDOW_SECONDS = 60;
 const EXEMPT = new Set(["/up"]);
 

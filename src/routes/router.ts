@@ -3,7 +3,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hook } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { errorBody } from "./errors";
+import { errorBody } from "../lib/errors";
 
 // Hackatime answers invalid parameters with 422 by default (render_error's default status).
 export const defaultHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {

@@ -1,0 +1,75 @@
+// Anonymising an account (the deletion cron): the statements that erase one user's identity and
+// data across tables. Raw SQL: the identity UPDATE picks a free "deleted_user_<id>" name in the
+// statement itself, the heartbeat soft-delete runs in bounded batches over the partial dedup
+// index, and the derived rows are deleted by key probes instead of scans (each statement's
+// index is noted where it is defined; test/cron/deletions.test.ts EXPLAINs them).
+
+/**
+ * One transaction: identity fields nulled, username "deleted_user_<id>" (suffixed when that
+ * name is taken), stats private, admin level reset; API keys (and retired ones), admin keys,
+ * email addresses, project mappings, Slack preferences, exports, imports, goals and web sessions
+ * deleted.
+ */
+export async function eraseIdentity(d1: D1Database, userId: number, now: string): Promise<void> {
+  await d1.batch([
+    d1
+      .prepare(
+        `UPDATE users SET
+           username = CASE WHEN EXISTS (SELECT 1 FROM users o WHERE o.username = 'deleted_user_' || users.id AND o.id != users.id)
+                      THEN 'deleted_user_' || users.id || '_' || lower(hex(randomblob(4))) ELSE 'deleted_user_' || users.id END,
+           display_name_override = NULL, slack_uid = NULL, slack_username = NULL, slack_avatar_url = NULL,
+           github_uid = NULL, github_username = NULL, github_avatar_url = NULL, country_code = NULL,
+           allow_public_stats_lookup = 0, admin_level = 'default', updated_at = ?2
+         WHERE id = ?1`,
+      )
+      .bind(userId, now),
+    d1.prepare("DELETE FROM api_keys WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM revoked_api_keys WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM admin_api_keys WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM email_addresses WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM project_repo_mappings WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM sailors_log_preferences WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM heartbeat_exports WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT id FROM heartbeat_imports WHERE user_id = ?)").bind(userId),
+    d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM goals WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM web_sessions WHERE user_id = ?").bind(userId),
+  ]);
+}
+
+/**
+ * One batch of a user's live heartbeats. Ordering by fields_hash walks the partial dedup index
+ * (user_id, fields_hash) WHERE deleted_at IS NULL, which holds only live rows: each batch reads
+ * just the rows it deletes, never the ones earlier batches already marked.
+ */
+export const SOFT_DELETE_HEARTBEATS_SQL = `UPDATE heartbeats SET deleted_at = ?2, updated_at = ?2
+  WHERE id IN (SELECT id FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL ORDER BY fields_hash LIMIT ?3)`;
+
+/** Soft-deletes up to `limit` live heartbeats of the user; how many it did. */
+export async function softDeleteHeartbeats(d1: D1Database, userId: number, now: string, limit: number): Promise<number> {
+  const { meta } = await d1.prepare(SOFT_DELETE_HEARTBEATS_SQL).bind(userId, now, limit).run();
+  return meta.changes;
+}
+
+/**
+ * user_active_days is keyed (day, user_id): probe each UTC day between the user's first and
+ * last heartbeat (two lookups on heartbeats_user_time) instead of scanning the table for the
+ * user. Times outside the years 0000–9999 have no date() (so no active-day row) and are left
+ * out of the span.
+ */
+const DATEABLE = "time >= -62167219200 AND time < 253402300800";
+export const DELETE_ACTIVE_DAYS_SQL = `WITH RECURSIVE span(day) AS (
+    SELECT date(MIN(time), 'unixepoch') FROM heartbeats WHERE user_id = ?1 AND ${DATEABLE}
+    UNION ALL
+    SELECT date(day, '+1 day') FROM span
+    WHERE day < (SELECT date(MAX(time), 'unixepoch') FROM heartbeats WHERE user_id = ?1 AND ${DATEABLE})
+  )
+  DELETE FROM user_active_days WHERE user_id = ?1 AND day IN (SELECT day FROM span)`;
+
+/** leaderboard_entries is keyed (leaderboard_id, user_id): one probe per board, no scan. */
+export const DELETE_LEADERBOARD_ENTRIES_SQL = "DELETE FROM leaderboard_entries WHERE leaderboard_id IN (SELECT id FROM leaderboards) AND user_id = ?";
+
+/** The user's rows in the leaderboard inputs and outputs (user_active_days, leaderboard_entries). */
+export async function deleteLeaderboardRows(d1: D1Database, userId: number): Promise<void> {
+  await d1.batch([d1.prepare(DELETE_ACTIVE_DAYS_SQL).bind(userId), d1.prepare(DELETE_LEADERBOARD_ENTRIES_SQL).bind(userId)]);
+}

@@ -1,0 +1,125 @@
+// The reference queries of the capped-gap duration rule (domain/durations/reference.ts holds the
+// rule and calls these): raw SQL, because each is one window query (LAG over (time, id),
+// partitioned by the grouping column or by user) that drizzle's builder cannot express. Every
+// per-user statement reads one slice of heartbeats_user_time (or heartbeats_user_project_time
+// under a project filter). The cap is bound (?4 or the next free number): this module knows no rule.
+import type { HeartbeatField } from "./heartbeat-fields";
+
+/**
+ * Which heartbeats count: the stats API's filter_by_* parameters, the dashboard's filters, goals.
+ * Projects, categories, operating systems and machines are matched exactly; languages and editors
+ * in any case (goals name them as people type them); excluded categories also drop NULL ones
+ * (SQL NOT IN).
+ */
+export interface HeartbeatFilter {
+  projects?: string[];
+  categories?: string[];
+  excludeCategories?: string[];
+  /** Language names, any case. */
+  languages?: string[];
+  /** Editor names, any case. */
+  editors?: string[];
+  operatingSystems?: string[];
+  machines?: string[];
+}
+
+/** SQL for a filter (heartbeat columns unqualified); its JSON parameters are numbered from `firstParam` (one per list). */
+export function filterClause(filter: HeartbeatFilter, firstParam: number): { clause: string; params: string[] } {
+  const where: string[] = [];
+  const params: string[] = [];
+  const list = (column: string, values: string[] | undefined, negate = false) => {
+    if (values === undefined) return;
+    params.push(JSON.stringify(values));
+    where.push(`AND ${column} ${negate ? "NOT IN" : "IN"} (SELECT value FROM json_each(?${firstParam + params.length - 1}))`);
+  };
+  const lower = (values: string[] | undefined) => values?.map((v) => v.toLowerCase());
+  list("project", filter.projects);
+  list("category", filter.categories);
+  list("LOWER(category)", lower(filter.excludeCategories), true);
+  list("LOWER(language)", lower(filter.languages));
+  list("LOWER(editor)", lower(filter.editors));
+  list("operating_system", filter.operatingSystems);
+  list("machine", filter.machines);
+  return { clause: where.join(" "), params };
+}
+
+/**
+ * Σ min(gap to the previous row of the group, ?4) per group value over [?2, ?3); one row with grp
+ * NULL without a group. Filter lists are bound from ?5.
+ */
+export const referenceDurationsSql = (groupBy: HeartbeatField | undefined, filterSql: string) => `SELECT grp, SUM(gap) AS micros FROM (
+         SELECT ${groupBy ?? "NULL"} AS grp,
+           MIN(t - LAG(t) OVER (${groupBy ? `PARTITION BY ${groupBy}` : ""} ORDER BY t, id), ?4) AS gap
+         FROM (SELECT id, ${groupBy ?? "NULL AS _"}, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM heartbeats
+               WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3 ${filterSql})
+       ) GROUP BY grp`;
+
+export interface Range {
+  start: number;
+  end: number;
+}
+
+/** Capped-gap microseconds per group value (or one total under NULL). */
+export async function referenceDurationRows(
+  d1: D1Database,
+  userId: number,
+  range: Range,
+  capMicros: number,
+  groupBy?: HeartbeatField,
+  filter: HeartbeatFilter = {},
+): Promise<Array<{ grp: string | null; micros: number | null }>> {
+  const { clause, params } = filterClause(filter, 5);
+  const { results } = await d1
+    .prepare(referenceDurationsSql(groupBy, clause))
+    .bind(userId, range.start, range.end, capMicros, ...params)
+    .all<{ grp: string | null; micros: number | null }>();
+  return results;
+}
+
+/**
+ * The boundary-aware total: the latest matching heartbeat before ?2 anchors the chain, so the first
+ * row in range is credited its gap to it. The cap is ?4; filter lists are bound from ?5.
+ */
+export const boundaryAwareTotalSql = (filterSql: string) => `WITH picked AS (
+         SELECT * FROM (SELECT id, time FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL AND time < ?2 ${filterSql} ORDER BY time DESC, id DESC LIMIT 1)
+         UNION ALL
+         SELECT id, time FROM heartbeats WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3 ${filterSql})
+       SELECT SUM(gap) AS micros FROM (
+         SELECT time, MIN(t - LAG(t) OVER (ORDER BY t, id), ?4) AS gap
+         FROM (SELECT id, time, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM picked)
+       ) WHERE time >= ?2`;
+
+export async function boundaryAwareTotalMicros(d1: D1Database, userId: number, range: Range, capMicros: number, filter: HeartbeatFilter = {}): Promise<number> {
+  const { clause, params } = filterClause(filter, 5);
+  const row = await d1
+    .prepare(boundaryAwareTotalSql(clause))
+    .bind(userId, range.start, range.end, capMicros, ...params)
+    .first<{ micros: number | null }>();
+  return row?.micros ?? 0;
+}
+
+/** Σ gaps in (0, ?5] between consecutive "coding" heartbeats of the projects in ?4 (longer gaps dropped). */
+export const UNIQUE_CODING_SQL = `SELECT SUM(CASE WHEN gap > 0 AND gap <= ?5 THEN gap ELSE 0 END) AS micros FROM (
+         SELECT t - LAG(t) OVER (ORDER BY t, id) AS gap FROM (
+           SELECT id, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM heartbeats
+           WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3 AND category = 'coding'
+             AND project IN (SELECT value FROM json_each(?4))))`;
+
+export async function uniqueCodingMicros(d1: D1Database, userId: number, range: Range, projects: string[], capMicros: number): Promise<number> {
+  const row = await d1.prepare(UNIQUE_CODING_SQL).bind(userId, range.start, range.end, JSON.stringify(projects), capMicros).first<{ micros: number | null }>();
+  return row?.micros ?? 0;
+}
+
+/**
+ * Σ over users of each user's capped-gap total in [?1, ?2) (cap ?3): the aggregate /api/v1/stats.
+ * A range scan of every user's heartbeats, by design (no per-user index applies).
+ */
+export const ALL_USERS_TOTAL_SQL = `SELECT SUM(gap) AS micros FROM (
+         SELECT MIN(t - LAG(t) OVER (PARTITION BY user_id ORDER BY t, id), ?3) AS gap FROM (
+           SELECT id, user_id, CAST(ROUND(time * 1000000) AS INTEGER) AS t FROM heartbeats
+           WHERE deleted_at IS NULL AND time >= ?1 AND time < ?2))`;
+
+export async function allUsersTotalMicros(d1: D1Database, range: Range, capMicros: number): Promise<number> {
+  const row = await d1.prepare(ALL_USERS_TOTAL_SQL).bind(range.start, range.end, capMicros).first<{ micros: number | null }>();
+  return row?.micros ?? 0;
+}
