@@ -5,10 +5,13 @@
 //   today, this week                                  hoursBetween GET /api/v1/authenticated/hours
 //   the one-year calendar                             dailyActivity (the stats API's `days`)
 //   a picked day's timeline                           heartbeatSpans GET /api/v1/users/{u}/heartbeats/spans
+//   the daily goal's progress                         dailyGoalProgress (statusbar/today's data.goal)
 // Ranges are the projects list's intervals in the user's zone (projectsWindow), so a range here
 // is the same window as GET /my/projects?interval=….
 import type { UserRow } from "../db/schema";
+import { parseDay } from "../lib/dates";
 import { addDays, isoSeconds, localDate, nowSeconds } from "../lib/time";
+import { dailyGoalProgress, goalTitle, shownDailyGoal, type StatusBarGoal } from "./goals";
 import { mappingOrNull, projectsWindow, type MappingJson } from "./projects-settings";
 import { ALL_TIME, hoursBetween } from "./stats/authenticated";
 import { projectDetails, type ProjectRow } from "./stats/projects";
@@ -107,10 +110,12 @@ export interface Dashboard {
   /** The last 365 days (today included), day totals under the same filters. */
   year: { fromDate: string; toDate: string; days: StatsData["days"] };
   spans: Span[] | null;
+  /** Today's progress towards the daily goal the status bar shows (null: no enabled daily goal). */
+  goal: (StatusBarGoal & { title: string }) | null;
 }
 
-/** Who the dashboard is of: the signed-in user. */
-export type DashboardUser = Pick<UserRow, "id" | "username" | "trustLevel">;
+/** Who the dashboard is of: the signed-in user (hasDailyGoal: from the session's lookup). */
+export type DashboardUser = Pick<UserRow, "id" | "username" | "trustLevel"> & { hasDailyGoal: boolean };
 
 export async function dashboard(env: Env, user: DashboardUser, subject: DurationSubject, q: DashboardQuery, now = nowSeconds()): Promise<Dashboard> {
   const range = dashboardRange(q, subject.timezone, now);
@@ -124,7 +129,7 @@ export async function dashboard(env: Env, user: DashboardUser, subject: Duration
   // whichever range asks (domain/stats/daily.ts), so those are not asked twice.
   const coversYear = range.fromDate <= yearFrom && range.toDate >= today;
   const todayFromDays = range.fromDate <= today && range.toDate >= today && Object.keys(filters).length === 0;
-  const [stats, yearDays, todayAsked, weekSeconds, spans] = await Promise.all([
+  const [stats, yearDays, todayAsked, weekSeconds, spans, goal] = await Promise.all([
     userStats(env, user, user.username, subject, apiQuery),
     // The stats API's `days` with the same filters over the last 365 local days.
     coversYear ? null : dailyActivity(env, subject, yearFrom, today, breakdownFilter(apiQuery)),
@@ -133,12 +138,15 @@ export async function dashboard(env: Env, user: DashboardUser, subject: Duration
     range.singleDay
       ? heartbeatSpans(env.DB, subject.id, { start: range.singleDay.start, end: range.singleDay.end - 1e-6 }, filters.project ? [filters.project] : undefined)
       : Promise.resolve(null),
+    shownDailyGoal(env.DB, user),
   ]);
   const data = (stats as unknown as { data: StatsData }).data;
   const year = yearDays
     ? yearDays.map((d) => ({ date: d.date, total_seconds: d.total_seconds, projects: [] }))
     : data.days.filter((d) => d.date >= yearFrom && d.date <= today);
   const todaySeconds = todayAsked ?? data.days.find((d) => d.date === today)?.total_seconds ?? 0;
+  // The status bar's number: the same function over the same unfiltered day total.
+  const progress = goal ? await dailyGoalProgress(env, subject, goal, parseDay(today)!, todaySeconds) : null;
   return {
     range,
     filters,
@@ -148,6 +156,7 @@ export async function dashboard(env: Env, user: DashboardUser, subject: Duration
     weekSeconds,
     year: { fromDate: yearFrom, toDate: today, days: year },
     spans,
+    goal: goal && progress ? { ...progress, title: goalTitle(goal) } : null,
   };
 }
 

@@ -14,12 +14,14 @@ import { profilePage } from "./pages/profile";
 import { leaderboardsPage } from "./pages/leaderboards";
 import { adminHome, adminUser, changeTrust, decideDeletion, deletionRequestsPage, requireAdminLevel } from "./pages/admin";
 import {
+  addGoal,
   cancelDeletion,
   downloadExport,
   importPage,
   importStatusJson,
   requestDeletion,
   requestExport,
+  removeGoal,
   revoke,
   rotateKey,
   savePrivacy,
@@ -54,6 +56,8 @@ webRouter.get("/settings/imports/:id", ...signedIn, importPage);
 webRouter.get("/settings/imports/:id/status", ...signedIn, importStatusJson);
 webRouter.post("/settings/exports", ...signedIn, requestExport);
 webRouter.get("/settings/exports/:id/download", ...signedIn, downloadExport);
+webRouter.post("/settings/goals", ...signedIn, addGoal);
+webRouter.post("/settings/goals/:id/delete", ...signedIn, removeGoal);
 webRouter.post("/settings/deletion", ...signedIn, requestDeletion);
 webRouter.post("/settings/deletion/cancel", ...signedIn, cancelDeletion);
 webRouter.get("/projects", ...signedIn, projectsPage);

@@ -1,7 +1,8 @@
 // The web app in Debian's Chromium against `npm start`: sign in with a key, the dashboard's
 // numbers against the API's, the range picker and filters in the URL, new heartbeats after a
-// reload, escaping, privacy, admin refusal, key rotation ending sessions, an import's progress
-// bar, every page under the CSP with nothing requested from other hosts; a screenshot of each.
+// reload, escaping, privacy, admin refusal, key rotation ending sessions, a goal's progress, an
+// import's progress bar, every page under the CSP with nothing requested from other hosts; a
+// screenshot of each.
 import type { Browser, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createUserIn } from "../../scripts/local-server";
@@ -266,6 +267,34 @@ describe("the web app in Chromium", () => {
     await again.page.getByRole("link", { name: "Sign in with GitHub" }).click();
     await again.page.waitForURL(/\/dashboard$/);
     expect(tab.blocked.concat(again.blocked).every((u) => !u.startsWith(github))).toBe(true);
+  });
+
+  it("creates a daily goal in settings; the dashboard shows the status bar's progress towards it", async () => {
+    const u = await createUser(["--timezone", "UTC"]);
+    const now = Math.floor(Date.now() / 1000);
+    const start = Math.max(Math.floor(now / DAY) * DAY + 1, now - 1200); // today (UTC); at most a few minutes ahead
+    await postBeats(u.api_key, run(start, 11, { project: "goal", language: "Go" }));
+    const tab = await newTab();
+    await signIn(tab, u.api_key);
+    expect(await tab.page.locator("[data-tile=goal]").textContent()).toContain("none");
+    await tab.open("/settings#goals");
+    const form = tab.page.getByRole("form", { name: "Add a goal" });
+    await form.getByLabel(/Code at least/).fill("20");
+    await form.getByLabel("per").selectOption("day");
+    await form.getByLabel("Only languages").fill("go");
+    await form.getByRole("button", { name: "Add goal" }).click();
+    await tab.page.waitForURL(/\/settings(#goals)?$/);
+    await tab.page.getByText("Goal added: Code 20 mins per day in go.").waitFor();
+    await screenshot(tab.page, "settings-goals");
+
+    const bar = ((await (await api("/api/hackatime/v1/users/current/statusbar/today", u.api_key, { headers: { "User-Agent": CLI_UA } })).json()) as any).data.goal;
+    expect(bar).toMatchObject({ target_seconds: 1200, tracked_seconds: 600, completion_percent: 50, complete: false });
+    await tab.open("/dashboard");
+    const tile = tab.page.locator("[data-tile=goal]");
+    expect(await tile.locator("[data-testid=goal]").getAttribute("data-seconds")).toBe(String(bar.tracked_seconds));
+    expect(await tile.locator("progress").getAttribute("value")).toBe(String(bar.completion_percent));
+    expect(await tile.textContent()).toContain("Code 20 mins per day in go");
+    await screenshot(tab.page, "dashboard-goal");
   });
 
   it("imports an uploaded dump: the progress bar follows it to done", async () => {

@@ -2,7 +2,7 @@
 // (listed, revocable), imports (upload → status → done), exports (download), goals, deletion.
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { bearer, cliHeartbeat, createUser, postBulk, request } from "../helpers";
+import { bearer, cliHeartbeat, createUser, getJson, postBulk, request, statusBar } from "../helpers";
 import { Browser, ORIGIN, signedIn } from "./helpers";
 
 const csrfOf = (html: string) => /name="_csrf" value="([0-9a-f]+)"/.exec(html)![1];
@@ -17,7 +17,7 @@ describe("/settings", () => {
     expect(html).toContain("api_url = http://tally.test/api/hackatime/v1");
     expect(html).toContain(`<option value="Europe/Paris" selected="">Europe/Paris</option>`);
     expect(html).toContain("Your days start at midnight in the new zone");
-    expect(html).toContain("Goals: none.");
+    expect(html).toContain("No goals yet.");
     expect(html).toContain(`<script src="/assets/tally/copy.js" defer="">`);
   });
 
@@ -148,6 +148,55 @@ describe("/settings", () => {
     expect(await (await b.get("/settings")).text()).toContain("Your deletion request is cancelled.");
     const row = await env.DB.prepare("SELECT status FROM deletion_requests WHERE user_id = ?").bind(u.id).first<any>();
     expect(row.status).toBe("cancelled");
+  });
+
+  it("adds goals (daily, weekly, filtered), shows the daily one's progress on the dashboard as the status bar does, and deletes them", async () => {
+    const u = await createUser();
+    const now = Math.floor(Date.now() / 1000);
+    const t = Math.max(Math.floor(now / 86_400) * 86_400 + 1, now - 600); // today (UTC), at most a few minutes ahead
+    await postBulk(u.apiKey, [cliHeartbeat(t), cliHeartbeat(t + 60), cliHeartbeat(t + 90, { language: "Go" }), cliHeartbeat(t + 150, { language: "Go" })]);
+    const b = await signedIn(u.apiKey);
+    expect(await (await b.get("/dashboard")).text()).toContain('data-tile="goal"');
+
+    const token = await b.csrf();
+    expect((await b.post("/settings/goals", { _csrf: token, minutes: "0", delta: "day" })).status).toBe(303);
+    expect(await (await b.get("/settings")).text()).toMatch(/minutes: [^<]*60/);
+    expect((await b.post("/settings/goals", { _csrf: token, minutes: "1", delta: "fortnight" })).status).toBe(303);
+    expect((await b.post("/settings/goals", { _csrf: token, minutes: "2", delta: "day" })).status).toBe(303);
+    expect((await b.post("/settings/goals", { _csrf: token, minutes: "90", delta: "week", languages: "go, ", custom_title: "Go <b>weekly</b>" })).status).toBe(303);
+
+    // The goals are the API's: the same titles and progress.
+    const api = (await getJson("/api/hackatime/v1/users/current/goals", bearer(u.apiKey))).body.data as any[];
+    expect(api.map((g) => [g.delta, g.seconds, g.languages])).toEqual([
+      ["day", 120, []],
+      ["week", 5400, ["go"]],
+    ]);
+    const settings = await (await b.get("/settings")).text();
+    expect(settings).toContain("Goal added: Go &lt;b&gt;weekly&lt;/b&gt;.");
+    expect((await b.post("/settings/goals", { minutes: "5", delta: "day" })).status).toBe(403); // no CSRF token
+    for (const g of api) {
+      const row = new RegExp(`<tr data-goal-id="${g.id}">[\\s\\S]*?data-seconds="(\\d+)"`).exec(settings)!;
+      expect(Number(row[1])).toBe(g.chart_data.at(-1).actual_seconds);
+    }
+    expect(api[1].chart_data.at(-1).actual_seconds).toBe(60); // the Go heartbeats only, in any case
+
+    // The dashboard's goal tile is the status bar's data.goal.
+    const bar = (await statusBar(u.apiKey)).body.data.goal;
+    expect(bar).toMatchObject({ target_seconds: 120, tracked_seconds: 150, completion_percent: 100, complete: true });
+    const dash = await (await b.get("/dashboard")).text();
+    expect(dash).toContain(`data-testid="goal" data-seconds="${bar.tracked_seconds}"`);
+    expect(dash).toContain(`data-target-seconds="${bar.target_seconds}"`);
+    expect(/data-testid="goal-percent">(\d+)%/.exec(dash)![1]).toBe(String(bar.completion_percent));
+    expect(dash).toContain("Code 2 mins per day");
+
+    // Deleting: gone from the API, the status bar and the dashboard; someone else's id is not found.
+    const other = await signedIn((await createUser()).apiKey);
+    expect((await other.post(`/settings/goals/${api[0].id}/delete`, { _csrf: await other.csrf() })).status).toBe(303);
+    expect(await (await other.get("/settings")).text()).toContain("Goal not found");
+    for (const g of api) expect((await b.post(`/settings/goals/${g.id}/delete`, { _csrf: token })).status).toBe(303);
+    expect((await getJson("/api/hackatime/v1/users/current/goals", bearer(u.apiKey))).body.data).toEqual([]);
+    expect((await statusBar(u.apiKey)).body.data.goal).toBeUndefined();
+    expect(await (await b.get("/dashboard")).text()).not.toContain('data-testid="goal"');
   });
 
   it("a leaked key's revocation ends the sessions signed in with it", async () => {

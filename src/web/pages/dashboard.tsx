@@ -1,4 +1,4 @@
-// GET /dashboard: today / this week / streak / goals; the range picker and filters (all in the
+// GET /dashboard: today / this week / streak / daily goal; the range picker and filters (all in the
 // URL, so a view can be bookmarked and shared); the range's daily chart, breakdowns and
 // totals; a one-year calendar; a picked day's timeline. Every number comes from
 // domain/dashboard.ts, which calls what the API answers with.
@@ -8,7 +8,6 @@ import { BREAKDOWN_FEATURES, dashboard, DASHBOARD_FILTERS, type Dashboard, type 
 import { isRestricted } from "../../auth/user";
 import type { AppEnv } from "../../env";
 import { Breakdown, DailyBars, Heatmap, hm, projectColors, Timeline } from "../charts";
-import { goalProgress, type GoalProgress } from "../goals";
 import { page } from "../layout";
 import { RangePicker, viewQuery, viewUrl, type ViewChanges } from "../ranges";
 import { sessionOf } from "../session";
@@ -26,23 +25,26 @@ const FEATURE_TITLES: Record<(typeof BREAKDOWN_FEATURES)[number], string> = {
   categories: "Categories",
 };
 
-export const GoalsTile: FC<{ goals: GoalProgress[] }> = ({ goals }) => (
-  <div class="tile" data-tile="goals">
-    <span class="label">Goals</span>
-    {goals.length === 0 ? (
-      <span class="value">none</span>
-    ) : (
-      goals.slice(0, 2).map((g) => (
-        <span class="small">
-          {g.title}: {hm(g.actualSeconds)} of {hm(g.targetSeconds)}
-          <progress max={g.targetSeconds} value={Math.min(g.actualSeconds, g.targetSeconds)}>
-            {Math.round((g.actualSeconds / Math.max(1, g.targetSeconds)) * 100)}%
-          </progress>
-        </span>
-      ))
-    )}
-  </div>
-);
+/** The daily goal the status bar shows, with the same progress (statusbar/today's data.goal). */
+export const GoalTile: FC<{ goal: Dashboard["goal"] }> = ({ goal }) =>
+  goal === null ? (
+    <Tile label="Daily goal" tile="goal" small>
+      none · <a href="/settings#goals">set one</a>
+    </Tile>
+  ) : (
+    <div class="tile" data-tile="goal" data-target-seconds={String(goal.target_seconds)}>
+      <span class="label">{goal.title}</span>
+      <span class="value" data-testid="goal" data-seconds={String(goal.tracked_seconds)}>
+        {hm(goal.tracked_seconds)} <span class="small muted">of {hm(goal.target_seconds)}</span>
+      </span>
+      <progress max={100} value={goal.completion_percent} aria-label="Daily goal progress">
+        {goal.completion_percent}%
+      </progress>{" "}
+      <span class="small" data-testid="goal-percent">
+        {goal.completion_percent}%{goal.complete ? " · done" : ""}
+      </span>
+    </div>
+  );
 
 const Filters: FC<{ d: Dashboard; q: DashboardQuery }> = ({ d, q }) => (
   <form method="get" action="/dashboard" aria-label="Filters">
@@ -100,7 +102,7 @@ export async function dashboardPage(c: Context<AppEnv>) {
   }
   const user = session.user;
   const subject = { id: user.id, timezone: user.timezone };
-  const [d, goals] = await Promise.all([dashboard(c.env, user, subject, q), goalProgress(c.env, subject)]);
+  const d = await dashboard(c.env, user, subject, q);
   const s = d.stats;
   const apiPath = `/api/v1/users/${encodeURIComponent(user.username)}/stats?${new URLSearchParams(d.apiQuery as Record<string, string>)}`;
   const filterLink = (key: FilterKey) => (name: string) => (name === "Other" ? null : dashUrl(q, { [key]: name }));
@@ -116,7 +118,7 @@ export async function dashboardPage(c: Context<AppEnv>) {
         <Tile label="Today" tile="today" testid="today" seconds={d.todaySeconds}>{hm(d.todaySeconds)}</Tile>
         <Tile label="This week" tile="week" testid="week" seconds={d.weekSeconds}>{hm(d.weekSeconds)}</Tile>
         <Tile label="Streak" tile="streak">{s.streak} {s.streak === 1 ? "day" : "days"}</Tile>
-        <GoalsTile goals={goals} />
+        <GoalTile goal={d.goal} />
       </section>
 
       <RangePicker range={d.range} q={q} base="/dashboard" keep={d.filters} />

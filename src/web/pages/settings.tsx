@@ -12,6 +12,7 @@ import { latestRequestOf } from "../../db/deletion-requests";
 import { activeImportOf } from "../../db/imports";
 import { assertMayExport, createExport, exportDownload, findUserExport, parseExportRange } from "../../domain/exports";
 import { githubConfigured } from "../../domain/github-signin";
+import { createGoal, deleteGoal, listGoals } from "../../domain/goals";
 import { MultipartReader, multipartBoundary } from "../../domain/imports/multipart";
 import { importStatus } from "../../domain/imports/requests";
 import { serializeImport, type ImportStatus } from "../../domain/imports/runs";
@@ -20,9 +21,9 @@ import { rotateApiKey } from "../../domain/projects-settings";
 import { listSessions, revokeSession, type WebSession } from "../../domain/sessions";
 import { changeTimezone, setPublicStats, TIMEZONE_CONSEQUENCES } from "../../domain/users/settings";
 import type { AppEnv } from "../../env";
+import { GoalInputSchema, type GoalInput } from "../../schemas/wakatime";
 import { AppError } from "../../lib/errors";
 import { nowSeconds } from "../../lib/time";
-import { goalProgress, type GoalProgress } from "../goals";
 import { Csrf, page } from "../layout";
 import { CSRF_FIELD, checkedForm, requireCsrfToken, requireSameOrigin } from "../security";
 import { clearSessionCookie, sessionOf, setFlash, signIn } from "../session";
@@ -38,19 +39,81 @@ const ZONES: string[] = (() => {
   }
 })();
 
-export const GoalsSection: FC<{ goals: GoalProgress[] }> = ({ goals }) => (
+type GoalJson = Awaited<ReturnType<typeof listGoals>>["data"][number];
+
+/** Goals (the WakaTime goals API's, through domain/goals.ts): each with its current period's progress; add and delete. */
+export const GoalsSection: FC<{ goals: GoalJson[]; session: WebSession }> = ({ goals, session }) => (
   <Card id="goals" title="Goals" anchor="goals">
     {goals.length === 0 ? (
-      <p>Goals: none.</p>
+      <p>No goals yet. The dashboard and your editor's status bar show your daily goal's progress.</p>
     ) : (
-      <ul>
-        {goals.map((g) => (
-          <li>
-            {g.title} ({g.period === "day" ? "daily" : "weekly"}): {hm(g.actualSeconds)} of {hm(g.targetSeconds)}
-          </li>
-        ))}
-      </ul>
+      <div class="table-wrap">
+        <table>
+          <Head cols={["Goal", "This period", "Status", { label: "Actions", hidden: true }]} />
+          <tbody>
+            {goals.map((g) => {
+              const now = g.chart_data[g.chart_data.length - 1];
+              return (
+                <tr data-goal-id={g.id}>
+                  <th scope="row">
+                    {g.title}
+                    {g.is_enabled ? null : <span class="small muted"> (disabled)</span>}
+                  </th>
+                  <td data-seconds={String(now.actual_seconds)}>
+                    {hm(now.actual_seconds)} of {hm(g.seconds)} <span class="small muted">({now.range.text})</span>
+                  </td>
+                  <td>{now.range_status}</td>
+                  <td>
+                    <form method="post" action={`/settings/goals/${encodeURIComponent(g.id)}/delete`}>
+                      <Csrf session={session} />
+                      <button type="submit" class="secondary" aria-label={`Delete goal: ${g.title}`}>
+                        Delete
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     )}
+    <form method="post" action="/settings/goals" aria-label="Add a goal">
+      <Csrf session={session} />
+      <div class="form-row">
+        <label>
+          Code at least
+          <input type="number" name="minutes" min={1} max={10080} required size={6} /> minutes
+        </label>
+        <label>
+          per
+          <select name="delta">
+            <option value="day">day</option>
+            <option value="week">week</option>
+          </select>
+        </label>
+        <label>
+          Title (optional)
+          <input type="text" name="custom_title" maxlength={255} size={24} />
+        </label>
+      </div>
+      <div class="form-row">
+        <label>
+          Only languages
+          <input type="text" name="languages" placeholder="Go, TypeScript" size={20} />
+        </label>
+        <label>
+          Only projects
+          <input type="text" name="projects" placeholder="tally" size={20} />
+        </label>
+        <label>
+          Only editors
+          <input type="text" name="editors" placeholder="VS Code" size={16} />
+        </label>
+        <button type="submit">Add goal</button>
+      </div>
+      <p class="small muted">Comma-separated; empty means all. Languages and editors match in any case.</p>
+    </form>
   </Card>
 );
 
@@ -79,7 +142,7 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
     listSessions(d1, session),
     activeImportOf(d1, u.id),
     latestRequestOf(d1, u.id),
-    goalProgress(c.env, { id: u.id, timezone: u.timezone }),
+    listGoals(c.env, { id: u.id, timezone: u.timezone }),
   ]);
   const del = deletion ? userDeletionJson(deletion) : null;
   const activeDeletion = del && (del.status === "pending" || del.status === "approved");
@@ -249,7 +312,7 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
         </form>
       </Card>
 
-      <GoalsSection goals={goals} />
+      <GoalsSection goals={goals.data} session={session} />
 
       {githubConfigured(c.env) ? (
         <Card id="gh" title="GitHub" anchor="github">
@@ -346,6 +409,36 @@ export const revoke = action("sessions", async (c, s) => {
 export const requestDeletion = action("deletion", async (c, s, form) => {
   await createDeletionRequest(c.env.DB, s.user, validateDeletionReason(form.reason, form.reason_details));
   return "Deletion requested. An admin will review it; you can cancel it until it is carried out.";
+});
+
+/** The add-goal form as the goals API's body (GoalInputSchema checks it as it checks the API's). */
+function goalInput(form: Record<string, string>): GoalInput {
+  const list = (v: string | undefined) => (v ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const minutes = Number(form.minutes);
+  const parsed = GoalInputSchema.safeParse({
+    delta: form.delta,
+    seconds: Number.isFinite(minutes) ? Math.round(minutes * 60) : NaN,
+    custom_title: form.custom_title?.trim() || null,
+    languages: list(form.languages),
+    projects: list(form.projects),
+    editors: list(form.editors),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path[0] === "seconds" ? "minutes" : String(issue.path[0] ?? "goal");
+    throw new AppError("invalid_parameter", `${field}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export const addGoal = action("goals", async (c, s, form) => {
+  const { data } = await createGoal(c.env, { id: s.user.id, timezone: s.user.timezone }, goalInput(form));
+  return `Goal added: ${data.title}.`;
+});
+
+export const removeGoal = action("goals", async (c, s) => {
+  await deleteGoal(c.env, { id: s.user.id, timezone: s.user.timezone }, c.req.param("id") ?? "");
+  return "Goal deleted.";
 });
 
 export const cancelDeletion = action("deletion", async (c, s) => {
