@@ -32,6 +32,16 @@ const NAV: Array<{ key: NonNullable<PageOptions["nav"]>; href: string; label: st
 /** A hidden field with the session's CSRF token: every state-changing form starts with it. */
 export const Csrf: FC<{ session: WebSession }> = ({ session }) => <input type="hidden" name={CSRF_FIELD} value={session.csrfToken} />;
 
+/** A form that is one button: a POST to `action` with the session's CSRF token. */
+export const PostButton: FC<{ session: WebSession; action: string; kind?: "secondary" | "danger"; label?: string; children: Child }> = ({ session, action, kind, label, children }) => (
+  <form method="post" action={action}>
+    <Csrf session={session} />
+    <button type="submit" class={kind} aria-label={label}>
+      {children}
+    </button>
+  </form>
+);
+
 const Frame: FC<{ opts: PageOptions; session: WebSession | null; flash: Flash | null; children?: Child }> = ({ opts, session, flash, children }) => (
   <html lang="en">
     <head>

@@ -15,7 +15,7 @@ import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/errors";
 import { pathId, textParam } from "../../routes/admin/params";
 import { hm } from "../charts";
-import { Csrf, page } from "../layout";
+import { Csrf, page, PostButton } from "../layout";
 import { checkedForm } from "../security";
 import { sessionOf, setFlash } from "../session";
 import { Card, Head, when } from "../ui";
@@ -242,19 +242,13 @@ const DeletionTable = ({ rows, session, actions }: { rows: AdminDeletionJson[]; 
                 <td>
                   <div class="form-row">
                     {r.status === "pending" ? (
-                      <form method="post" action={`/admin/deletion-requests/${r.id}/approve`}>
-                        <Csrf session={session} />
-                        <button type="submit" class="danger">
-                          Approve
-                        </button>
-                      </form>
+                      <PostButton session={session} action={`/admin/deletion-requests/${r.id}/approve`} kind="danger">
+                        Approve
+                      </PostButton>
                     ) : null}
-                    <form method="post" action={`/admin/deletion-requests/${r.id}/reject`}>
-                      <Csrf session={session} />
-                      <button type="submit" class="secondary">
-                        Reject
-                      </button>
-                    </form>
+                    <PostButton session={session} action={`/admin/deletion-requests/${r.id}/reject`} kind="secondary">
+                      Reject
+                    </PostButton>
                   </div>
                 </td>
               ) : null}

@@ -9,7 +9,7 @@ import { myProjects, projectNameParam, setArchived, setRepoUrl, validateRepoUrl 
 import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/errors";
 import { Breakdown, DailyBars, hm } from "../charts";
-import { Csrf, page } from "../layout";
+import { Csrf, page, PostButton } from "../layout";
 import { RangePicker, viewQuery, viewUrl } from "../ranges";
 import { checkedForm } from "../security";
 import { sessionOf, setFlash } from "../session";
@@ -149,12 +149,9 @@ export async function projectPage(c: Context<AppEnv>) {
         <p class="small muted">
           Currently: <RepoLink url={o.mapping?.repo_url ?? null} />. An empty URL removes it.
         </p>
-        <form method="post" action={`${base}/${archived ? "unarchive" : "archive"}`}>
-          <Csrf session={session} />
-          <button type="submit" class="secondary">
-            {archived ? "Unarchive this project" : "Archive this project"}
-          </button>
-        </form>
+        <PostButton session={session} action={`${base}/${archived ? "unarchive" : "archive"}`} kind="secondary">
+          {archived ? "Unarchive this project" : "Archive this project"}
+        </PostButton>
         <p class="small muted">Archived projects stay in your stats but are left out of public project lists.</p>
       </Card>
     </>,

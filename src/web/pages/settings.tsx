@@ -24,7 +24,7 @@ import type { AppEnv } from "../../env";
 import { GoalInputSchema, type GoalInput } from "../../schemas/wakatime";
 import { AppError } from "../../lib/errors";
 import { nowSeconds } from "../../lib/time";
-import { Csrf, page } from "../layout";
+import { Csrf, page, PostButton } from "../layout";
 import { CSRF_FIELD, checkedForm, requireCsrfToken, requireSameOrigin } from "../security";
 import { clearSessionCookie, sessionOf, setFlash, signIn } from "../session";
 import { EditorSnippet, originOf } from "./public";
@@ -64,12 +64,9 @@ export const GoalsSection: FC<{ goals: GoalJson[]; session: WebSession }> = ({ g
                   </td>
                   <td>{now.range_status}</td>
                   <td>
-                    <form method="post" action={`/settings/goals/${encodeURIComponent(g.id)}/delete`}>
-                      <Csrf session={session} />
-                      <button type="submit" class="secondary" aria-label={`Delete goal: ${g.title}`}>
-                        Delete
-                      </button>
-                    </form>
+                    <PostButton session={session} action={`/settings/goals/${encodeURIComponent(g.id)}/delete`} kind="secondary" label={`Delete goal: ${g.title}`}>
+                      Delete
+                    </PostButton>
                   </td>
                 </tr>
               );
@@ -228,12 +225,9 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
 
       <Card id="key" title="API key" anchor="api-key">
         <p>Rotating makes a new key and stops the old one at once: editors still using it are refused, and every signed-in browser (this one too) is signed out; this browser is signed back in.</p>
-        <form method="post" action="/settings/key/rotate">
-          <Csrf session={session} />
-          <button type="submit" class="danger">
-            Rotate API key
-          </button>
-        </form>
+        <PostButton session={session} action="/settings/key/rotate" kind="danger">
+          Rotate API key
+        </PostButton>
       </Card>
 
       <Card id="sessions" title="Signed-in browsers" anchor="sessions">
@@ -251,12 +245,9 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
                   </td>
                   <td class="small">{when(s.lastSeenAt)}</td>
                   <td>
-                    <form method="post" action={`/settings/sessions/${s.id}/revoke`}>
-                      <Csrf session={session} />
-                      <button type="submit" class="secondary">
-                        {s.current ? "Sign out" : "Revoke"}
-                      </button>
-                    </form>
+                    <PostButton session={session} action={`/settings/sessions/${s.id}/revoke`} kind="secondary">
+                      {s.current ? "Sign out" : "Revoke"}
+                    </PostButton>
                   </td>
                 </tr>
               ))}
@@ -337,10 +328,9 @@ async function settingsPage(c: Context<AppEnv>, opts: { newKey?: string } = {}) 
               {del.scheduled_deletion_at ? `, scheduled for ${when(del.scheduled_deletion_at)} (${del.days_until_deletion} days)` : ", waiting for an admin"}.
             </p>
             {del.can_be_cancelled ? (
-              <form method="post" action="/settings/deletion/cancel">
-                <Csrf session={session} />
-                <button type="submit">Cancel the deletion</button>
-              </form>
+              <PostButton session={session} action="/settings/deletion/cancel">
+                Cancel the deletion
+              </PostButton>
             ) : (
               <p>The deletion is under way and can no longer be cancelled.</p>
             )}
