@@ -7,7 +7,8 @@
 /**
  * One transaction: identity fields nulled, username "deleted_user_<id>" (suffixed when that
  * name is taken), stats private, admin level reset; API keys (and retired ones), admin keys,
- * email addresses, project mappings, Slack preferences, exports, imports and goals deleted.
+ * email addresses, project mappings, Slack preferences, exports, imports, goals and web sessions
+ * deleted.
  */
 export async function eraseIdentity(d1: D1Database, userId: number, now: string): Promise<void> {
   await d1.batch([
@@ -32,6 +33,7 @@ export async function eraseIdentity(d1: D1Database, userId: number, now: string)
     d1.prepare("DELETE FROM heartbeat_import_slices WHERE import_id IN (SELECT id FROM heartbeat_imports WHERE user_id = ?)").bind(userId),
     d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM goals WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM web_sessions WHERE user_id = ?").bind(userId),
   ]);
 }
 
