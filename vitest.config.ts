@@ -47,6 +47,8 @@ export default defineConfig(async () => {
                   RATE_LIMIT_BYPASS: "test-bypass",
                   SAILORS_LOG_SLACK_SIGNING_SECRET: "test-sailors-log-signing-secret",
                   SLACK_SIGNING_SECRET: "test-slack-signing-secret",
+                  GITHUB_CLIENT_ID: "test-github-client",
+                  GITHUB_CLIENT_SECRET: "test-github-secret",
                 },
               },
             }),

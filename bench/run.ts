@@ -5,6 +5,7 @@ import { foundationBench } from "./foundation";
 import { importsBench } from "./imports";
 import { leaderboardBench } from "./leaderboard";
 import { statsBench } from "./stats";
+import { webBench } from "./web";
 
 const server = await startLocalServer(Number(process.env.BENCH_PORT ?? 8795));
 try {
@@ -13,6 +14,7 @@ try {
   if (!only || only === "stats") await statsBench(server);
   if (!only || only === "imports") await importsBench(server);
   if (!only || only === "leaderboard") await leaderboardBench(server);
+  if (!only || only === "web") await webBench(server);
 } finally {
   await server.stop();
 }

@@ -9,7 +9,7 @@ const PROJECTS = Array.from({ length: 20 }, (_, i) => `project-${i}`);
 const LANGUAGES = ["TypeScript", "Rust", "Go", "Python", "Markdown", "JSON", "Shell", "SQL"];
 
 /** A user's history: `total` heartbeats spread over `days` days, a few sessions a day, 30 s apart. */
-function* history(total: number, days: number, endDay: number) {
+export function* history(total: number, days: number, endDay: number) {
   const perDay = Math.max(1, Math.round(total / days));
   let made = 0;
   for (let d = 0; d < days && made < total; d++) {
@@ -22,7 +22,7 @@ function* history(total: number, days: number, endDay: number) {
   }
 }
 
-async function seed(server: LocalServer, key: string, beats: Iterable<unknown>, concurrency = 4) {
+export async function seed(server: LocalServer, key: string, beats: Iterable<unknown>, concurrency = 4) {
   const headers = cliHeaders(key, server.rateLimitBypass);
   const batches: unknown[][] = [];
   let cur: unknown[] = [];

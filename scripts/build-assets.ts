@@ -1,4 +1,5 @@
-// Copies the npm-package files listed in src/web/assets.ts into dist/public, the Workers static
+// Copies the npm-package files listed in src/web/assets.ts and the web app's own files
+// (src/web/static) into dist/public, the Workers static
 // assets directory (wrangler.toml [assets]), and writes its _headers file. Run by wrangler's
 // [build] command before `wrangler dev` / `wrangler deploy`, and by vitest.config.ts.
 // Files are only rewritten when their content changed, each through a rename, so a dev server
@@ -7,9 +8,10 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PACKAGE_ASSETS, packageAssetBase } from "../src/web/assets";
+import { OWN_ASSETS, OWN_ASSETS_BASE, PACKAGE_ASSETS, packageAssetBase } from "../src/web/assets";
 
 export const assetsDir = path.resolve(import.meta.dirname, "..", "dist", "public");
+const staticDir = path.resolve(import.meta.dirname, "..", "src", "web", "static");
 const require = createRequire(import.meta.url);
 
 function writeIfChanged(file: string, content: Buffer) {
@@ -46,6 +48,9 @@ export function buildAssets(): { dir: string; written: number } {
     // The URL carries the package version, so a browser or edge cache never has to revalidate.
     headers.push(`${base}/*`, "  Cache-Control: public, max-age=31536000, immutable");
   }
+  for (const name of OWN_ASSETS) files.set(path.join(assetsDir, OWN_ASSETS_BASE, name), readFileSync(path.join(staticDir, name)));
+  // Unversioned URLs: revalidated on every use (ETag → 304), so a deploy is seen at once.
+  headers.push(`${OWN_ASSETS_BASE}/*`, "  Cache-Control: no-cache");
   headers.push("/*", "  X-Content-Type-Options: nosniff");
   files.set(path.join(assetsDir, "_headers"), Buffer.from(headers.join("\n") + "\n"));
 

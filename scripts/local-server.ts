@@ -29,6 +29,15 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
+let users = 0;
+
+/** `npm run user:create` against a local state folder (the server may be running on it). */
+export async function createUserIn(persistTo: string, args: string[] = []): Promise<{ id: number; username: string; api_key: string; admin_api_key?: string }> {
+  const username = `e2e_${Date.now().toString(36)}_${users++}`;
+  const out = await run("npm", ["run", "--silent", "user:create", "--", "--username", username, "--persist-to", persistTo, ...args]);
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
 /** A port nothing listens on right now (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,16 +77,11 @@ export async function startLocalServer(port: number, vars: Record<string, string
     if (Date.now() > deadline) throw new Error(`server did not start in time:\n${log}`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  let users = 0;
   return {
     base,
     rateLimitBypass,
     persistTo,
-    async createUser(args = []) {
-      const username = `e2e_${Date.now().toString(36)}_${users++}`;
-      const out = await run("npm", ["run", "--silent", "user:create", "--", "--username", username, "--persist-to", persistTo, ...args]);
-      return JSON.parse(out.trim().split("\n").pop()!);
-    },
+    createUser: (args = []) => createUserIn(persistTo, args),
     workerdMemory() {
       let rssKb = 0;
       let peakKb = 0;

@@ -55,6 +55,7 @@ async function startCronsWhenReady() {
   }
   if (child.exitCode !== null) return;
   driver = startLocalCrons(base, crons, say);
+  say(`web app at http://localhost:${values.port}/ (sign in with a user's API key)`);
   say(`API docs at http://localhost:${values.port}/api-docs`);
   say(`cron triggers fire on schedule (UTC): ${crons.map((c) => `"${c}"`).join(", ")}; README "Cron triggers" says what each does`);
 }

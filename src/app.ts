@@ -1,4 +1,5 @@
-// Builds the application: middleware, routers, the OpenAPI document and its UI, 404s, errors.
+// Builds the application: middleware, routers, the OpenAPI document and its UI, the web app,
+// 404s, errors.
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
 import { rateLimit } from "./routes/rate-limit";
@@ -30,6 +31,7 @@ import { wakatimeGoalsRouter } from "./routes/wakatime-goals";
 import { wakatimeStatsRouter } from "./routes/wakatime-stats";
 import { WAKATIME_TAG } from "./schemas/wakatime";
 import { apiDocsRouter } from "./web/api-docs";
+import { wantsHtml, webNotFound, webRouter } from "./web/routes";
 
 export function buildApp() {
   const app = createRouter();
@@ -86,8 +88,11 @@ export function buildApp() {
     tags: [{ name: WAKATIME_TAG, description: "WakaTime's read API for third-party tools, under /api/hackatime/v1 and Wakapi's /api/compat/wakatime/v1: WakaTime's shapes, Tally's numbers (docs/wakatime-api.md)" }],
   });
   app.route("/", apiDocsRouter);
+  // The web app (src/web): server-rendered pages for people, reading the same domain functions.
+  app.route("/", webRouter);
 
-  app.notFound((c) => c.json({ error: "Not found" }, 404));
+  // A browser asking for a page gets an HTML 404; API clients keep the JSON one.
+  app.notFound((c) => (wantsHtml(c) ? webNotFound(c) : c.json({ error: "Not found" }, 404)));
   app.onError(handleError);
   return app;
 }

@@ -16,6 +16,9 @@ declare global {
     RATE_LIMIT_BYPASS?: string;
     /** Benchmarks only: UserActivity skips writing leaderboard buckets to D1 (ingest measured without them). */
     BENCH_SKIP_LEADERBOARD_BUCKETS?: string;
+    /** GitHub OAuth app of the web sign-in (both set: "Sign in with GitHub" is offered). */
+    GITHUB_CLIENT_ID?: string;
+    GITHUB_CLIENT_SECRET?: string;
   }
 }
 

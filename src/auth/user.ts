@@ -2,6 +2,7 @@
 // stored), together with the user and whether an account deletion is active.
 import type { MiddlewareHandler } from "hono";
 import { isRevokedKeyHash, keyOwnerByHash, type KeyOwner } from "../db/api-keys";
+import type { CredentialUser } from "../db/sql";
 import type { AppEnv } from "../env";
 import { USER_API_KEY_PATTERN, sha256Hex } from "../lib/crypto";
 import { safeTimeZone } from "../lib/time";
@@ -26,11 +27,14 @@ export async function authenticateUserKey(d1: D1Database, key: string): Promise<
   const hash = await sha256Hex(key);
   const owner = await keyOwnerByHash(d1, hash);
   if (!owner) return (await isRevokedKeyHash(d1, hash)) ? "revoked_key" : "unknown_key";
-  return { ...owner, timezone: safeTimeZone(owner.timezone) };
+  return checkedUser(owner);
 }
 
+/** A credential's user with the stored time zone made safe (web sessions use it too). */
+export const checkedUser = <U extends CredentialUser>(u: U): U => ({ ...u, timezone: safeTimeZone(u.timezone) });
+
 /** Red users and users with an active deletion request are "restricted" outside the compat API. */
-export const isRestricted = (u: AuthUser) => u.trustLevel === TRUST_LEVELS.red || u.deletionActive;
+export const isRestricted = (u: Pick<AuthUser, "trustLevel" | "deletionActive">) => u.trustLevel === TRUST_LEVELS.red || u.deletionActive;
 
 /** Requires a user API key; sets c.var.user. 401 {"error": "Unauthorized: <why>"} otherwise. */
 export function requireUser(opts: { sources?: readonly CredentialSource[]; allowRestricted?: boolean } = {}): MiddlewareHandler<AppEnv> {

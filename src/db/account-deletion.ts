@@ -8,8 +8,8 @@ import type { ShardDb } from "./shards";
 /**
  * One transaction in the main database: identity fields nulled, username "deleted_user_<id>"
  * (suffixed when that name is taken), stats private, admin level reset; API keys (and retired
- * ones), admin keys, email addresses, project mappings, Slack preferences, exports, imports and
- * goals deleted. The imports' staged slices live in the user's shard: deleteImportSlices, first.
+ * ones), admin keys, email addresses, project mappings, Slack preferences, exports, imports, goals
+ * and web sessions deleted. The imports' staged slices live in the user's shard: deleteImportSlices, first.
  */
 export async function eraseIdentity(d1: D1Database, userId: number, now: string): Promise<void> {
   await d1.batch([
@@ -33,6 +33,7 @@ export async function eraseIdentity(d1: D1Database, userId: number, now: string)
     d1.prepare("DELETE FROM heartbeat_exports WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM heartbeat_imports WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM goals WHERE user_id = ?").bind(userId),
+    d1.prepare("DELETE FROM web_sessions WHERE user_id = ?").bind(userId),
   ]);
 }
 

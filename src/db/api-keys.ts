@@ -4,21 +4,26 @@
 // statement (exported, so its query plan is checked); each change runs as one D1 batch (a
 // transaction) that retires the old hash (INSERT … SELECT into revoked_api_keys) together with
 // replacing it, so an old key is never unknown and valid at once.
-import { NOW_ISO } from "./sql";
+import { AUTH_USER_COLUMNS, credentialUserOf, NOW_ISO, type AuthUserRow, type CredentialUser } from "./sql";
 
-/** Retires every key of the user and stores `newHash` as their one key. */
+/** Retires every key of the user, stores `newHash` as their one key and ends their web sessions. */
 export async function replaceUserKeys(d1: D1Database, userId: number, newHash: string): Promise<void> {
   await d1.batch([
     d1.prepare("INSERT OR IGNORE INTO revoked_api_keys (token_hash, user_id) SELECT token_hash, user_id FROM api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("DELETE FROM api_keys WHERE user_id = ?").bind(userId),
     d1.prepare("INSERT INTO api_keys (user_id, name, token_hash) VALUES (?, 'Hackatime key', ?)").bind(userId, newHash),
+    d1.prepare("DELETE FROM web_sessions WHERE user_id = ?").bind(userId),
   ]);
 }
 
-/** Retires the key with hash `oldHash`, giving it `newHash`; its owner and name, or null if no key has it. */
+/**
+ * Retires the key with hash `oldHash`, giving it `newHash`, and ends its owner's web sessions
+ * (one may have been signed in with the leaked key); its owner and name, or null if no key has it.
+ */
 export async function rekeyUserKey(d1: D1Database, oldHash: string, newHash: string): Promise<{ userId: number; name: string } | null> {
-  const [, updated] = await d1.batch<{ user_id: number; name: string }>([
+  const [, , updated] = await d1.batch<{ user_id: number; name: string }>([
     d1.prepare("INSERT OR IGNORE INTO revoked_api_keys (token_hash, user_id) SELECT token_hash, user_id FROM api_keys WHERE token_hash = ?").bind(oldHash),
+    d1.prepare("DELETE FROM web_sessions WHERE user_id IN (SELECT user_id FROM api_keys WHERE token_hash = ?)").bind(oldHash),
     d1.prepare(`UPDATE api_keys SET token_hash = ?, updated_at = ${NOW_ISO} WHERE token_hash = ? RETURNING user_id, name`).bind(newHash, oldHash),
   ]);
   const row = updated.results[0];
@@ -41,60 +46,20 @@ export async function revokeAdminKeyByHash(d1: D1Database, hash: string, suffix:
   return row ? { userId: row.user_id, name: row.name } : null;
 }
 
-/** The key's user, with whether an account deletion is pending or approved: one api_keys_token_hash_unique probe. */
-export const USER_BY_KEY_HASH_SQL = `SELECT u.id, u.username, u.timezone, u.admin_level, u.trust_level, u.allow_public_stats_lookup, u.shard,
-    k.id AS api_key_id,
-    EXISTS (SELECT 1 FROM deletion_requests d WHERE d.user_id = u.id AND d.status IN ('pending', 'approved')) AS deletion_active,
-    EXISTS (SELECT 1 FROM goals g WHERE g.user_id = u.id AND g.delta = 'day' AND g.is_enabled = 1) AS daily_goal
+/** The key's user (AUTH_USER_COLUMNS) and the key's id: one api_keys_token_hash_unique probe. */
+export const USER_BY_KEY_HASH_SQL = `SELECT ${AUTH_USER_COLUMNS}, k.id AS api_key_id
   FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`;
 
 export const REVOKED_KEY_HASH_SQL = "SELECT 1 AS r FROM revoked_api_keys WHERE token_hash = ?";
 
 /** The owner of a user key, as the lookup finds them (the time zone as stored, not yet checked). */
-export interface KeyOwner {
-  id: number;
-  username: string;
-  timezone: string;
-  adminLevel: string;
-  trustLevel: number;
-  allowPublicStatsLookup: boolean;
+export interface KeyOwner extends CredentialUser {
   apiKeyId: number;
-  /** A pending or approved deletion request exists. */
-  deletionActive: boolean;
-  /** The shard database holding the user's heartbeats. */
-  shard: number;
-  /** An enabled daily goal exists (the status bar reads it only then). */
-  hasDailyGoal: boolean;
 }
 
-type KeyOwnerRow = {
-  id: number;
-  username: string;
-  timezone: string;
-  admin_level: string;
-  trust_level: number;
-  allow_public_stats_lookup: number;
-  api_key_id: number;
-  deletion_active: number;
-  shard: number;
-  daily_goal: number;
-};
-
 export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise<KeyOwner | null> {
-  const row = await d1.prepare(USER_BY_KEY_HASH_SQL).bind(tokenHash).first<KeyOwnerRow>();
-  if (!row) return null;
-  return {
-    id: row.id,
-    username: row.username,
-    timezone: row.timezone,
-    adminLevel: row.admin_level,
-    trustLevel: row.trust_level,
-    allowPublicStatsLookup: row.allow_public_stats_lookup === 1,
-    apiKeyId: row.api_key_id,
-    deletionActive: row.deletion_active === 1,
-    shard: row.shard,
-    hasDailyGoal: row.daily_goal === 1,
-  };
+  const row = await d1.prepare(USER_BY_KEY_HASH_SQL).bind(tokenHash).first<AuthUserRow & { api_key_id: number }>();
+  return row ? { ...credentialUserOf(row), apiKeyId: row.api_key_id } : null;
 }
 
 /** Whether a key with this hash was revoked (rotated away). */

@@ -6,7 +6,12 @@
 import type { ShardDb } from "./shards";
 import type { HeartbeatField } from "./heartbeat-fields";
 
-/** Which heartbeats count. Lists are matched exactly; excluded categories also drop NULL ones (SQL NOT IN). */
+/**
+ * Which heartbeats count: the stats API's filter_by_* parameters, the dashboard's filters, goals.
+ * Projects, categories, operating systems and machines are matched exactly; languages and editors
+ * in any case (goals name them as people type them); excluded categories also drop NULL ones
+ * (SQL NOT IN).
+ */
 export interface HeartbeatFilter {
   projects?: string[];
   categories?: string[];
@@ -15,9 +20,11 @@ export interface HeartbeatFilter {
   languages?: string[];
   /** Editor names, any case. */
   editors?: string[];
+  operatingSystems?: string[];
+  machines?: string[];
 }
 
-/** SQL for a filter; its JSON parameters are numbered from `firstParam` (one per list). */
+/** SQL for a filter (heartbeat columns unqualified); its JSON parameters are numbered from `firstParam` (one per list). */
 export function filterClause(filter: HeartbeatFilter, firstParam: number): { clause: string; params: string[] } {
   const where: string[] = [];
   const params: string[] = [];
@@ -26,11 +33,14 @@ export function filterClause(filter: HeartbeatFilter, firstParam: number): { cla
     params.push(JSON.stringify(values));
     where.push(`AND ${column} ${negate ? "NOT IN" : "IN"} (SELECT value FROM json_each(?${firstParam + params.length - 1}))`);
   };
+  const lower = (values: string[] | undefined) => values?.map((v) => v.toLowerCase());
   list("project", filter.projects);
   list("category", filter.categories);
-  list("LOWER(category)", filter.excludeCategories?.map((c) => c.toLowerCase()), true);
-  list("LOWER(language)", filter.languages?.map((l) => l.toLowerCase()));
-  list("LOWER(editor)", filter.editors?.map((e) => e.toLowerCase()));
+  list("LOWER(category)", lower(filter.excludeCategories), true);
+  list("LOWER(language)", lower(filter.languages));
+  list("LOWER(editor)", lower(filter.editors));
+  list("operating_system", filter.operatingSystems);
+  list("machine", filter.machines);
   return { clause: where.join(" "), params };
 }
 

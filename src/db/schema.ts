@@ -44,6 +44,8 @@ export const users = sqliteTable(
     index("users_stale_shard").on(t.staleShard).where(sql`stale_shard IS NOT NULL`),
     // The few shadowbanned users: a served leaderboard's cache key names them (domain/leaderboards.ts).
     index("users_leaderboard_shadowbanned").on(t.id).where(sql`leaderboard_shadowbanned = 1`),
+    // GitHub sign-in finds the account by GitHub's numeric user id.
+    index("users_github_uid").on(t.githubUid),
   ],
 );
 
@@ -281,6 +283,35 @@ export const sailorsLogPreferences = sqliteTable(
   },
   (t) => [uniqueIndex("sailors_log_preferences_user_channel").on(t.userId, t.slackChannelId), index("sailors_log_preferences_channel").on(t.slackChannelId, t.enabled)],
 );
+
+export const SIGN_IN_METHODS = ["api_key", "github"] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
+// Browser sessions of the web app (src/web). The cookie carries a random token; only its SHA-256
+// hash is stored. Each session has its own CSRF token for the forms it renders. A session
+// lives SESSION_DAYS (domain/sessions.ts) from sign-in; sign-out, revocation in settings, key
+// rotation and account deletion delete the rows.
+export const webSessions = sqliteTable(
+  "web_sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text("token_hash").notNull().unique(),
+    csrfToken: text("csrf_token").notNull(),
+    signInMethod: text("sign_in_method", { enum: SIGN_IN_METHODS }).notNull(),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    lastSeenAt: text("last_seen_at")
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("web_sessions_user").on(t.userId, t.id)],
+);
+
+export type WebSessionRow = typeof webSessions.$inferSelect;
 
 export const GOAL_DELTAS = ["day", "week"] as const;
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;

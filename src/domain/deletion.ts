@@ -146,8 +146,8 @@ export interface AnonymizeResult {
  * it) and their trust level (ban tracking), and loses everything else.
  *
  *   1. one transaction: identity fields nulled, username "deleted_user_<id>", stats private,
- *      admin level reset; API keys, admin keys, email addresses and project mappings deleted
- *      (from here on no credential of theirs works, so nothing new can arrive);
+ *      admin level reset; API keys, admin keys, email addresses, project mappings and web
+ *      sessions deleted (from here on no credential of theirs works, so nothing new can arrive);
  *   2. every live heartbeat soft-deleted (deleted_at), HEARTBEAT_DELETE_BATCH rows per statement;
  *   3. the UserActivity projection rebuilt from the (now empty) live heartbeats, so the status
  *      bar and stats count nothing (and their leaderboard buckets are replaced by none);

@@ -5,7 +5,7 @@
 // filter, i.e. what the stats and the status bar show for the same instants (a day's chain
 // restarts at midnight; a week is chained across its days, as stats for those seven days are).
 // chart_data holds the last seven periods, the current one last.
-import { deleteGoal as deleteGoalRow, goalOf, goalsOf, insertGoal, updateGoal as updateGoalRow } from "../db/goals";
+import { dailyGoalOf, deleteGoal as deleteGoalRow, goalOf, goalsOf, insertGoal, updateGoal as updateGoalRow } from "../db/goals";
 import type { GoalRow } from "../db/schema";
 import { AppError, notFound } from "../lib/errors";
 import { shortTimeSimple, wakatimeText } from "../lib/format";
@@ -64,6 +64,9 @@ function goalText(seconds: number): string {
   if (h === 0) return wakatimeText(seconds);
   return m === 0 ? `${h} ${h === 1 ? "hr" : "hrs"}` : wakatimeText(seconds);
 }
+
+/** A goal's title: its custom one, else the generated one (autoTitle). */
+export const goalTitle = (goal: GoalRow) => goal.customTitle ?? autoTitle(goal);
 
 /** "Code 1 hr per day in Go using VSCode on tally", "Code less than 2 hrs per week". */
 function autoTitle(goal: GoalRow): string {
@@ -131,7 +134,7 @@ async function goalJson(env: Env, subject: DurationSubject, goal: GoalRow, owner
   const cumulative: Status = counted.length === 0 ? "ignored" : (goal.isInverse ? sumActual <= sumGoal : sumActual >= sumGoal) ? "success" : "fail";
   return {
     id: goal.id,
-    title: goal.customTitle ?? autoTitle(goal),
+    title: goalTitle(goal),
     custom_title: goal.customTitle,
     type: "coding" as const,
     delta: goal.delta,
@@ -214,6 +217,14 @@ export async function updateGoal(env: Env, subject: DurationSubject, id: string,
 
 export async function deleteGoal(env: Env, subject: DurationSubject, id: string): Promise<void> {
   if (!(await deleteGoalRow(env.DB, subject.id, id))) throw notFound("Goal not found");
+}
+
+/**
+ * The daily goal the status bar and the dashboard show: the user's oldest enabled one. Read only
+ * when the credential lookup found one (`hasDailyGoal`), so users without goals pay no query.
+ */
+export async function shownDailyGoal(d1: D1Database, user: { id: number; hasDailyGoal: boolean }): Promise<GoalRow | undefined> {
+  return user.hasDailyGoal ? dailyGoalOf(d1, user.id) : undefined;
 }
 
 export interface StatusBarGoal {

@@ -46,6 +46,7 @@ const NAMED: Record<string, string> = {
   last_7_days: "Last 7 Days",
   this_month: "This Month",
   last_30_days: "Last 30 Days",
+  last_6_months: "Last 6 Months",
   this_year: "This Year",
   last_12_months: "Last 12 Months",
   flavortown: "Flavortown",
@@ -115,6 +116,9 @@ export function projectsWindow(q: ProjectsQuery, timezone: string, now: number):
     case "last_30_days":
       range = days(addDays(today, -30), today);
       break;
+    case "last_6_months": // Tally's (the dashboard's range picker); Hackatime has no such interval
+      range = days(monthsBack(today, 6), today);
+      break;
     case "this_year":
       range = days(`${year}-01-01`, `${year}-12-31`);
       break;
@@ -151,11 +155,17 @@ export function mappingJson(row: MappingRow) {
 }
 export type MappingJson = ReturnType<typeof mappingJson>;
 
+/** The user's settings for one project, or null when it has none. */
+export async function mappingOrNull(d1: D1Database, userId: number, projectName: string): Promise<MappingJson | null> {
+  const row = await mappingOf(d1, userId, projectName);
+  return row ? mappingJson(row) : null;
+}
+
 /** The user's settings for one project (404 when it has none). */
 export async function findMapping(d1: D1Database, userId: number, projectName: string): Promise<MappingJson> {
-  const row = await mappingOf(d1, userId, projectName);
-  if (!row) throw new AppError("not_found", "No mapping for this project");
-  return mappingJson(row);
+  const mapping = await mappingOrNull(d1, userId, projectName);
+  if (!mapping) throw new AppError("not_found", "No mapping for this project");
+  return mapping;
 }
 
 /** A project name from the path: non-blank (Hackatime: "Project name can't be blank"). */
@@ -267,7 +277,8 @@ export async function myProjects(env: Env, user: DurationSubject, w: ProjectsWin
 
 /**
  * Replaces every API key of the user with one new key (only its hash is stored), in one
- * transaction: from the moment this returns, the old keys authenticate nothing.
+ * transaction: from the moment this returns, the old keys authenticate nothing. Every web
+ * session of the user ends too (signing in again needs the new key or GitHub).
  */
 export async function rotateApiKey(d1: D1Database, userId: number): Promise<string> {
   const key = newUserApiKey();

@@ -1,7 +1,6 @@
 // The status-bar answer: Hackatime's grand_total text ("1h 5m", "Start coding!", "… / 2h goal")
 // and its daily-goal progress, in the shape wakatime-cli decodes type-strictly (integers where it
 // wants integers).
-import { dailyGoalOf } from "../db/goals";
 import { userActivity } from "../durable/stub";
 import type { DayTotal } from "../durable/user-activity";
 import { parseDay } from "../lib/dates";
@@ -9,7 +8,7 @@ import { durationFields, percentOf, shortTimeSimple } from "../lib/format";
 import { isoSeconds, localDate, localDayBounds } from "../lib/time";
 import { decodeKey, microsToSeconds, type GroupDimension } from "./durations/dimensions";
 import type { DurationSubject } from "./durations/query";
-import { dailyGoalProgress, type StatusBarGoal } from "./goals";
+import { dailyGoalProgress, shownDailyGoal, type StatusBarGoal } from "./goals";
 
 function breakdown(totals: DayTotal[], dim: GroupDimension) {
   const byName = new Map<string, number>();
@@ -67,7 +66,7 @@ export async function statusBarToday(env: Env, user: DurationSubject & { hasDail
   const day = localDate(now.getTime() / 1000, user.timezone);
   const [totals, goal] = await Promise.all([
     userActivity(env, user.id).dayTotals(user.id, user.timezone, day),
-    user.hasDailyGoal ? dailyGoalOf(env.DB, user.id) : undefined,
+    shownDailyGoal(env.DB, user),
   ]);
   const today = microsToSeconds(totals.find((t) => t.dim === "all")?.micros ?? 0);
   const progress = goal ? await dailyGoalProgress(env, user, goal, parseDay(day)!, today) : null;

@@ -196,6 +196,19 @@ export class UserActivity extends DurableObject<Env> {
       .toArray();
   }
 
+  /** Every key of these dimensions: its own total per local day in [fromDay, toDay] (the daily charts). */
+  async dailyTotalsByKey(userId: number, timezone: string, dims: Dimension[], fromDay: string, toDay: string): Promise<Array<{ dim: Dimension; day: string; key: string; micros: number }>> {
+    await this.ensureReady(userId, timezone);
+    return this.sql
+      .exec<{ dim: Dimension; day: string; key: string; micros: number }>(
+        "SELECT dim, day, key, gap_sum - first_gap AS micros FROM rollup WHERE dim IN (SELECT value FROM json_each(?)) AND day >= ? AND day <= ? ORDER BY day",
+        JSON.stringify(dims),
+        fromDay,
+        toDay,
+      )
+      .toArray();
+  }
+
   /** Drops the projection and replays the user's heartbeats from D1. */
   async rebuild(userId: number, timezone: string): Promise<{ heartbeats: number }> {
     return this.exclusive(async () => {

@@ -84,7 +84,7 @@ export const listMyProjectsRoute = userRoute({
   tags,
   summary: "List Project Repo Mappings",
   description:
-    "List mappings between local project names and Git repositories: the caller's projects with time in the range (most first), each with its repository URL; archived projects are listed apart in archived_projects. The range is Hackatime's `interval` in the caller's time zone — today, yesterday, this_week, last_7_days, this_month, last_30_days, this_year, last_12_months (also daily, weekly, monthly, yearly), the event windows flavortown, summer_of_making, high_seas, low_skies, scrapyard — or custom `from`/`to` dates (either may be left out; from/to without an interval mean custom). Without an interval (or with an unknown one): all time.",
+    "List mappings between local project names and Git repositories: the caller's projects with time in the range (most first), each with its repository URL; archived projects are listed apart in archived_projects. The range is Hackatime's `interval` in the caller's time zone — today, yesterday, this_week, last_7_days, this_month, last_30_days, last_6_months (Tally), this_year, last_12_months (also daily, weekly, monthly, yearly), the event windows flavortown, summer_of_making, high_seas, low_skies, scrapyard — or custom `from`/`to` dates (either may be left out; from/to without an interval mean custom). Without an interval (or with an unknown one): all time.",
   request: {
     query: z.object({
       interval: queryParam("Time interval (e.g. today, this_week, last_7_days, custom). Default: all time", "last_7_days"),

@@ -35,7 +35,7 @@ export const userStatsRoute = publicRoute({
   tags,
   summary: "Get user stats",
   description:
-    "A user's coding stats over a range (default: the last 10 years). Private users are visible only to themselves (Bearer key). `features` picks the breakdowns: languages (default), projects, editors, operating_systems, machines, categories.",
+    "A user's coding stats over a range (default: the last 10 years). Private users are visible only to themselves (Bearer key). `features` picks the breakdowns: languages (default), projects, editors, operating_systems, machines, categories; and `days` (Tally): each local day the range touches (user's zone), that day's own total and its projects; `branches` and `entities` (files; Tally) in your own stats with exactly one filter_by_project. The filter_by_* parameters narrow every number (Tally's dashboard filters; Hackatime has filter_by_project, and filter_by_category with total_seconds=true only).",
   security: security.userKey,
   request: {
     params: z.object({ username: pathParam("username").openapi({ description: "Username, Slack ID, user ID, or my" }) }),
@@ -45,7 +45,11 @@ export const userStatsRoute = publicRoute({
       limit: queryParam("Limit entries per breakdown"),
       features: queryParam("Comma-separated breakdowns", "languages,projects"),
       filter_by_project: queryParam("Only these projects (comma-separated)"),
-      filter_by_category: queryParam("With total_seconds=true: only these categories (comma-separated)"),
+      filter_by_category: queryParam("Only these categories (comma-separated)"),
+      filter_by_language: queryParam("Only these languages (comma-separated, any case)"),
+      filter_by_editor: queryParam("Only these editors (comma-separated, any case)"),
+      filter_by_operating_system: queryParam("Only these operating systems (comma-separated)"),
+      filter_by_machine: queryParam("Only these machines (comma-separated)"),
       boundary_aware: queryParam("With total_seconds=true: credit the first heartbeat its gap to the one before the range"),
       total_seconds: queryParam("Answer only {total_seconds}"),
       no_ai_coding: queryParam("Exclude the 'ai coding' category"),

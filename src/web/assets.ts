@@ -5,7 +5,7 @@
 // Why static assets and not text modules imported into the Worker: the files stay out of the
 // Worker bundle (Swagger UI alone is ~1.9 MB that every isolate, Durable Objects included, would
 // otherwise load), Cloudflare serves them without running the Worker or counting against its
-// rate limits, and the web app planned next gets the same mechanism for its own CSS and JS.
+// rate limits, and the web app gets the same mechanism for its own CSS and JS (OWN_ASSETS).
 // The cost is one copy step, run by wrangler's [build] command (`npm start`, `wrangler deploy`)
 // and by vitest.config.ts (`npm test`).
 import { version as swaggerUiVersion } from "swagger-ui-dist/package.json";
@@ -38,3 +38,14 @@ export function packageAssetBase(pkg: keyof Packages): string {
 export function packageAsset<P extends keyof Packages>(pkg: P, file: Packages[P]["files"][number]): string {
   return `${packageAssetBase(pkg)}/${file}`;
 }
+
+/**
+ * The web app's own files (src/web/static/), served under /assets/tally/. Their URL carries no
+ * version, so they are served "no-cache": browsers revalidate them (a 304 while unchanged) and
+ * a deploy takes effect at once. They are small (the budget: under 100 KB compressed for a
+ * first load of /dashboard, bench/web.ts measures it).
+ */
+export const OWN_ASSETS = ["app.css", "copy.js", "import-progress.js"] as const;
+export const OWN_ASSETS_BASE = `${ASSETS_PREFIX}/tally`;
+
+export const ownAsset = (file: (typeof OWN_ASSETS)[number]) => `${OWN_ASSETS_BASE}/${file}`;

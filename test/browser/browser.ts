@@ -1,22 +1,10 @@
-// Launching Debian's Chromium for the browser tests (Node side), through playwright-core with
-// an explicit executablePath: nothing is downloaded. Each launch gets a fresh temporary profile
-// (playwright creates --user-data-dir itself and removes it on close).
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Pages for the browser tests (Node side): a Chromium context that may only talk to the local
+// server, and screenshots. Launching Chromium itself is ./chromium.ts (also used by the bench).
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
+import { inject } from "vitest";
 
-export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-
-// Without the background-networking flags Chromium calls Google hosts on its own.
-const ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-  }
-  return chromium.launch({ executablePath: chromiumPath, headless: true, chromiumSandbox: false, args: ARGS });
-}
+export { chromiumPath, launchChromium } from "./chromium";
 
 export interface LocalPage {
   context: BrowserContext;
@@ -29,17 +17,18 @@ export interface LocalPage {
 }
 
 /**
- * A new page that may only talk to `base` (scheme, host and port): every other request is
- * aborted and recorded, so a test can assert that nothing tried to leave.
+ * A new page that may only talk to `base` (scheme, host and port) and `alsoAllowed` origins:
+ * every other request is aborted and recorded, so a test can assert that nothing tried to leave.
  */
-export async function openLocalPage(browser: Browser, base: string): Promise<LocalPage> {
+export async function openLocalPage(browser: Browser, base: string, alsoAllowed: string[] = []): Promise<LocalPage> {
   const origin = new URL(base).origin;
+  const allowed = new Set([origin, ...alsoAllowed.map((a) => new URL(a).origin)]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const blocked: string[] = [];
   const errors: string[] = [];
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
+    if (allowed.has(new URL(url).origin)) return route.continue();
     blocked.push(url);
     return route.abort("blockedbyclient");
   });
@@ -61,10 +50,9 @@ export async function openLocalPage(browser: Browser, base: string): Promise<Loc
   };
 }
 
-/** Writes a full-page screenshot to a fresh temporary folder and prints its path. */
+/** Writes a full-page screenshot into this run's folder (the global setup makes and prints it). */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "tally-screens-")), `${name}.png`);
+  const file = path.join(inject("screensDir"), `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot: ${file}`);
   return file;
 }

@@ -29,6 +29,8 @@ import {
   SERVE_ENTRY_COUNT_SQL,
   START_BUILD_SQL,
 } from "../../src/db/leaderboards";
+import { dailyDurationsSql } from "../../src/db/daily-durations";
+import { SESSION_LOOKUP_SQL } from "../../src/db/sessions";
 import { PROFILE_SOURCE_SQL } from "../../src/db/users";
 
 const plan = (sql: string, params: unknown[]) => queryPlan(sql, ...params);
@@ -49,6 +51,7 @@ const days = JSON.stringify([[0, 86_400], [86_400, 172_800]]);
 const recentAny = mostRecentSql(1, {});
 const recentFiltered = mostRecentSql(1, { sourceType: "direct_entry", editor: "vscode" });
 const excluding = filterClause({ projects: ["a"], excludeCategories: ["browsing"] }, 5);
+const dayFilter = filterClause({ languages: ["Go"], editors: ["vim"], machines: ["m"] }, 4);
 
 const CASES: Record<string, Case> = {
   // Authentication (db/api-keys.ts).
@@ -63,6 +66,14 @@ const CASES: Record<string, Case> = {
     large: ["k", "u"],
   },
   "revoked key hash": { sql: REVOKED_KEY_HASH_SQL, params: ["x"], uses: ["USING COVERING INDEX sqlite_autoindex_revoked_api_keys_1 (token_hash=?)"], large: [] },
+
+  // Web sessions (db/sessions.ts): by the token's hash, the user by primary key.
+  "web session by token hash": {
+    sql: SESSION_LOOKUP_SQL,
+    params: ["x", "2026-01-01T00:00:00.000Z"],
+    uses: ["SEARCH s USING INDEX web_sessions_token_hash_unique (token_hash=?)", "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)"],
+    large: ["s", "u"],
+  },
 
   // Ingest and the projection (db/heartbeats.ts).
   "stored rows by fields hash": {
@@ -141,6 +152,13 @@ const CASES: Record<string, Case> = {
     params: [1, 0, 1e10, 120e6],
     uses: ["SEARCH heartbeats USING INDEX heartbeats_user_time (user_id=? AND time<?)", USER_TIME_RANGE],
     large: ["heartbeats"],
+  },
+  "per-day reference durations, filtered": {
+    sql: dailyDurationsSql(dayFilter.clause),
+    params: [1, days, 120e6, ...dayFilter.params],
+    // One day's slice of the time index per day, never the user's whole history.
+    uses: ["SEARCH h USING INDEX heartbeats_user_time (user_id=? AND time>? AND time<?)"],
+    large: ["h"],
   },
   "unique coding seconds": { sql: UNIQUE_CODING_SQL, params: [1, 0, 1e10, '["a"]', 120e6], uses: [USER_TIME_RANGE], large: ["heartbeats"] },
 

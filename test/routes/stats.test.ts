@@ -50,6 +50,31 @@ describe("GET /api/v1/users/{username}/stats", () => {
     expect(data.unique_total_seconds).toBe(90); // coding gaps ≤ 120 s: 60 + 30; the 240 s gap is dropped
   });
 
+  it("filters by language, editor (both in any case), operating system, machine and category (Tally)", async () => {
+    const u = await seeded();
+    const q = "?features=languages,projects,categories&start_date=2025-01-01&end_date=2025-01-02";
+    const data = async (extra: string) => ((await (await stats(u.username, q + extra)).json()) as any).data;
+    const ts = await data("&filter_by_language=TypeScript");
+    expect(ts.total_seconds).toBe(30);
+    expect(ts.projects.map((p: any) => [p.name, p.total_seconds])).toEqual([["beta", 30]]);
+    expect(await data("&filter_by_language=typescript")).toEqual(ts); // as goals compare languages
+    expect((await data("&filter_by_category=debugging")).total_seconds).toBe(0); // one heartbeat chains to nothing
+    expect((await data("&filter_by_category=coding")).total_seconds).toBe(330);
+    expect((await data("&filter_by_language=Ruby,TypeScript&filter_by_project=alpha")).total_seconds).toBe(180);
+    expect((await data("&filter_by_editor=nothing")).total_seconds).toBe(0);
+    expect((await data("&filter_by_machine=nothing")).total_seconds).toBe(0);
+    expect((await data("&filter_by_operating_system=nothing")).total_seconds).toBe(0);
+  });
+
+  it("answers `days` (Tally): each local day's own total and its projects", async () => {
+    const u = await seeded({ timezone: "Asia/Tokyo" });
+    const { data } = (await (await stats(u.username, "?features=days&start_date=2025-01-01&end_date=2025-01-02")).json()) as any;
+    // 10:00Z is 19:00 in Tokyo: one local day, 2025-01-01.
+    expect(data.days).toEqual([{ date: "2025-01-01", total_seconds: 360, projects: [{ name: "alpha", total_seconds: 210 }, { name: "beta", total_seconds: 30 }] }]);
+    const filtered = (await (await stats(u.username, "?features=days&start_date=2025-01-01&end_date=2025-01-02&filter_by_language=Ruby")).json()) as any;
+    expect(filtered.data.days).toEqual([{ date: "2025-01-01", total_seconds: 180, projects: [{ name: "alpha", total_seconds: 180 }] }]);
+  });
+
   it("answers total_seconds only, with category filters and boundary awareness", async () => {
     const u = await seeded();
     const total = async (query: string) => ((await (await stats(u.username, query)).json()) as any).total_seconds;

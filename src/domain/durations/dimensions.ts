@@ -22,6 +22,14 @@ export const isOverCap = (laterMicros: number, earlierMicros: number) => laterMi
  */
 export const GROUP_DIMENSIONS = ["category", "project", "language", "editor", "operating_system", "machine"] as const;
 export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
+/**
+ * Breakdowns only the reference query answers (no chains: a user has many branches and far
+ * more files than any other dimension has values).
+ */
+export const REFERENCE_DIMENSIONS = ["branch", "entity"] as const;
+export type BreakdownDimension = GroupDimension | (typeof REFERENCE_DIMENSIONS)[number];
+export const isReferenceDimension = (d: BreakdownDimension): d is (typeof REFERENCE_DIMENSIONS)[number] => (REFERENCE_DIMENSIONS as readonly string[]).includes(d);
+
 /** Chains of one project's languages, so "languages within project p" needs no scan. */
 export const PROJECT_LANGUAGE = "project_language";
 /** The chain of heartbeats that count for streaks: category set and not "browsing" (SQL !=). */

@@ -1,17 +1,19 @@
 // The one way to ask "how much time, over this range, broken down by these dimensions, with
 // these filters". Answered from the user's UserActivity projection when a chain answers it
-// (no filter; one project; one category), else by the reference query bounded by the range.
+// (no filter; one value of a project, category, OS or machine), else by the reference query
+// bounded by the range.
 import { shardFor } from "../../db/shards";
 import { safeTimeZone } from "../../lib/time";
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
-import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type GroupDimension } from "./dimensions";
+import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, isReferenceDimension, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type BreakdownDimension, type GroupDimension } from "./dimensions";
 import { referenceDurations, type HeartbeatFilter } from "./reference";
 
 export interface DurationRequest {
   start: number; // epoch seconds, inclusive
   end: number; // epoch seconds, exclusive
-  breakdowns?: GroupDimension[];
+  /** Branches and files (entity) are answered by the reference query only. */
+  breakdowns?: BreakdownDimension[];
   filter?: HeartbeatFilter;
 }
 
@@ -19,7 +21,7 @@ export interface DurationResult {
   /** Whole seconds over every selected heartbeat, chained together. */
   total: number;
   /** Per dimension: seconds per value, each value chained separately (NULL kept apart from ""). */
-  groups: Partial<Record<GroupDimension, Map<string | null, number>>>;
+  groups: Partial<Record<BreakdownDimension, Map<string | null, number>>>;
   /** "projection" or "reference": which path answered (for tests and benchmarks). */
   source: "projection" | "reference";
 }
@@ -36,30 +38,49 @@ export const subjectOf = (u: { id: number; timezone: string | null; shard: numbe
 
 const onlyOne = (xs: string[] | undefined) => (xs && xs.length === 1 ? xs[0] : undefined);
 
+/**
+ * The filter lists a chain can answer, with the dimension each matches: these compare values
+ * exactly, as chains are keyed. Languages and editors compare in any case (db/durations.ts
+ * HeartbeatFilter), which no one value's chain answers.
+ */
+const CHAINED_FILTERS = { projects: "project", categories: "category", operatingSystems: "operating_system", machines: "machine" } as const;
+type ChainedFilter = keyof typeof CHAINED_FILTERS;
+
+/**
+ * The one dimension a filter narrows to a single value, when that is all it does (a chain of
+ * that value answers it); else null. `{}` and `{projects: ["a", "b"]}` are not single.
+ */
+function singleValueFilter(f: HeartbeatFilter): { dim: GroupDimension; value: string } | null {
+  if (f.excludeCategories || f.languages || f.editors) return null;
+  const lists = (Object.keys(CHAINED_FILTERS) as ChainedFilter[]).filter((key) => f[key] !== undefined);
+  if (lists.length !== 1) return null;
+  const values = f[lists[0]]!;
+  return values.length === 1 ? { dim: CHAINED_FILTERS[lists[0]], value: values[0] } : null;
+}
+
+const hasAnyFilter = (f: HeartbeatFilter) => Object.values(f).some((list) => list !== undefined);
+
 export async function durations(env: Env, user: DurationSubject, req: DurationRequest): Promise<DurationResult> {
   const breakdowns = req.breakdowns ?? [];
   const f = req.filter ?? {};
-  const project = onlyOne(f.projects);
-  const category = onlyOne(f.categories);
-  // Language and editor filters (goals) have no chain of their own: the reference query answers.
-  const unchained = f.languages !== undefined || f.editors !== undefined;
-  const noFilter = !f.projects && !f.categories && !f.excludeCategories && !unchained;
-  const projectOnly = project !== undefined && !f.categories && !f.excludeCategories && !unchained && breakdowns.every((d) => d === "project" || d === "language");
-  const categoryOnly = category !== undefined && !f.projects && !f.excludeCategories && !unchained && breakdowns.every((d) => d === "category");
+  const single = singleValueFilter(f);
+  const noFilter = !hasAnyFilter(f) && !breakdowns.some(isReferenceDimension);
+  // One value of one dimension: that value's chain answers the total and a breakdown by the
+  // same dimension; a project's languages also have their own chains (PROJECT_LANGUAGE).
+  const singleOnly = single !== null && breakdowns.every((d) => d === single.dim || (single.dim === "project" && d === "language"));
 
-  if (!(noFilter || projectOnly || categoryOnly) || !(req.end > req.start)) {
+  if (!(noFilter || singleOnly) || !(req.end > req.start)) {
     if (!(req.end > req.start)) return { total: 0, groups: Object.fromEntries(breakdowns.map((d) => [d, new Map()])), source: "reference" };
     return referencePath(env, user, req);
   }
 
   const stub = userActivity(env, user.id);
   const selectors: ChainSelector[] = [];
-  if (noFilter) selectors.push({ dim: "all" }, ...breakdowns.map((dim) => ({ dim })));
-  if (projectOnly) {
-    selectors.push({ dim: "project", key: encodeKey(project) });
-    if (breakdowns.includes("language")) selectors.push({ dim: PROJECT_LANGUAGE, keyPrefix: pairPrefix(project) });
+  if (noFilter) selectors.push({ dim: "all" }, ...(breakdowns as GroupDimension[]).map((dim) => ({ dim })));
+  if (single && singleOnly) {
+    selectors.push({ dim: single.dim, key: encodeKey(single.value) });
+    if (single.dim === "project" && breakdowns.includes("language")) selectors.push({ dim: PROJECT_LANGUAGE, keyPrefix: pairPrefix(single.value) });
   }
-  if (categoryOnly) selectors.push({ dim: "category", key: encodeKey(category) });
   const rows: RangeTotal[] = await stub.rangeTotals(user.id, user.timezone, req.start, req.end, selectors);
 
   const groups: DurationResult["groups"] = {};
@@ -69,8 +90,8 @@ export async function durations(env: Env, user: DurationSubject, req: DurationRe
     if (r.dim === "all" && r.key === ALL_KEY) totalMicros = r.micros;
     else if (r.dim === PROJECT_LANGUAGE) groups.language!.set(decodePair(r.key)[1], microsToSeconds(r.micros));
     else if (r.dim !== "all" && r.dim !== NON_BROWSING && r.dim !== LEADERBOARD && r.dim !== PROJECT_CODING) {
-      groups[r.dim]?.set(decodeKey(r.key), microsToSeconds(r.micros));
-      if ((projectOnly && r.dim === "project") || (categoryOnly && r.dim === "category")) totalMicros = r.micros;
+      groups[r.dim as GroupDimension]?.set(decodeKey(r.key), microsToSeconds(r.micros));
+      if (single && r.dim === single.dim) totalMicros = r.micros;
     }
   }
   return { total: microsToSeconds(totalMicros), groups, source: "projection" };

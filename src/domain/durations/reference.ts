@@ -5,7 +5,7 @@
 import { shards, sumAcrossShards, type ShardDb } from "../../db/shards";
 import { usersWithStaleShard } from "../../db/users";
 import { allUsersTotalMicros, boundaryAwareTotalMicros, leaderboardReferenceMicros, referenceDurationRows, uniqueCodingMicros, type HeartbeatFilter } from "../../db/durations";
-import { BROWSER_EDITORS, GROUP_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type GroupDimension } from "./dimensions";
+import { BROWSER_EDITORS, GROUP_DIMENSIONS, REFERENCE_DIMENSIONS, TIMEOUT_MICROS, microsToSeconds, type BreakdownDimension } from "./dimensions";
 
 export type { HeartbeatFilter };
 
@@ -14,10 +14,10 @@ export async function referenceDurations(
   d1: ShardDb,
   userId: number,
   range: { start: number; end: number },
-  groupBy?: GroupDimension,
+  groupBy?: BreakdownDimension,
   filter: HeartbeatFilter = {},
 ): Promise<Map<string | null, number>> {
-  if (groupBy && !GROUP_DIMENSIONS.includes(groupBy)) throw new Error(`unknown dimension ${groupBy}`);
+  if (groupBy && ![...GROUP_DIMENSIONS, ...REFERENCE_DIMENSIONS].includes(groupBy)) throw new Error(`unknown dimension ${groupBy}`);
   const rows = await referenceDurationRows(d1, userId, range, TIMEOUT_MICROS, groupBy, filter);
   return new Map(rows.map((r) => [r.grp, microsToSeconds(r.micros ?? 0)]));
 }

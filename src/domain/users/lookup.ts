@@ -35,7 +35,7 @@ export interface StatsTarget {
 export async function resolveStatsTarget(
   d1: D1Database,
   identifier: string,
-  caller: AuthUser | null,
+  caller: Pick<AuthUser, "id" | "trustLevel" | "deletionActive"> | null,
   privateMessage = "user has disabled public stats",
 ): Promise<StatsTarget> {
   const owner = caller && !isRestricted(caller) ? caller : null;
