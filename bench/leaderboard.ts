@@ -9,38 +9,14 @@
 //      through the API would take hours), shaped as the API-seeded ones.
 // A build's time is the server's own: its board's created_at → finished_generating_at.
 // Users are inserted with ONE `wrangler d1 execute --file` (user:create per user would take hours).
-import { createHash, randomUUID } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { freePort, startLocalServer, type LocalServer } from "../scripts/local-server";
-import { wranglerSync } from "../scripts/wrangler";
-import { CLI_UA, cliHeaders, fmt, load, type LoadResult } from "./lib";
+import { CLI_UA, cliHeaders, d1Query, executeSqlFile, fmt, load, sha256, sqlString, type LoadResult } from "./lib";
 
-const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const DAY = 86_400;
 
-function d1(persistTo: string, args: string[]) {
-  const r = wranglerSync(["d1", "execute", "DB", "--local", "--persist-to", persistTo, ...args], { capture: true });
-  if (r.status !== 0) throw new Error(`wrangler d1 execute failed:\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-function query<T>(persistTo: string, sql: string): T[] {
-  const out = JSON.parse(d1(persistTo, ["--json", "--command", sql])) as Array<{ results: T[] }>;
-  return out[out.length - 1]?.results ?? [];
-}
-
-function executeFile(persistTo: string, sql: string) {
-  const file = path.join(tmpdir(), `tally-lb-${process.pid}-${Date.now()}.sql`);
-  writeFileSync(file, sql);
-  try {
-    d1(persistTo, ["--file", file]);
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
+const executeFile = (persistTo: string, sql: string) => executeSqlFile(persistTo, "DB", sql);
+const query = <T>(persistTo: string, sql: string) => d1Query<T>(persistTo, "DB", sql);
 
 /** Inserts `n` users with one API key each, in one `wrangler d1 execute --file`. */
 function createUsers(persistTo: string, prefix: string, n: number) {
@@ -173,12 +149,19 @@ function seedDirect(persistTo: string, prefix: string, n: number) {
   const now = Math.floor(Date.now() / 1000);
   const minute0 = Math.floor((now - 3 * 3600) / 60) * 60;
   const today = Math.floor(now / DAY) * DAY;
-  const users = `SELECT id FROM users WHERE username >= '${prefix}' AND username < '${prefix}~'`;
+  // The users in the main database (all on shard 0, one insert: consecutive ids), their buckets
+  // and streaks in shard 0.
   executeFile(
     persistTo,
     `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ${n - 1})
-     INSERT INTO users (username, timezone) SELECT '${prefix}' || i, 'UTC' FROM k;
-     WITH RECURSIVE j(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM j WHERE j < 11)
+     INSERT INTO users (username, timezone, shard) SELECT '${prefix}' || i, 'UTC', 0 FROM k;`,
+  );
+  const [{ lo, hi }] = query<{ lo: number; hi: number }>(persistTo, `SELECT MIN(id) AS lo, MAX(id) AS hi FROM users WHERE username >= '${prefix}' AND username < '${prefix}~'`);
+  const users = `WITH RECURSIVE ids(id) AS (SELECT ${lo} UNION ALL SELECT id + 1 FROM ids WHERE id < ${hi}) SELECT id FROM ids`;
+  executeSqlFile(
+    persistTo,
+    "SHARD_0",
+    `WITH RECURSIVE j(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM j WHERE j < 11)
      INSERT INTO lb_minute_buckets (user_id, minute, gap_sum, first_gap, n)
        SELECT u.id, ${minute0} + ((u.id % 120) + j.j) * 60, CASE j.j WHEN 0 THEN 120000000 ELSE 60000000 END, CASE j.j WHEN 0 THEN 120000000 ELSE 60000000 END, 1
        FROM (${users}) u JOIN j ON j.j < 3 + u.id % 10;

@@ -1,5 +1,11 @@
-// Benchmark helpers: a bounded closed-loop load generator against a local server, and
-// figures printed next to a baseline measured in the same run (ratios, not absolute targets).
+// Benchmark helpers: a bounded closed-loop load generator against a local server, figures
+// printed next to a baseline measured in the same run (ratios, not absolute targets), and SQL
+// run straight against a local server's D1 databases (seeding at sizes the API would take hours for).
+import { createHash } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { wranglerSync } from "../scripts/wrangler";
 
 export interface LoadResult {
   requests: number;
@@ -51,4 +57,44 @@ export const CLI_UA = "wakatime/v1.102.1 (linux-6.8.0-45-generic-x86_64) go1.23.
 /** wakatime-cli's headers, plus the local server's rate-limit bypass (a load test is not a client). */
 export function cliHeaders(key: string, bypass: string) {
   return { Accept: "application/json", Authorization: basicAuth(key), "User-Agent": CLI_UA, "X-Machine-Name": "bench", "Content-Type": "application/json", "Rate-Limit-Bypass": bypass };
+}
+
+export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** `wrangler d1 execute <binding> --local` on a server's state folder (the server may be running). */
+export function d1Execute(persistTo: string, binding: string, args: string[]): string {
+  const r = wranglerSync(["d1", "execute", binding, "--local", "--persist-to", persistTo, ...args], { capture: true });
+  if (r.status !== 0) throw new Error(`wrangler d1 execute ${binding} failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+export function executeSqlFile(persistTo: string, binding: string, sql: string): void {
+  const file = path.join(tmpdir(), `tally-bench-${process.pid}-${Date.now()}.sql`);
+  writeFileSync(file, sql);
+  try {
+    d1Execute(persistTo, binding, ["--file", file]);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+export function d1Query<T>(persistTo: string, binding: string, sql: string): T[] {
+  const out = JSON.parse(d1Execute(persistTo, binding, ["--json", "--command", sql])) as Array<{ results: T[] }>;
+  return out[out.length - 1]?.results ?? [];
+}
+
+/**
+ * fetch, asked again (up to 3 times) when a kept-alive socket the local server closed meanwhile
+ * fails it ("other side closed"). Only for requests that are safe to repeat (heartbeat posts are
+ * idempotent; reads).
+ */
+export async function fetchAgain(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }

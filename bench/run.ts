@@ -4,6 +4,7 @@ import { startLocalServer } from "../scripts/local-server";
 import { foundationBench } from "./foundation";
 import { importsBench } from "./imports";
 import { leaderboardBench } from "./leaderboard";
+import { shardsBench } from "./shards";
 import { statsBench } from "./stats";
 import { webBench } from "./web";
 
@@ -15,6 +16,7 @@ try {
   if (!only || only === "imports") await importsBench(server);
   if (!only || only === "leaderboard") await leaderboardBench(server);
   if (!only || only === "web") await webBench(server);
+  if (!only || only === "shards") await shardsBench(); // its own servers: 1 and 4 shards
 } finally {
   await server.stop();
 }

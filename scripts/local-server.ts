@@ -12,15 +12,17 @@ export interface LocalServer {
   /** Send as "Rate-Limit-Bypass" to skip rate limits (benchmarks). */
   rateLimitBypass: string;
   persistTo: string;
+  /** The environment its scripts run with (its wrangler configuration). */
+  env: NodeJS.ProcessEnv;
   createUser(args?: string[]): Promise<{ id: number; username: string; api_key: string; admin_api_key?: string }>;
   /** Resident and peak memory (kB) of the server's workerd processes, from /proc (Linux). */
   workerdMemory(): { rssKb: number; peakKb: number };
   stop(): Promise<void>;
 }
 
-function run(cmd: string, args: string[]): Promise<string> {
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = childEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: projectRoot, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(cmd, args, { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     p.stdout.on("data", (d) => (out += d));
@@ -32,9 +34,9 @@ function run(cmd: string, args: string[]): Promise<string> {
 let users = 0;
 
 /** `npm run user:create` against a local state folder (the server may be running on it). */
-export async function createUserIn(persistTo: string, args: string[] = []): Promise<{ id: number; username: string; api_key: string; admin_api_key?: string }> {
+export async function createUserIn(persistTo: string, args: string[] = [], env: NodeJS.ProcessEnv = childEnv): Promise<{ id: number; username: string; api_key: string; admin_api_key?: string }> {
   const username = `e2e_${Date.now().toString(36)}_${users++}`;
-  const out = await run("npm", ["run", "--silent", "user:create", "--", "--username", username, "--persist-to", persistTo, ...args]);
+  const out = await run("npm", ["run", "--silent", "user:create", "--", "--username", username, "--persist-to", persistTo, ...args], env);
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -50,14 +52,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `vars`: more `--var NAME:value` for this server (benchmarks switch a feature off on a second server). */
-export async function startLocalServer(port: number, vars: Record<string, string> = {}): Promise<LocalServer> {
+/**
+ * `vars`: more `--var NAME:value` for this server (benchmarks switch a feature off on a second
+ * server); `config`: a wrangler configuration in the project folder instead of wrangler.toml.
+ */
+export async function startLocalServer(port: number, vars: Record<string, string> = {}, opts: { config?: string } = {}): Promise<LocalServer> {
+  const env = opts.config ? { ...childEnv, TALLY_WRANGLER_CONFIG: opts.config } : childEnv;
   const persistTo = mkdtempSync(path.join(tmpdir(), "tally-"));
   const rateLimitBypass = crypto.randomUUID();
   const extra = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child: ChildProcess = spawn("npm", ["start", "--", "--port", String(port), "--persist-to", persistTo, "--var", `RATE_LIMIT_BYPASS:${rateLimitBypass}`, ...extra], {
     cwd: projectRoot,
-    env: childEnv,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -65,7 +71,7 @@ export async function startLocalServer(port: number, vars: Record<string, string
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000; // a loaded 2-core machine can take minutes
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${log}`);
     try {
@@ -81,7 +87,8 @@ export async function startLocalServer(port: number, vars: Record<string, string
     base,
     rateLimitBypass,
     persistTo,
-    createUser: (args = []) => createUserIn(persistTo, args),
+    env,
+    createUser: (args = []) => createUserIn(persistTo, args, env),
     workerdMemory() {
       let rssKb = 0;
       let peakKb = 0;

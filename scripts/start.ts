@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { unstable_readConfig } from "wrangler";
 import { startLocalCrons } from "./local-crons";
-import { applyLocalMigrations, persistArgs, projectRoot, wranglerSpawn } from "./wrangler";
+import { applyLocalMigrations, persistArgs, projectRoot, wranglerConfig, wranglerSpawn } from "./wrangler";
 
 const { values, positionals } = parseArgs({
   options: {
@@ -26,7 +26,7 @@ const migrated = applyLocalMigrations(persistTo).filter((m) => m.applied.length)
 for (const m of migrated) say(`${m.binding}: applied ${m.applied.length} D1 migration(s) in ${where}: ${m.applied.join(", ")}`);
 if (!migrated.length) say(`local D1 databases in ${where} are up to date`);
 
-const crons = unstable_readConfig({ config: `${projectRoot}/wrangler.toml` }).triggers?.crons ?? [];
+const crons = unstable_readConfig({ config: wranglerConfig() }).triggers?.crons ?? [];
 const child = wranglerSpawn([
   "dev",
   "--test-scheduled",

@@ -16,8 +16,16 @@ export const childEnv = {
   CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
 };
 
+/**
+ * The wrangler configuration the scripts use: wrangler.toml, or the file TALLY_WRANGLER_CONFIG
+ * names (in the project folder, so its relative paths hold; the shard benchmark writes one with
+ * a different number of shards).
+ */
+export const wranglerConfig = () => path.join(projectRoot, process.env.TALLY_WRANGLER_CONFIG ?? "wrangler.toml");
+const withConfig = (args: string[]) => [...args, "--config", wranglerConfig()];
+
 export function wranglerSync(args: string[], opts: { capture?: boolean } = {}): SpawnSyncReturns<string> {
-  return spawnSync("wrangler", args, {
+  return spawnSync("wrangler", withConfig(args), {
     cwd: projectRoot,
     env: childEnv,
     encoding: "utf8",
@@ -27,7 +35,7 @@ export function wranglerSync(args: string[], opts: { capture?: boolean } = {}): 
 }
 
 export function wranglerSpawn(args: string[], opts: { quiet?: boolean } = {}): ChildProcess {
-  return spawn("wrangler", args, { cwd: projectRoot, env: childEnv, stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"] });
+  return spawn("wrangler", withConfig(args), { cwd: projectRoot, env: childEnv, stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"] });
 }
 
 /** Local state flags shared by migrations, dev and d1 execute. */
@@ -35,7 +43,7 @@ export const persistArgs = (persistTo?: string) => (persistTo ? ["--persist-to",
 
 /** The D1 bindings of wrangler.toml: the main database first, then the shards. */
 export function d1Bindings(): string[] {
-  const config = unstable_readConfig({ config: path.join(projectRoot, "wrangler.toml") });
+  const config = unstable_readConfig({ config: wranglerConfig() });
   return (config.d1_databases ?? []).map((d: { binding: string }) => d.binding);
 }
 
