@@ -6,31 +6,10 @@ import worker from "../../src/index";
 import { userActivity } from "../../src/durable/stub";
 import { runDueDeletions } from "../../src/cron/deletions";
 import { sha256Hex, USER_API_KEY_PATTERN } from "../../src/lib/crypto";
+import { countingD1 } from "../../src/lib/statement-count";
 import { MAX_ROUTE, routedUuid, routeOf } from "../../src/lib/routed-uuid";
 import { bearer, call, cliHeaders, cliHeartbeat, createUser, postBulk, request, statusBar } from "../helpers";
 import { signedIn } from "../web/helpers";
-
-/** A main database that counts every statement and, when `down`, refuses them all. */
-function mainDb(real: D1Database, down: boolean) {
-  const seen = { statements: 0 };
-  const refuse = (what: string) => {
-    throw new Error(`main database unavailable (${what})`);
-  };
-  const db = new Proxy(real, {
-    get(target, prop) {
-      if (prop === "prepare" || prop === "batch" || prop === "exec") {
-        return (...args: unknown[]) => {
-          seen.statements += prop === "batch" ? (args[0] as unknown[]).length : 1;
-          if (down) refuse(String(prop));
-          return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      const v = Reflect.get(target, prop);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  return { db, seen };
-}
 
 type WithEnv = { env: Env };
 
@@ -40,7 +19,7 @@ type WithEnv = { env: Env };
  * fetch with that env.
  */
 async function withMainDb<T>(userId: number, down: boolean, fn: (fetch: (path: string, init?: RequestInit) => Promise<Response>) => Promise<T>) {
-  const { db, seen } = mainDb(env.DB, down);
+  const { db, statements } = countingD1(env.DB, { unavailable: down });
   const stub = userActivity(env, userId);
   let saved: Env | undefined;
   await runInDurableObject(stub, (instance) => {
@@ -55,7 +34,7 @@ async function withMainDb<T>(userId: number, down: boolean, fn: (fetch: (path: s
     return res;
   };
   try {
-    return { result: await fn(fetch), statements: seen.statements };
+    return { result: await fn(fetch), statements: statements() };
   } finally {
     await runInDurableObject(stub, (instance) => {
       (instance as unknown as WithEnv).env = saved!;
