@@ -8,7 +8,8 @@ import { shardsBench } from "./shards";
 import { statsBench } from "./stats";
 import { webBench } from "./web";
 
-const server = await startLocalServer(Number(process.env.BENCH_PORT ?? 8795));
+// BENCH_COUNT_MAIN_D1: responses say how many main-database statements they ran (bench/foundation.ts).
+const server = await startLocalServer(Number(process.env.BENCH_PORT ?? 8795), { BENCH_COUNT_MAIN_D1: "1" });
 try {
   const only = process.env.BENCH_ONLY;
   if (!only || only === "foundation") await foundationBench(server);

@@ -4,7 +4,7 @@
 // while `npm start` runs on the same state) and prints one JSON line with the keys.
 import { parseArgs } from "node:util";
 import type { AdminLevel } from "../src/db/schema";
-import { inlineStatement, provisionUser } from "../src/domain/users/provision";
+import { firstApiKey, inlineStatement, provisionUser } from "../src/domain/users/provision";
 import { d1Bindings, persistArgs, wranglerSync } from "./wrangler";
 
 const { values } = parseArgs({
@@ -63,7 +63,12 @@ const results = JSON.parse(r.stdout) as Array<{ results: Array<{ id: number; sha
 const id = results[results.length - 1]?.results?.[0]?.id;
 if (typeof id !== "number") fail(`could not read the new user's id:\n${r.stdout}`);
 
+// The first API key carries the user's id (docs/edge-auth.md), so it is stored second.
+const key = await firstApiKey(id);
+const k = wranglerSync(["d1", "execute", "DB", ...target, "--json", "--command", inlineStatement(key.statement)], { capture: true });
+if (k.status !== 0) fail(`user ${id} was created but its API key could not be stored (rotate it in the web app):\n${k.stdout}${k.stderr}`);
+
 const shard = results[results.length - 1]?.results?.[0]?.shard;
-const out: Record<string, unknown> = { id, username: values.username, shard, api_key: provisioned.apiKey };
+const out: Record<string, unknown> = { id, username: values.username, shard, api_key: key.apiKey };
 if (provisioned.adminApiKey) out.admin_api_key = provisioned.adminApiKey;
 process.stdout.write(`${JSON.stringify(out)}\n`);

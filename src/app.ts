@@ -2,6 +2,7 @@
 // 404s, errors.
 import type { AppEnv } from "./env";
 import { handleError } from "./lib/errors";
+import { countingD1 } from "./lib/statement-count";
 import { rateLimit } from "./routes/rate-limit";
 import { createRouter } from "./routes/router";
 import { adminAuditLogsRouter } from "./routes/admin/audit-logs";
@@ -42,6 +43,16 @@ export function buildApp() {
     c.set("requestId", id);
     c.header("X-Request-Id", id);
     await next();
+  });
+
+  // Benchmarks only (BENCH_COUNT_MAIN_D1): the main-database statements this request ran in the
+  // Worker, in X-Main-D1-Statements (UserActivity's own are not counted: test/routes/edge-auth.test.ts).
+  app.use("*", async (c, next) => {
+    if (!c.env.BENCH_COUNT_MAIN_D1) return next();
+    const counted = countingD1(c.env.DB);
+    c.env = { ...c.env, DB: counted.db };
+    await next();
+    c.header("X-Main-D1-Statements", String(counted.statements()));
   });
 
   app.use("*", rateLimit());

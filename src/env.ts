@@ -16,6 +16,10 @@ declare global {
     RATE_LIMIT_BYPASS?: string;
     /** Benchmarks only: UserActivity skips writing leaderboard buckets to D1 (ingest measured without them). */
     BENCH_SKIP_LEADERBOARD_BUCKETS?: string;
+    /** Benchmarks only: user keys are looked up in D1 on every request, as before the objects verified them (docs/edge-auth.md). */
+    BENCH_D1_KEY_LOOKUP?: string;
+    /** Benchmarks only: responses carry X-Main-D1-Statements, the main-database statements the Worker ran. */
+    BENCH_COUNT_MAIN_D1?: string;
     /** GitHub OAuth app of the web sign-in (both set: "Sign in with GitHub" is offered). */
     GITHUB_CLIENT_ID?: string;
     GITHUB_CLIENT_SECRET?: string;

@@ -11,7 +11,8 @@ import { handleScheduled } from "../src/cron";
 import { MAX_BULK_HEARTBEATS } from "../src/domain/heartbeats/limits";
 import { slackSignature } from "../src/domain/slack/signature";
 import { handleQueueBatch } from "../src/queues";
-import { provisionUser, type NewUser } from "../src/domain/users/provision";
+import { credentialsChanged } from "../src/domain/credentials";
+import { firstApiKey, provisionUser, type NewUser } from "../src/domain/users/provision";
 
 let counter = 0;
 export const uniqueName = (prefix = "user") => `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
@@ -32,8 +33,17 @@ export async function createUser(opts: Partial<NewUser> = {}): Promise<TestUser>
   const p = await provisionUser({ ...opts, username }, shards(env).length);
   const results = await env.DB.batch(p.statements.map((s) => env.DB.prepare(s.sql).bind(...s.params)));
   const { id, shard } = results[results.length - 1].results[0] as { id: number; shard: number };
-  return { id, username, apiKey: p.apiKey, adminApiKey: p.adminApiKey, shard, timezone: opts.timezone ?? "UTC" };
+  const key = await firstApiKey(id);
+  await env.DB.prepare(key.statement.sql).bind(...key.statement.params).run();
+  return { id, username, apiKey: key.apiKey, adminApiKey: p.adminApiKey, shard, timezone: opts.timezone ?? "UTC" };
 }
+
+/**
+ * Tells a user's UserActivity object that a test changed what a key check answers (their row,
+ * keys, goals, deletion requests) with SQL, as every product path that changes them does
+ * (docs/edge-auth.md). Not needed before the user's first authenticated request.
+ */
+export const userChanged = (userId: number) => credentialsChanged(env, userId);
 
 export const CLI_USER_AGENT = "wakatime/v1.102.1 (linux-6.8.0-45-generic-x86_64) go1.23.4 vscode/1.95.3 vscode-wakatime/24.9.1";
 

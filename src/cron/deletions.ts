@@ -38,7 +38,7 @@ export async function runDueDeletions(env: Env, nowMs: number, limits: DeletionR
         result.deferred.push(request.id);
         continue;
       }
-      await markDeletionCompleted(env.DB, request.id);
+      await markDeletionCompleted(env, request);
       result.completed.push(request.id);
       log.info("account deleted", { deletion_request_id: request.id, user_id: request.userId, heartbeats: outcome.heartbeatsDeleted });
     } catch (err) {

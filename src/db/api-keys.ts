@@ -66,3 +66,31 @@ export async function keyOwnerByHash(d1: D1Database, tokenHash: string): Promise
 export async function isRevokedKeyHash(d1: D1Database, tokenHash: string): Promise<boolean> {
   return (await d1.prepare(REVOKED_KEY_HASH_SQL).bind(tokenHash).first()) !== null;
 }
+
+/** The user (AUTH_USER_COLUMNS) by id: one users primary-key probe. */
+export const AUTH_USER_BY_ID_SQL = `SELECT ${AUTH_USER_COLUMNS} FROM users u WHERE u.id = ?`;
+export const USER_KEY_HASHES_SQL = "SELECT id, token_hash FROM api_keys WHERE user_id = ?";
+export const USER_REVOKED_HASHES_SQL = "SELECT token_hash FROM revoked_api_keys WHERE user_id = ?";
+
+/** What a user's UserActivity object verifies keys with: the user, their active keys' hashes and their retired ones. */
+export interface UserCredentials {
+  user: CredentialUser;
+  keys: Array<{ id: number; hash: string }>;
+  revoked: string[];
+}
+
+/** One batch (three statements, each by an index on the user id); null when the user does not exist. */
+export async function credentialsOfUser(d1: D1Database, userId: number): Promise<UserCredentials | null> {
+  const [user, keys, revoked] = await d1.batch<Record<string, unknown>>([
+    d1.prepare(AUTH_USER_BY_ID_SQL).bind(userId),
+    d1.prepare(USER_KEY_HASHES_SQL).bind(userId),
+    d1.prepare(USER_REVOKED_HASHES_SQL).bind(userId),
+  ]);
+  const row = user.results[0] as unknown as AuthUserRow | undefined;
+  if (!row) return null;
+  return {
+    user: credentialUserOf(row),
+    keys: (keys.results as Array<{ id: number; token_hash: string }>).map((k) => ({ id: k.id, hash: k.token_hash })),
+    revoked: (revoked.results as Array<{ token_hash: string }>).map((r) => r.token_hash),
+  };
+}

@@ -44,6 +44,11 @@ export async function insertProvisionedUser(d1: D1Database, statements: Array<{ 
   return (results[results.length - 1].results[0] as { id: number }).id;
 }
 
+/** Runs provisioning statements (firstApiKey's) in one transaction. */
+export async function runProvisioningStatements(d1: D1Database, statements: Array<{ sql: string; params: Array<string | number | null> }>): Promise<void> {
+  await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.params)));
+}
+
 export async function setGithubIdentity(d1: D1Database, userId: number, g: { uid: string; username: string; avatarUrl: string | null }): Promise<void> {
   await getDb(d1)
     .update(users)

@@ -9,6 +9,7 @@
 // anonymising the account at that moment, and a half-deleted account must not come back.
 // The anonymisation is idempotent and resumable: a run that stops half-way (row budget, error)
 // leaves the request approved, and the next run picks it up where it stopped.
+import { credentialsChanged } from "./credentials";
 import { TRUST_LEVELS } from "../auth/levels";
 import { deleteImportSlices, deleteLeaderboardRows, eraseIdentity, softDeleteHeartbeats } from "../db/account-deletion";
 import { importIdsOf } from "../db/imports";
@@ -64,14 +65,16 @@ async function bannedFromDeletion(d1: D1Database, user: { id: number; trustLevel
  * cannot both create one.
  */
 export async function createDeletionRequest(
-  d1: D1Database,
+  env: Env,
   user: { id: number; trustLevel: number },
   reason: { reason: string | null; reasonDetails: string | null },
   nowMs = Date.now(),
 ): Promise<DeletionRequestRow> {
+  const d1 = env.DB;
   if (await bannedFromDeletion(d1, user, nowMs)) throw new AppError("invalid_parameter", "You can not request data deletion due to a recent ban");
   const id = await insertPendingUnlessActive(d1, user.id, reason.reason, reason.reasonDetails, isoFromEpochMillis(nowMs));
   if (id === null) throw new AppError("invalid_parameter", "You already have an active deletion request");
+  await credentialsChanged(env, user.id); // restricted from the next request on
   return (await deletionRequestById(d1, id))!;
 }
 
@@ -83,9 +86,13 @@ export async function latestDeletionRequest(d1: D1Database, userId: number): Pro
 }
 
 /** The user cancels their pending or approved (not yet due) request. */
-export async function cancelDeletionRequest(d1: D1Database, userId: number, nowMs = Date.now()): Promise<DeletionRequestRow> {
+export async function cancelDeletionRequest(env: Env, userId: number, nowMs = Date.now()): Promise<DeletionRequestRow> {
+  const d1 = env.DB;
   const row = await cancelUsersRequest(d1, userId, isoFromEpochMillis(nowMs));
-  if (row) return row;
+  if (row) {
+    await credentialsChanged(env, userId);
+    return row;
+  }
   if (await hasActiveRequest(d1, userId)) throw new AppError("invalid_parameter", "Your account deletion is already being processed and can no longer be cancelled");
   throw new AppError("not_found", "No active deletion request");
 }
@@ -165,6 +172,7 @@ export async function anonymizeUser(env: Env, userId: number, opts: AnonymizeOpt
   const shard = shardAt(env, owner?.shard ?? 0).db;
   await deleteImportSlices(shard, await importIdsOf(d1, userId));
   await eraseIdentity(d1, userId, now);
+  await credentialsChanged(env, userId); // no key of theirs is accepted from here on
 
   let heartbeatsDeleted = 0;
   for (;;) {
@@ -188,6 +196,7 @@ export function dueDeletionRequests(d1: D1Database, nowMs: number, limit: number
   return dueRequests(d1, isoFromEpochMillis(nowMs), limit);
 }
 
-export function markDeletionCompleted(d1: D1Database, requestId: number, nowMs = Date.now()): Promise<void> {
-  return markCompleted(d1, requestId, isoFromEpochMillis(nowMs));
+export async function markDeletionCompleted(env: Env, request: { id: number; userId: number }, nowMs = Date.now()): Promise<void> {
+  await markCompleted(env.DB, request.id, isoFromEpochMillis(nowMs));
+  await credentialsChanged(env, request.userId);
 }

@@ -10,9 +10,9 @@
 // The upstream URLs come from GITHUB_OAUTH_BASE_URL / GITHUB_API_BASE_URL so tests can point
 // them at a fake provider; every call is bounded by a timeout.
 import { shards } from "../db/shards";
-import { insertProvisionedUser, setGithubIdentity, userIdByEmail, userIdByGithubUid, usernameTaken } from "../db/users";
+import { insertProvisionedUser, runProvisioningStatements, setGithubIdentity, userIdByEmail, userIdByGithubUid, usernameTaken } from "../db/users";
 import { AppError } from "../lib/errors";
-import { provisionUser } from "./users/provision";
+import { firstApiKey, provisionUser } from "./users/provision";
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -126,6 +126,8 @@ export async function accountForGithub(env: Env, g: GithubIdentity, signedInUser
   const username = await freeUsername(d1, g.login);
   const p = await provisionUser({ username, email: g.email, githubUsername: g.login }, shards(env).length);
   const userId = await insertProvisionedUser(d1, p.statements);
+  const key = await firstApiKey(userId);
+  await runProvisioningStatements(d1, [key.statement]);
   await setGithubIdentity(d1, userId, identity);
-  return { userId, created: { apiKey: p.apiKey, username } };
+  return { userId, created: { apiKey: key.apiKey, username } };
 }

@@ -5,6 +5,7 @@
 // filter, i.e. what the stats and the status bar show for the same instants (a day's chain
 // restarts at midnight; a week is chained across its days, as stats for those seven days are).
 // chart_data holds the last seven periods, the current one last.
+import { credentialsChanged } from "./credentials";
 import { dailyGoalOf, deleteGoal as deleteGoalRow, goalOf, goalsOf, insertGoal, updateGoal as updateGoalRow } from "../db/goals";
 import type { GoalRow } from "../db/schema";
 import { AppError, notFound } from "../lib/errors";
@@ -205,6 +206,7 @@ function changesOf(input: GoalPatch) {
 export async function createGoal(env: Env, subject: DurationSubject, input: GoalInput, now = nowSeconds()) {
   if ((await goalsOf(env.DB, subject.id)).length >= MAX_GOALS_PER_USER) throw new AppError("conflict", `At most ${MAX_GOALS_PER_USER} goals per user`);
   const goal = await insertGoal(env.DB, { id: crypto.randomUUID(), userId: subject.id, ...changesOf(input), delta: input.delta, seconds: input.seconds });
+  await credentialsChanged(env, subject.id); // whether the user has a daily goal
   return { data: await goalJson(env, subject, goal, await userProfile(env.DB, subject.id), now) };
 }
 
@@ -212,11 +214,13 @@ export async function updateGoal(env: Env, subject: DurationSubject, id: string,
   const changes = changesOf(patch);
   const goal = Object.keys(changes).length ? await updateGoalRow(env.DB, subject.id, id, changes) : await goalOf(env.DB, subject.id, id);
   if (!goal) throw notFound("Goal not found");
+  if (Object.keys(changes).length) await credentialsChanged(env, subject.id);
   return { data: await goalJson(env, subject, goal, await userProfile(env.DB, subject.id), now) };
 }
 
 export async function deleteGoal(env: Env, subject: DurationSubject, id: string): Promise<void> {
   if (!(await deleteGoalRow(env.DB, subject.id, id))) throw notFound("Goal not found");
+  await credentialsChanged(env, subject.id);
 }
 
 /**

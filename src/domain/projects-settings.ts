@@ -11,7 +11,8 @@ import { subjectOf, type DurationSubject } from "./durations/query";
 import { replaceUserKeys } from "../db/api-keys";
 import { mappingOf, mappingsOf, upsertArchived, upsertRepoUrl, type MappingRow } from "../db/project-settings";
 import { durations } from "./durations/query";
-import { newUserApiKey, sha256Hex } from "../lib/crypto";
+import { newRoutedUserApiKey, sha256Hex } from "../lib/crypto";
+import { credentialsChanged } from "./credentials";
 import { AppError } from "../lib/errors";
 import { shortTimeDetailed } from "../lib/format";
 import { isBlank } from "../lib/text";
@@ -280,8 +281,9 @@ export async function myProjects(env: Env, user: DurationSubject, w: ProjectsWin
  * transaction: from the moment this returns, the old keys authenticate nothing. Every web
  * session of the user ends too (signing in again needs the new key or GitHub).
  */
-export async function rotateApiKey(d1: D1Database, userId: number): Promise<string> {
-  const key = newUserApiKey();
-  await replaceUserKeys(d1, userId, await sha256Hex(key));
+export async function rotateApiKey(env: Env, userId: number): Promise<string> {
+  const key = await newRoutedUserApiKey(userId);
+  await replaceUserKeys(env.DB, userId, await sha256Hex(key));
+  await credentialsChanged(env, userId);
   return key;
 }

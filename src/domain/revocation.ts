@@ -3,6 +3,7 @@
 // an admin key is marked revoked and renamed. Either way the old key fails at once.
 import { rekeyUserKey, revokeAdminKeyByHash } from "../db/api-keys";
 import { emailsOf } from "../db/users";
+import { credentialsChanged } from "./credentials";
 import { ADMIN_API_KEY_PATTERN, newUserApiKey, sha256Hex, toHex } from "../lib/crypto";
 
 const ANY_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,10 +17,12 @@ export interface Revoked {
 const ownerEmail = async (d1: D1Database, userId: number) => (await emailsOf(d1, userId))[0] ?? null;
 
 /** Revokes a user key (UUID) or an admin key (hka_…); null when the token is no live key. */
-export async function revokeToken(d1: D1Database, token: string): Promise<Revoked | null> {
+export async function revokeToken(env: Env, token: string): Promise<Revoked | null> {
+  const d1 = env.DB;
   const hash = await sha256Hex(token);
   if (ANY_UUID.test(token)) {
     const row = await rekeyUserKey(d1, hash, await sha256Hex(newUserApiKey()));
+    if (row) await credentialsChanged(env, row.userId); // the old key is refused from the next request on
     return row ? { tokenType: "user_api_key", keyName: row.name, ownerEmail: await ownerEmail(d1, row.userId) } : null;
   }
   if (ADMIN_API_KEY_PATTERN.test(token)) {

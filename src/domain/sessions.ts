@@ -65,8 +65,8 @@ export async function resolveSession(d1: D1Database, token: string | undefined, 
 }
 
 /** Signing in with an API key: the key's user, or the same 401 reasons the API gives. */
-export async function userIdForKey(d1: D1Database, key: string): Promise<number> {
-  const found = await authenticateUserKey(d1, key.trim());
+export async function userIdForKey(env: Env, key: string): Promise<number> {
+  const found = await authenticateUserKey(env, key.trim());
   if (typeof found === "string") throw userKeyRefused(found);
   return found.id;
 }

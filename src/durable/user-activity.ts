@@ -36,7 +36,7 @@
 // their D1 writes.
 import { DurableObject } from "cloudflare:workers";
 import { shardAt } from "../db/shards";
-import { userById, switchUserShard } from "../db/users";
+import { switchUserShard } from "../db/users";
 import { ALL_TIME, MOVE_START, copyHeartbeatRows, heartbeatCounts, heartbeatPageForMove, type MoveCursor, type ShardRowCounts } from "../db/shard-moves";
 import { boundaryAwareTotalMicros } from "../db/durations";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
@@ -55,6 +55,7 @@ import { ALL_KEY, GROUP_DIMENSIONS, LEADERBOARD, MICROS, NON_BROWSING, TIMEOUT_M
 import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import { STREAK_MAX, STREAK_MIN_MICROS, latestRun } from "../domain/stats/streak";
 import { dayKeyer } from "../lib/time";
+import { CredentialStore, type KeyCheck } from "./credentials";
 import { ProjectionWriter } from "./projection-writer";
 import { planRange, rangeTotals, type ChainSelector, type RangeTotal } from "./range-totals";
 
@@ -97,6 +98,8 @@ export class UserActivity extends DurableObject<Env> {
   private shard = 0;
   /** During a move: the shard every write is also copied to (meta "moving_to"; the copy's cursor is "move_cursor"). */
   private movingTo: number | null = null;
+  /** The user's row and key hashes: this object answers key checks (docs/edge-auth.md). */
+  private readonly credentials: CredentialStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -127,6 +130,26 @@ export class UserActivity extends DurableObject<Env> {
         PRIMARY KEY (kind, bucket)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS lb_bucket_dirty ON lb_bucket (kind, bucket) WHERE dirty = 1;
     `);
+    this.credentials = new CredentialStore(this.sql, () => this.env.DB);
+  }
+
+  /**
+   * Verifies a user key by its SHA-256 against this user's keys (the full hash, in constant
+   * time): the user as the key lookup reads them, or why the key is refused. `reloadFirst`: read
+   * the user's credentials from D1 first (the caller found the key there; a key inserted
+   * without telling this object, by an operator, becomes known).
+   */
+  async authenticateKey(userId: number, hash: string, reloadFirst = false): Promise<KeyCheck> {
+    if (reloadFirst) await this.credentials.reload(userId);
+    return this.credentials.check(userId, hash);
+  }
+
+  /**
+   * Something that a key check answers changed in D1 (a key created, rotated or revoked; the
+   * time zone, privacy, levels, a deletion request, a daily goal): read it again before answering.
+   */
+  async credentialsChanged(userId: number): Promise<void> {
+    await this.credentials.reload(userId);
   }
 
   /**
@@ -272,6 +295,7 @@ export class UserActivity extends DurableObject<Env> {
       const check: MoveCheck = { ok: source.rows === target.rows && source.live === target.live && source.micros === target.micros, from: this.shard, to: this.movingTo, source, target };
       if (!check.ok) return check;
       await switchUserShard(this.env.DB, userId, this.shard, this.movingTo);
+      await this.credentials.reload(userId);
       this.shard = this.movingTo;
       this.movingTo = null;
       this.setMeta({ shard: String(this.shard) });
@@ -333,9 +357,10 @@ export class UserActivity extends DurableObject<Env> {
       this.shard = Number(meta.get("shard"));
       return;
     }
-    // Which shard holds the user's rows: read once from the main database, then kept here (a
-    // move between shards changes it through this object, the user's single writer).
-    this.shard = (await userById(this.env.DB, userId))?.shard ?? 0;
+    // Which shard holds the user's rows: read once from the main database (with the user's
+    // credentials, which the key check has usually read already), then kept here (a move
+    // between shards changes it through this object, the user's single writer).
+    this.shard = (await this.credentials.user(userId))?.shard ?? 0;
 
     // New object, or the user's zone changed (day keys move): rebuild from the source of truth.
     // The user's D1 buckets are then replaced by the rebuilt ones (the outbox's `replace`).

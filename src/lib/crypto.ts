@@ -1,5 +1,7 @@
 // Hashing and secret comparison. Keys are stored as SHA-256 hex; secrets from env are
 // compared in constant time.
+import { routedUuid } from "./routed-uuid";
+
 const encoder = new TextEncoder();
 
 export async function sha256Hex(input: string): Promise<string> {
@@ -25,10 +27,16 @@ export function secretsEqual(a: string, b: string): boolean {
   return crypto.subtle.timingSafeEqual(ab, bb);
 }
 
-/** A new user API key: lowercase UUID v4, the only format wakatime-cli accepts. */
+/** A new user API key: lowercase UUID v4, the only format wakatime-cli accepts; unroutable. */
 export function newUserApiKey(): string {
   return crypto.randomUUID();
 }
+
+/**
+ * A new key of `userId`: a UUID v4 that carries the user id (90 random bits left), so the key
+ * finds its user's object without a database lookup (docs/edge-auth.md).
+ */
+export const newRoutedUserApiKey = (userId: number): Promise<string> => routedUuid(userId);
 
 /** A new admin API key: "hka_" + 64 lowercase hex. */
 export function newAdminApiKey(): string {

@@ -113,11 +113,11 @@ deletionRouter.openapi(createDeletionRoute, async (c) => {
   const form = c.req.valid("form") as z.infer<typeof CreateFormBody>;
   const reason = json.deletion_request?.reason ?? json.reason ?? form["deletion_request[reason]"] ?? form.reason;
   const details = json.deletion_request?.reason_details ?? json.reason_details ?? form["deletion_request[reason_details]"] ?? form.reason_details;
-  const row = await createDeletionRequest(c.env.DB, c.var.user, validateDeletionReason(reason, details));
+  const row = await createDeletionRequest(c.env, c.var.user, validateDeletionReason(reason, details));
   return c.json({ deletion_request: userDeletionJson(row) }, 302, { Location: showLocation(c) });
 });
 
 deletionRouter.openapi(cancelDeletionRoute, async (c) => {
-  const row = await cancelDeletionRequest(c.env.DB, c.var.user.id);
+  const row = await cancelDeletionRequest(c.env, c.var.user.id);
   return c.json({ deletion_request: userDeletionJson(row) }, 302, { Location: showLocation(c) });
 });

@@ -31,7 +31,7 @@ export const internalRouter = createRouter();
 internalRouter.openapi(revokeRoute, async (c) => {
   const token = c.req.valid("json")?.token?.trim();
   if (!token) throw new AppError("bad_request", "token is required");
-  const revoked = await revokeToken(c.env.DB, token);
+  const revoked = await revokeToken(c.env, token);
   if (!revoked) throw new AppError("invalid_parameter", "Token is invalid or already revoked", { success: false });
   return c.json({ success: true, status: "complete", token_type: revoked.tokenType, owner_email: revoked.ownerEmail, key_name: revoked.keyName }, 200);
 });

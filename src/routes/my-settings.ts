@@ -29,5 +29,5 @@ export const rotateApiKeyRoute = userRoute(
 export const mySettingsRouter = createRouter();
 
 mySettingsRouter.openapi(rotateApiKeyRoute, async (c) => {
-  return c.json({ token: await rotateApiKey(c.env.DB, c.var.user.id) }, 200);
+  return c.json({ token: await rotateApiKey(c.env, c.var.user.id) }, 200);
 });

@@ -91,7 +91,7 @@ export const aggregateStatsRoute = statsKeyRoute(
 export const statsRouter = createRouter();
 
 statsRouter.openapi(userStatsRoute, async (c) => {
-  const caller = await optionalUser(c.env.DB, c.req.header("authorization"));
+  const caller = await optionalUser(c.env, c.req.header("authorization"));
   const target = await resolveStatsTarget(c.env.DB, c.req.valid("param").username, caller);
   const body = await targetUserStats(c.env, target, c.req.valid("query"));
   // userStats builds the documented shape field by field (see domain/stats/user-stats.ts).

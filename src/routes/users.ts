@@ -213,7 +213,7 @@ export const projectDetailsRoute = publicRoute({
 // ---- handlers ----
 
 async function statsTarget(c: Context<AppEnv>, username: string) {
-  const caller = await optionalUser(c.env.DB, c.req.header("authorization"));
+  const caller = await optionalUser(c.env, c.req.header("authorization"));
   return resolveStatsTarget(c.env.DB, username, caller);
 }
 

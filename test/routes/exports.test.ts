@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { EXPORT_STATS_SQL, exportPageSql, userExportById } from "../../src/db/exports";
 import { createExport, exportDownload } from "../../src/domain/exports";
-import { cliHeartbeat, createUser, request, type TestUser, queryPlan, bearer, send } from "../helpers";
+import { cliHeartbeat, createUser, request, type TestUser, queryPlan, bearer, send, userChanged } from "../helpers";
 
 const EXPORT = "/my/heartbeats/export";
 const T0 = 1_735_725_600; // 2025-01-01T10:00:00Z
@@ -90,6 +90,7 @@ describe("POST /my/heartbeats/export and GET /my/heartbeats/exports/{id}", () =>
     expect((await request("/my/heartbeats/exports/abc", { headers: bearer(u.apiKey) })).status).toBe(404);
 
     await env.DB.prepare("UPDATE users SET trust_level = 1 WHERE id = ?").bind(u.id).run();
+    await userChanged(u.id);
     const red = await request(EXPORT, { method: "POST", redirect: "manual", headers: bearer(u.apiKey) });
     expect(red.status).toBe(403);
     expect(((await red.json()) as any).error).toMatch(/not allowed to export/);

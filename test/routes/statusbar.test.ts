@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { referenceDurations } from "../../src/domain/durations/reference";
 import { FUTURE_TOLERANCE_SECONDS } from "../../src/domain/heartbeats/limits";
 import { localDate, localDayBounds } from "../../src/lib/time";
-import { cliHeartbeat, createUser, postBulk, statusBar, rng, shuffle, heartbeatsDb } from "../helpers";
+import { cliHeartbeat, createUser, postBulk, statusBar, rng, shuffle, heartbeatsDb, userChanged } from "../helpers";
 
 function todayBounds(tz: string) {
   return localDayBounds(localDate(Date.now() / 1000, tz), tz);
@@ -130,6 +130,7 @@ describe("time-zone changes", () => {
     const inUtc = (await statusBar(u.apiKey)).body.data.grand_total.total_seconds;
     expect(inUtc).toBe((await referenceDurations(await heartbeatsDb(u.id), u.id, todayBounds("UTC"))).get(null) ?? 0);
     await env.DB.prepare("UPDATE users SET timezone = 'Pacific/Kiritimati' WHERE id = ?").bind(u.id).run();
+    await userChanged(u.id);
     const { body } = await statusBar(u.apiKey);
     expect(body.data.range.timezone).toBe("Pacific/Kiritimati");
     expect(body.data.grand_total.total_seconds).toBe(300); // only the six from local midnight on

@@ -1,6 +1,7 @@
 // The admin's side of account deletion (hackatime-behavior.md §8.5; the user's side and the
 // anonymisation are domain/deletion.ts): the review lists, approving a pending request (carried
 // out GRACE_PERIOD_DAYS later by the daily cron) and rejecting one that is not yet under way.
+import { credentialsChanged } from "../credentials";
 import {
   approvePendingRequest,
   cancelRequest,
@@ -63,27 +64,31 @@ export function scheduleDateText(iso: string): string {
  * A state change guarded in the UPDATE itself (so concurrent calls cannot both succeed); a
  * request that exists in another state answers 422 `refusal`, an unknown one 404.
  */
-async function transition(d1: D1Database, id: number | null, change: (id: number) => Promise<boolean>, refusal: string): Promise<AdminDeletionJson> {
+async function transition(env: Env, id: number | null, change: (id: number) => Promise<boolean>, refusal: string): Promise<AdminDeletionJson> {
+  const d1 = env.DB;
   if (id === null) throw new AppError("not_found", "Deletion request not found");
   if (!(await change(id))) {
     throw (await deletionRequestExists(d1, id)) ? new AppError("invalid_parameter", refusal) : new AppError("not_found", "Deletion request not found");
   }
-  return findDeletionRequest(d1, id);
+  const request = await findDeletionRequest(d1, id);
+  await credentialsChanged(env, request.user_id); // whether the account is restricted
+  return request;
 }
 
 /** pending → approved, scheduled GRACE_PERIOD_DAYS from now. */
-export function approveDeletionRequest(d1: D1Database, id: number | null, adminUserId: number, nowMs = Date.now()): Promise<AdminDeletionJson> {
+export function approveDeletionRequest(env: Env, id: number | null, adminUserId: number, nowMs = Date.now()): Promise<AdminDeletionJson> {
+  const d1 = env.DB;
   const now = new Date(nowMs).toISOString();
   const scheduledAt = new Date(nowMs + GRACE_PERIOD_DAYS * DAY_MS).toISOString();
-  return transition(d1, id, (n) => approvePendingRequest(d1, n, adminUserId, now, scheduledAt), "Only a pending deletion request can be approved");
+  return transition(env, id, (n) => approvePendingRequest(d1, n, adminUserId, now, scheduledAt), "Only a pending deletion request can be approved");
 }
 
 /** pending, or approved and not yet due → cancelled. */
-export function rejectDeletionRequest(d1: D1Database, id: number | null, nowMs = Date.now()): Promise<AdminDeletionJson> {
+export function rejectDeletionRequest(env: Env, id: number | null, nowMs = Date.now()): Promise<AdminDeletionJson> {
   return transition(
-    d1,
+    env,
     id,
-    (n) => cancelRequest(d1, n, new Date(nowMs).toISOString()),
+    (n) => cancelRequest(env.DB, n, new Date(nowMs).toISOString()),
     "Only a pending, or approved and not yet due, deletion request can be rejected",
   );
 }

@@ -1,5 +1,6 @@
 // Admin permissions (hackatime-behavior.md §8.2, §8.7): who holds an admin level, and changing
 // it. Who may change whom is decided by levels-policy.ts.
+import { credentialsChanged } from "../credentials";
 import type { AdminPrincipal } from "../../auth/admin";
 import { adminLevelHolders, changeAdminLevel as storeAdminLevel, permissionUser, type PermissionRow } from "../../db/admin-users";
 import { AppError } from "../../lib/errors";
@@ -30,7 +31,8 @@ export async function listPermissions(d1: D1Database, search: string | null) {
  * 404 "User not found" (also for a malformed id, null), 422 "Invalid admin level", 403 with
  * levels-policy's reason, 409 when the level changed during the request.
  */
-export async function changeAdminLevel(d1: D1Database, admin: AdminPrincipal, id: number | null, body: unknown) {
+export async function changeAdminLevel(env: Env, admin: AdminPrincipal, id: number | null, body: unknown) {
+  const d1 = env.DB;
   const target = id === null ? null : await permissionUser(d1, id);
   if (!target) throw new AppError("not_found", "User not found");
   const newLevel = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).admin_level : undefined;
@@ -43,6 +45,7 @@ export async function changeAdminLevel(d1: D1Database, admin: AdminPrincipal, id
     const changed = await storeAdminLevel(d1, target.id, newLevel, previous);
     if (changed === null) throw new AppError("conflict", "The user's admin level changed meanwhile; try again.");
     updatedAt = changed;
+    await credentialsChanged(env, target.id);
   }
   const name = displayName(target);
   return {

@@ -1,6 +1,7 @@
 // Changing a user's trust level (hackatime-behavior.md §8.1–8.3, Hackatime `user_convict`,
 // `User#set_trust`; the permission rule is levels-policy.ts's canChangeTrustOf). The level
 // and its audit row are written in one D1 batch, and only when the level actually changes.
+import { credentialsChanged } from "../credentials";
 import { trustLevelName, type TrustLevelName } from "../../auth/levels";
 import { adminProfile } from "../../db/admin-users";
 import { changeTrustLevel } from "../../db/audit-logs";
@@ -41,7 +42,8 @@ export interface ConvictResult {
  * POST /api/admin/v1/user/convict, after the admin+ gate: 404 for an unknown user, 422 without
  * a reason or with an unknown level, 403 when the actor may not make this change.
  */
-export async function convict(d1: D1Database, actor: Actor, request: ConvictRequest): Promise<ConvictResult> {
+export async function convict(env: Env, actor: Actor, request: ConvictRequest): Promise<ConvictResult> {
+  const d1 = env.DB;
   const target = await findAdminTarget(d1, request.userId);
   const { reason, notes, trustLevel: level } = request;
   if (isBlank(reason)) throw new AppError("invalid_parameter", "you cant punish a mortal and not justify your actions");
@@ -50,6 +52,7 @@ export async function convict(d1: D1Database, actor: Actor, request: ConvictRequ
 
   const row = await changeTrustLevel(d1, { userId: target.id, changedById: actor.id, level, reason, notes });
   if (!row) throw new AppError("not_found", "user not found");
+  await credentialsChanged(env, target.id); // red: restricted from the next request on
 
   const actorProfile = await adminProfile(d1, actor.id);
   return {

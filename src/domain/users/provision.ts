@@ -1,9 +1,10 @@
 // Creating a user with their first API key (and optionally an admin key). Used by the
 // operator command `npm run user:create` (through `wrangler d1 execute`) and by the tests, so
-// both create users the same way.
+// both create users the same way. The first API key carries the user's id (docs/edge-auth.md),
+// so it is made once the user's row has one: provisionUser's statements, then firstApiKey's.
 import { leastFilledShardSql } from "../../db/shards";
 import { ADMIN_LEVELS, type AdminLevel } from "../../db/schema";
-import { newAdminApiKey, newUserApiKey, sha256Hex } from "../../lib/crypto";
+import { newAdminApiKey, newRoutedUserApiKey, sha256Hex } from "../../lib/crypto";
 import { isValidTimeZone } from "../../lib/time";
 
 export interface NewUser {
@@ -23,7 +24,6 @@ export interface Statement {
 
 export interface Provisioned {
   statements: Statement[]; // the last one selects the new user's id
-  apiKey: string;
   adminApiKey: string | null;
 }
 
@@ -42,7 +42,6 @@ export function validateNewUser(u: NewUser): string | null {
 export async function provisionUser(u: NewUser, shardCount: number): Promise<Provisioned> {
   const problem = validateNewUser(u);
   if (problem) throw new Error(problem);
-  const apiKey = newUserApiKey();
   const adminLevel = u.adminLevel ?? "default";
   const adminApiKey = adminLevel === "default" ? null : newAdminApiKey();
   const byName = "FROM users WHERE username = ?";
@@ -52,7 +51,6 @@ export async function provisionUser(u: NewUser, shardCount: number): Promise<Pro
         VALUES (?, ?, ?, ?, ?, ?, ${leastFilledShardSql(shardCount)})`,
       params: [u.username, u.slackUid ?? null, u.githubUsername ?? null, u.timezone ?? "UTC", adminLevel, u.allowPublicStatsLookup === false ? 0 : 1],
     },
-    { sql: `INSERT INTO api_keys (user_id, name, token_hash) SELECT id, 'Hackatime key', ? ${byName}`, params: [await sha256Hex(apiKey), u.username] },
   ];
   if (u.email) statements.push({ sql: `INSERT INTO email_addresses (user_id, email) SELECT id, ? ${byName}`, params: [u.email.toLowerCase(), u.username] });
   if (adminApiKey) {
@@ -62,7 +60,13 @@ export async function provisionUser(u: NewUser, shardCount: number): Promise<Pro
     });
   }
   statements.push({ sql: `SELECT id, shard ${byName}`, params: [u.username] });
-  return { statements, apiKey, adminApiKey };
+  return { statements, adminApiKey };
+}
+
+/** The new user's first API key, routed to their id, and the statement storing its hash. */
+export async function firstApiKey(userId: number): Promise<{ apiKey: string; statement: Statement }> {
+  const apiKey = await newRoutedUserApiKey(userId);
+  return { apiKey, statement: { sql: "INSERT INTO api_keys (user_id, name, token_hash) VALUES (?, 'Hackatime key', ?)", params: [userId, await sha256Hex(apiKey)] } };
 }
 
 /** Renders a statement with its parameters inlined, for `wrangler d1 execute --command`. */

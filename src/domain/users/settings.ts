@@ -3,6 +3,7 @@ import { setPublicStatsLookup, setTimezone } from "../../db/users";
 import { AppError } from "../../lib/errors";
 import { isKnownTimeZone } from "../../lib/time";
 import { rebuildMessage } from "../../queues/rebuild-aggregates";
+import { credentialsChanged } from "../credentials";
 
 /**
  * What changing the zone does, shown next to the setting: local days are cut at the new
@@ -20,9 +21,13 @@ export async function changeTimezone(env: Env, userId: number, timezone: string)
   const tz = timezone.trim();
   if (!isKnownTimeZone(tz)) throw new AppError("invalid_parameter", `Unknown time zone: ${tz}`);
   await setTimezone(env.DB, userId, tz);
+  await credentialsChanged(env, userId);
   // The projection would also rebuild on the next read in the new zone; queueing it now means
   // that read does not wait for it.
   await env.IMPORTS.send(rebuildMessage(userId));
 }
 
-export const setPublicStats = (d1: D1Database, userId: number, allow: boolean) => setPublicStatsLookup(d1, userId, allow);
+export async function setPublicStats(env: Env, userId: number, allow: boolean): Promise<void> {
+  await setPublicStatsLookup(env.DB, userId, allow);
+  await credentialsChanged(env, userId);
+}

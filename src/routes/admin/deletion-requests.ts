@@ -80,12 +80,12 @@ adminDeletionRequestsRouter.openapi(listDeletionRequestsRoute, async (c) => c.js
 adminDeletionRequestsRouter.openapi(showDeletionRequestRoute, async (c) => c.json(await findDeletionRequest(c.env.DB, requestId(c.req.valid("param").id)), 200));
 
 adminDeletionRequestsRouter.openapi(approveDeletionRequestRoute, async (c) => {
-  const request = await approveDeletionRequest(c.env.DB, requestId(c.req.valid("param").id), c.var.admin.userId);
+  const request = await approveDeletionRequest(c.env, requestId(c.req.valid("param").id), c.var.admin.userId);
   const message = `Deletion request approved. Scheduled for ${scheduleDateText(request.scheduled_deletion_at!)}`;
   return c.json({ success: true, message, deletion_request: request }, 200);
 });
 
 adminDeletionRequestsRouter.openapi(rejectDeletionRequestRoute, async (c) => {
-  const request = await rejectDeletionRequest(c.env.DB, requestId(c.req.valid("param").id));
+  const request = await rejectDeletionRequest(c.env, requestId(c.req.valid("param").id));
   return c.json({ success: true, message: "Deletion request rejected", deletion_request: request }, 200);
 });

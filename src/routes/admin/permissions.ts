@@ -64,5 +64,5 @@ adminPermissionsRouter.openapi(listPermissionsRoute, async (c) => {
 });
 
 adminPermissionsRouter.openapi(updatePermissionRoute, async (c) => {
-  return c.json(await changeAdminLevel(c.env.DB, c.var.admin, pathId(c.req.valid("param").id), c.req.valid("json")), 200);
+  return c.json(await changeAdminLevel(c.env, c.var.admin, pathId(c.req.valid("param").id), c.req.valid("json")), 200);
 });

@@ -295,5 +295,5 @@ adminUsersRouter.openapi(searchFuzzyRoute, async (c) => {
 adminUsersRouter.openapi(convictRoute, async (c) => {
   const params = { ...c.req.valid("form"), ...c.req.valid("json") };
   const request = { userId: targetUserId(params), trustLevel: params.trust_level, reason: textParam(params.reason), notes: textParam(params.notes) };
-  return c.json(await convict(c.env.DB, { id: c.var.admin.userId, adminLevel: c.var.admin.adminLevel }, request), 200);
+  return c.json(await convict(c.env, { id: c.var.admin.userId, adminLevel: c.var.admin.adminLevel }, request), 200);
 });

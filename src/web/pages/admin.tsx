@@ -212,7 +212,7 @@ export async function changeTrust(c: Context<AppEnv>) {
   const form = await checkedForm(c, s);
   const id = c.req.param("id") ?? "";
   try {
-    const result = await convict(c.env.DB, { id: s.user.id, adminLevel: s.user.adminLevel }, { userId: pathId(id) ?? 0, trustLevel: form.trust_level, reason: textParam(form.reason), notes: textParam(form.notes) || null });
+    const result = await convict(c.env, { id: s.user.id, adminLevel: s.user.adminLevel }, { userId: pathId(id) ?? 0, trustLevel: form.trust_level, reason: textParam(form.reason), notes: textParam(form.notes) || null });
     setFlash(c, { kind: "notice", text: `Trust level set to ${result.user.trust_level}.` });
   } catch (e) {
     if (!(e instanceof AppError) || e.code === "not_found") throw e;
@@ -290,10 +290,10 @@ export function decideDeletion(approve: boolean) {
     const id = c.req.param("id") ?? "";
     try {
       if (approve) {
-        const r = await approveDeletionRequest(c.env.DB, pathId(id, { leadingZeros: false }), s.user.id);
+        const r = await approveDeletionRequest(c.env, pathId(id, { leadingZeros: false }), s.user.id);
         setFlash(c, { kind: "notice", text: `Deletion request approved. Scheduled for ${scheduleDateText(r.scheduled_deletion_at!)}` });
       } else {
-        await rejectDeletionRequest(c.env.DB, pathId(id, { leadingZeros: false }));
+        await rejectDeletionRequest(c.env, pathId(id, { leadingZeros: false }));
         setFlash(c, { kind: "notice", text: "Deletion request rejected" });
       }
     } catch (e) {

@@ -123,7 +123,7 @@ export async function signInWithKey(c: Context<AppEnv>) {
   const form = await checkedPreSessionForm(c);
   let userId: number;
   try {
-    userId = await userIdForKey(c.env.DB, form.api_key ?? "");
+    userId = await userIdForKey(c.env, form.api_key ?? "");
   } catch (e) {
     if (e instanceof AppError) return signInPage(c, { error: e.message, next: form.next, status: 401 as PageOptions["status"] });
     throw e;

@@ -384,7 +384,7 @@ export const saveTimezone = action("timezone", async (c, s, form) => {
 
 export const savePrivacy = action("privacy", async (c, s, form) => {
   const allow = form.public === "1";
-  await setPublicStats(c.env.DB, s.user.id, allow);
+  await setPublicStats(c.env, s.user.id, allow);
   return allow ? "Your stats are public." : "Your stats are private.";
 });
 
@@ -398,7 +398,7 @@ export const revoke = action("sessions", async (c, s) => {
 });
 
 export const requestDeletion = action("deletion", async (c, s, form) => {
-  await createDeletionRequest(c.env.DB, s.user, validateDeletionReason(form.reason, form.reason_details));
+  await createDeletionRequest(c.env, s.user, validateDeletionReason(form.reason, form.reason_details));
   return "Deletion requested. An admin will review it; you can cancel it until it is carried out.";
 });
 
@@ -433,7 +433,7 @@ export const removeGoal = action("goals", async (c, s) => {
 });
 
 export const cancelDeletion = action("deletion", async (c, s) => {
-  await cancelDeletionRequest(c.env.DB, s.user.id);
+  await cancelDeletionRequest(c.env, s.user.id);
   return "Your deletion request is cancelled.";
 });
 
@@ -441,7 +441,7 @@ export const cancelDeletion = action("deletion", async (c, s) => {
 export async function rotateKey(c: Context<AppEnv>) {
   const session = sessionOf(c);
   await checkedForm(c, session);
-  const key = await rotateApiKey(c.env.DB, session.user.id);
+  const key = await rotateApiKey(c.env, session.user.id);
   // The page is rendered with the new session (its CSRF token), not the ended one.
   c.set("webSession", await signIn(c, session.user.id, session.signInMethod));
   return settingsPage(c, { newKey: key });
