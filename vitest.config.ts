@@ -80,8 +80,10 @@ export default defineConfig(async () => {
             include: ["test/browser/**/*.test.ts"],
             environment: "node",
             globalSetup: ["./test/browser/global-setup.ts"],
-            testTimeout: 60_000,
-            hookTimeout: 60_000,
+            // Each test creates its users with `npm run user:create` (two wrangler runs) beside the
+            // workerd suite on the same cores: minutes on a loaded 2-core machine.
+            testTimeout: 180_000,
+            hookTimeout: 180_000,
           },
         },
       ],
