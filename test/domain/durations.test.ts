@@ -185,6 +185,28 @@ describe("durations under any filter: projection == reference, also after late a
     });
   }
 
+  it("the cache follows a time-zone change and keeps being exact past its limit of filter sets", async () => {
+    const { user, first, last } = await seedUser("UTC", 42, RICH_CATEGORIES);
+    const filter: HeartbeatFilter = { languages: ["TYPESCRIPT"] };
+    const daysAgree = async (tz: string) => {
+      const subject = { ...user, timezone: tz };
+      const fromDay = localDate(first, tz);
+      const toDay = localDate(last, tz);
+      const days = await dailyActivity(env, subject, fromDay, toDay, filter);
+      for (const d of days) {
+        const total = (await referenceDurations(await heartbeatsDb(user.id), user.id, localDayBounds(d.date, tz), undefined, filter)).get(null) ?? 0;
+        expect(d.total_seconds, `${tz} ${d.date}`).toBe(total);
+      }
+      return days.length;
+    };
+    expect(await daysAgree("UTC")).toBeGreaterThan(2);
+    expect(await daysAgree("Pacific/Auckland")).toBeGreaterThan(2); // the projection is rebuilt for the zone: cached UTC days go
+    // More filter sets than the cache keeps: the oldest are forgotten, then computed again.
+    const req = (i: number): DurationRequest => ({ start: first, end: last, breakdowns: ["language"], filter: { projects: ["alpha", `other-${i}`] } });
+    for (let i = 0; i < 70; i++) await durations(env, user, req(i));
+    for (const i of [0, 69]) expect((await durations(env, user, req(i))).total).toBe((await reference(user.id, req(i))).total);
+  });
+
   it("no_ai_coding and boundary_aware's exclusions read their own chains", async () => {
     const { user, first, last } = await seedUser("UTC", 41, RICH_CATEGORIES);
     for (const filter of [FILTERS[1], FILTERS[3]]) {
