@@ -17,7 +17,7 @@ export function* history(total: number, days: number, endDay: number) {
     for (let i = 0; i < perDay && made < total; i++, made++) {
       const session = Math.floor((i * 3) / perDay); // three sessions a day
       const t = dayStart + 8 * 3600 + session * 4 * 3600 + (i % Math.ceil(perDay / 3)) * 30;
-      yield { entity: `/src/f${made % 31}.ts`, type: "file", category: made % 10 === 0 ? "debugging" : "coding", time: t + 0.5, project: PROJECTS[(d + session) % PROJECTS.length], language: LANGUAGES[made % LANGUAGES.length], user_agent: CLI_UA };
+      yield { entity: `/src/f${made % 31}.ts`, type: "file", category: made % 10 === 0 ? "debugging" : made % 10 === 5 ? "ai coding" : "coding", time: t + 0.5, project: PROJECTS[(d + session) % PROJECTS.length], language: LANGUAGES[made % LANGUAGES.length], user_agent: CLI_UA };
     }
   }
 }
@@ -71,6 +71,33 @@ export async function statsBench(server: LocalServer, big = Number(process.env.B
   const sBig = await measure(`stats all-time, ${big} heartbeats`, statsOf(large, allTime));
   const fSmall = await measure("stats filter_by_project, 5 000", statsOf(small, filtered));
   const fBig = await measure(`stats filter_by_project, ${big}`, statsOf(large, filtered));
+
+  // Every filter on the fast path (issue 13): the WakaTime ranges, the fixed subsets' chains, and
+  // an arbitrary project set (the filtered day cache: its first query computes each day once).
+  const wakatime = (u: { api_key: string }, path: string) => () => fetch(`${server.base}/api/hackatime/v1/users/current/${path}`, { headers: cliHeaders(u.api_key, server.rateLimitBypass) });
+  const wAllSmall = await measure("wakatime stats/all_time, 5 000", wakatime(small, "stats/all_time"));
+  const wAllBig = await measure(`wakatime stats/all_time, ${big}`, wakatime(large, "stats/all_time"));
+  const wYearSmall = await measure("wakatime stats/last_year, 5 000", wakatime(small, "stats/last_year"));
+  const wYearBig = await measure(`wakatime stats/last_year, ${big}`, wakatime(large, "stats/last_year"));
+  const noAi = "?features=languages,projects&no_ai_coding=true";
+  const nSmall = await measure("stats no_ai_coding, 5 000", statsOf(small, noAi));
+  const nBig = await measure(`stats no_ai_coding, ${big}`, statsOf(large, noAi));
+  const boundary = "?total_seconds=true&boundary_aware=true";
+  const bSmall = await measure("stats boundary_aware, 5 000", statsOf(small, boundary));
+  const bBig = await measure(`stats boundary_aware, ${big}`, statsOf(large, boundary));
+  const twoProjects = "?features=languages,projects&filter_by_project=project-3,project-7";
+  const once = async (label: string, fn: () => Promise<Response>) => {
+    const t = performance.now();
+    const res = await fn();
+    await res.arrayBuffer();
+    const ms = performance.now() - t;
+    console.log(`${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms (one request, status ${res.status})`);
+    return ms;
+  };
+  const pFirstSmall = await once("stats two projects, 5 000, first query", statsOf(small, twoProjects));
+  const pFirstBig = await once(`stats two projects, ${big}, first query`, statsOf(large, twoProjects));
+  const pSmall = await measure("stats two projects, 5 000, repeated", statsOf(small, twoProjects));
+  const pBig = await measure(`stats two projects, ${big}, repeated`, statsOf(large, twoProjects));
   const memAfter = server.workerdMemory();
   // The whole local runtime (all isolates, Durable Objects, D1 caches): an upper bound for the stats path.
   console.log(
@@ -89,10 +116,19 @@ export async function statsBench(server: LocalServer, big = Number(process.env.B
   const sb = (u: { api_key: string }) => () => fetch(`${server.base}/api/hackatime/v1/users/current/statusbar/today`, { headers: cliHeaders(u.api_key, server.rateLimitBypass) });
   const sbFew = await measure("statusbar/today, 10 heartbeats today", sb(few));
   const sbMany = await measure("statusbar/today, 20 000 heartbeats today", sb(many));
+  const date = new Date(todayStart * 1000).toISOString().slice(0, 10);
+  const dFew = await measure("durations?date=, 10 heartbeats that day", wakatime(few, `durations?date=${date}`));
+  const dMany = await measure("durations?date=, 20 000 heartbeats that day", wakatime(many, `durations?date=${date}`));
 
   console.log("\nratios (targets in brackets):");
   console.log(`1. stats all-time p50, big ÷ small            ${(sBig / sSmall).toFixed(2)}  [≤ 2]`);
   console.log(`2. stats filter_by_project p50, big ÷ small   ${(fBig / fSmall).toFixed(2)}  [≤ 2]`);
   console.log(`3. statusbar p50, 20 000 today ÷ 10 today     ${(sbMany / sbFew).toFixed(2)}  [≤ 1.3]`);
   console.log(`4. bulk ingest rate, full ÷ empty database    ${(fullRate / emptyRate).toFixed(2)}  [≥ 0.8]`);
+  console.log(`5. wakatime stats/all_time p50, big ÷ small   ${(wAllBig / wAllSmall).toFixed(2)}  [≤ 1.5]`);
+  console.log(`6. wakatime stats/last_year p50, big ÷ small  ${(wYearBig / wYearSmall).toFixed(2)}  [≤ 1.5]`);
+  console.log(`7. stats no_ai_coding p50, big ÷ small        ${(nBig / nSmall).toFixed(2)}  [≤ 1.5]`);
+  console.log(`8. stats boundary_aware p50, big ÷ small      ${(bBig / bSmall).toFixed(2)}  [≤ 1.5]`);
+  console.log(`9. stats two projects repeated, big ÷ small   ${(pBig / pSmall).toFixed(2)}  [≤ 1.5]; first query ${pFirstBig.toFixed(0)} ms ÷ ${pFirstSmall.toFixed(0)} ms = ${(pFirstBig / pFirstSmall).toFixed(2)} [report]`);
+  console.log(`10. durations?date= p50, 20 000 ÷ 10 that day ${(dMany / dFew).toFixed(2)}  [report]`);
 }

@@ -99,6 +99,25 @@ export async function boundaryAwareTotalMicros(d1: ShardDb, userId: number, rang
   return row?.micros ?? 0;
 }
 
+/**
+ * The two rows a boundary-aware total needs beyond the range's own: the latest matching row
+ * before ?2 and the first matching row in [?2, ?3), as integer µs (NULL when none). Two walks of
+ * heartbeats_user_time in time order (INDEXED BY: a project index would sort every match), each
+ * stopping at its first match; filter lists are bound from ?4.
+ */
+export const boundaryRowsSql = (filterSql: string) => `SELECT
+         (SELECT CAST(ROUND(time * 1000000) AS INTEGER) FROM heartbeats INDEXED BY heartbeats_user_time WHERE user_id = ?1 AND deleted_at IS NULL AND time < ?2 ${filterSql} ORDER BY time DESC, id DESC LIMIT 1) AS before_t,
+         (SELECT CAST(ROUND(time * 1000000) AS INTEGER) FROM heartbeats INDEXED BY heartbeats_user_time WHERE user_id = ?1 AND deleted_at IS NULL AND time >= ?2 AND time < ?3 ${filterSql} ORDER BY time, id LIMIT 1) AS first_t`;
+
+export async function boundaryRowsMicros(d1: ShardDb, userId: number, range: Range, filter: HeartbeatFilter = {}): Promise<{ before: number | null; first: number | null }> {
+  const { clause, params } = filterClause(filter, 4);
+  const row = await d1
+    .prepare(boundaryRowsSql(clause))
+    .bind(userId, range.start, range.end, ...params)
+    .first<{ before_t: number | null; first_t: number | null }>();
+  return { before: row?.before_t ?? null, first: row?.first_t ?? null };
+}
+
 /** Σ gaps in (0, ?5] between consecutive "coding" heartbeats of the projects in ?4 (longer gaps dropped). */
 export const UNIQUE_CODING_SQL = `SELECT SUM(CASE WHEN gap > 0 AND gap <= ?5 THEN gap ELSE 0 END) AS micros FROM (
          SELECT t - LAG(t) OVER (ORDER BY t, id) AS gap FROM (

@@ -1,12 +1,16 @@
+import { invalidateFilterDays } from "./filter-days";
+
 /**
  * Buffers a batch's projection writes and sends each table's rows as ONE JSON parameter
  * (json_each), so an in-order batch costs a handful of statements whatever its size.
  * Rollup and leaderboard-bucket changes are summed per row; first_gap/first_over follow the
  * last assignment, as sequential updates would leave them (-1 in the buffer means "unchanged").
- * Every bucket row written is marked dirty: UserActivity sends it to D1.
+ * Every bucket row written is marked dirty: UserActivity sends it to D1. The filtered day cache's
+ * entries of every day a new heartbeat lands in are dropped (filter-days.ts).
  */
 export class ProjectionWriter {
   private hbRows: Array<[number, number, string]> = [];
+  private readonly days = new Set<string>();
   private chainRows: Array<[string, string, number, number, number, number, string]> = [];
   // [day, dim, key, gap Δ, n Δ, first_gap, over Δ, first_over]
   private readonly rollups = new Map<string, [string, string, string, number, number, number, number, number]>();
@@ -15,8 +19,9 @@ export class ProjectionWriter {
 
   constructor(private readonly sql: SqlStorage) {}
 
-  heartbeat(id: number, t: number, keys: unknown): void {
+  heartbeat(id: number, t: number, keys: unknown, day: string): void {
     this.hbRows.push([id, t, JSON.stringify(keys)]);
+    this.days.add(day);
   }
 
   chainRow(dim: string, key: string, t: number, id: number, gap: number, over: number, day: string): void {
@@ -63,6 +68,8 @@ export class ProjectionWriter {
       this.hbRows = [];
     }
     this.flushChain();
+    invalidateFilterDays(this.sql, this.days);
+    this.days.clear();
     if (this.rollups.size) {
       // A (day, dim, key) seen for the first time always had its first row assigned (>= 0).
       this.sql.exec(

@@ -38,7 +38,7 @@ import { DurableObject } from "cloudflare:workers";
 import { shardAt } from "../db/shards";
 import { switchUserShard } from "../db/users";
 import { ALL_TIME, MOVE_START, copyHeartbeatRows, heartbeatCounts, heartbeatPageForMove, type MoveCursor, type ShardRowCounts } from "../db/shard-moves";
-import { boundaryAwareTotalMicros } from "../db/durations";
+import { boundaryAwareTotalMicros, type HeartbeatFilter } from "../db/durations";
 import { insertHeartbeats, pageHeartbeatsForChains, type ChainSource, type StoredHeartbeat } from "../db/heartbeats";
 import {
   BUCKET_SECONDS,
@@ -51,11 +51,12 @@ import {
   type BucketRow,
   type StreakRow,
 } from "../db/leaderboard-buckets";
-import { ALL_KEY, GROUP_DIMENSIONS, LEADERBOARD, MICROS, NON_BROWSING, TIMEOUT_MICROS, cappedGap, chainKeys, isOverCap, toMicros, type Dimension } from "../domain/durations/dimensions";
+import { ALL_KEY, GROUP_DIMENSIONS, LEADERBOARD, MICROS, NON_BROWSING, TIMEOUT_MICROS, cappedGap, chainKeys, isOverCap, toMicros, type Dimension, type GroupDimension } from "../domain/durations/dimensions";
 import type { NormalizedHeartbeat } from "../domain/heartbeats/normalize";
 import { STREAK_MAX, STREAK_MIN_MICROS, latestRun } from "../domain/stats/streak";
 import { dayKeyer } from "../lib/time";
 import { CredentialStore, type KeyCheck } from "./credentials";
+import { FILTER_DAY_TABLES, FilterDays, type FilteredTotal } from "./filter-days";
 import { ProjectionWriter } from "./projection-writer";
 import { planRange, rangeTotals, type ChainSelector, type RangeTotal } from "./range-totals";
 
@@ -77,7 +78,7 @@ export interface DayTotal {
 }
 
 const REBUILD_PAGE = 5000;
-const PROJECTION_VERSION = 8;
+const PROJECTION_VERSION = 9;
 /** The meta keys of a move under way: a rebuild of the projection keeps them. */
 const MOVE_META = "('moving_to', 'move_cursor')";
 const MINUTE = "m";
@@ -107,7 +108,7 @@ export class UserActivity extends DurableObject<Env> {
     // A projection in an older layout is dropped; prepare() then rebuilds it from D1.
     this.sql.exec("CREATE TABLE IF NOT EXISTS projection_version (v INTEGER NOT NULL)");
     if (this.sql.exec<{ v: number }>("SELECT v FROM projection_version").toArray()[0]?.v !== PROJECTION_VERSION) {
-      this.sql.exec("DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS hb; DROP TABLE IF EXISTS chain; DROP TABLE IF EXISTS rollup; DROP TABLE IF EXISTS lb_bucket;");
+      this.sql.exec("DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS hb; DROP TABLE IF EXISTS chain; DROP TABLE IF EXISTS rollup; DROP TABLE IF EXISTS lb_bucket; DROP TABLE IF EXISTS filter_day; DROP TABLE IF EXISTS filter_sig;");
       this.sql.exec("DELETE FROM projection_version; INSERT INTO projection_version (v) VALUES (?)", PROJECTION_VERSION);
     }
     this.sql.exec(`
@@ -130,6 +131,7 @@ export class UserActivity extends DurableObject<Env> {
         PRIMARY KEY (kind, bucket)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS lb_bucket_dirty ON lb_bucket (kind, bucket) WHERE dirty = 1;
     `);
+    this.sql.exec(FILTER_DAY_TABLES);
     this.credentials = new CredentialStore(this.sql, () => this.env.DB);
   }
 
@@ -203,6 +205,18 @@ export class UserActivity extends DurableObject<Env> {
   async rangeTotals(userId: number, timezone: string, start: number, end: number, selectors: ChainSelector[]): Promise<RangeTotal[]> {
     await this.readyToRead(userId, timezone);
     return rangeTotals(this.sql, planRange(start, end, timezone), selectors);
+  }
+
+  /** Totals over [start, end) of the heartbeats a filter selects, and per value of `dims` (filter-days.ts). */
+  async filteredTotals(userId: number, timezone: string, start: number, end: number, filter: HeartbeatFilter, dims: GroupDimension[]): Promise<FilteredTotal[]> {
+    await this.readyToRead(userId, timezone);
+    return new FilterDays(this.sql, filter, dims).rangeTotals(planRange(start, end, timezone));
+  }
+
+  /** Each local day's own totals in [fromDay, toDay] of the heartbeats a filter selects, and per value of `dims`. */
+  async filteredDailyTotals(userId: number, timezone: string, filter: HeartbeatFilter, dims: GroupDimension[], fromDay: string, toDay: string) {
+    await this.readyToRead(userId, timezone);
+    return new FilterDays(this.sql, filter, dims).dailyTotals(fromDay, toDay);
   }
 
   /** One chain's own total per local day in [fromDay, toDay] (chain restarted at midnight). */
@@ -364,7 +378,7 @@ export class UserActivity extends DurableObject<Env> {
 
     // New object, or the user's zone changed (day keys move): rebuild from the source of truth.
     // The user's D1 buckets are then replaced by the rebuilt ones (the outbox's `replace`).
-    this.sql.exec(`DELETE FROM hb; DELETE FROM chain; DELETE FROM rollup; DELETE FROM lb_bucket; DELETE FROM meta WHERE k NOT IN ${MOVE_META}; INSERT INTO meta (k, v) VALUES ('lb_replace', '1');`);
+    this.sql.exec(`DELETE FROM hb; DELETE FROM chain; DELETE FROM rollup; DELETE FROM lb_bucket; DELETE FROM filter_day; DELETE FROM filter_sig; DELETE FROM meta WHERE k NOT IN ${MOVE_META}; INSERT INTO meta (k, v) VALUES ('lb_replace', '1');`);
     this.tails.clear();
     this.minuteHorizon = NO_HORIZON;
     this.outboxMaybe = true;
@@ -467,8 +481,8 @@ export class UserActivity extends DurableObject<Env> {
   private apply(row: ChainSource, writer: ProjectionWriter, dims: ReadonlySet<Dimension> | null = null): void {
     const t = toMicros(row.time);
     const keys = chainKeys(row);
-    if (!dims) writer.heartbeat(row.id, t, keys);
     const day = this.dayOf(row.time);
+    if (!dims) writer.heartbeat(row.id, t, keys, day);
     for (const [dim, key] of keys) if (!dims || dims.has(dim)) this.insertIntoChain(dim, key, t, row.id, day, writer);
   }
 

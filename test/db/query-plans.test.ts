@@ -7,7 +7,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { queryPlan } from "../helpers";
 import { REVOKED_KEY_HASH_SQL, USER_BY_KEY_HASH_SQL } from "../../src/db/api-keys";
-import { UNIQUE_CODING_SQL, boundaryAwareTotalSql, filterClause, referenceDurationsSql } from "../../src/db/durations";
+import { UNIQUE_CODING_SQL, boundaryAwareTotalSql, boundaryRowsSql, filterClause, referenceDurationsSql } from "../../src/db/durations";
 import {
   ACTIVE_DAY_COUNT_SQL,
   HEARTBEATS_BETWEEN_SQL,
@@ -33,6 +33,7 @@ import { dailyDurationsSql } from "../../src/db/daily-durations";
 import { SESSION_LOOKUP_SQL } from "../../src/db/sessions";
 import { PROFILE_SOURCE_SQL } from "../../src/db/users";
 
+const projectsFilter = filterClause({ projects: ["a", "b"] }, 4);
 const plan = (sql: string, params: unknown[]) => queryPlan(sql, ...params);
 
 interface Case {
@@ -152,6 +153,14 @@ const CASES: Record<string, Case> = {
     params: [1, 0, 1e10, 120e6],
     uses: ["SEARCH heartbeats USING INDEX heartbeats_user_time (user_id=? AND time<?)", USER_TIME_RANGE],
     large: ["heartbeats"],
+  },
+  "boundary-aware total's edge rows": {
+    sql: boundaryRowsSql(projectsFilter.clause),
+    params: [1, 0, 1e10, ...projectsFilter.params],
+    // Two probes of the time index, each in index order (no sort), stopping at the first match.
+    uses: ["SEARCH heartbeats USING INDEX heartbeats_user_time (user_id=? AND time<?)", USER_TIME_RANGE],
+    large: ["heartbeats"],
+    noSort: true,
   },
   "per-day reference durations, filtered": {
     sql: dailyDurationsSql(dayFilter.clause),

@@ -41,11 +41,24 @@ export const NON_BROWSING = "non_browsing";
 export const LEADERBOARD = "leaderboard";
 /** Each project's "coding" heartbeats alone (unique_total_seconds of a one-project filter). */
 export const PROJECT_CODING = "project_coding";
+/**
+ * Fixed filters with a chain of their own (docs/durations.md). Both are the stats API's category
+ * exclusions, matched as the reference SQL does (LOWER(category) NOT IN …: ASCII case folded,
+ * NULL categories dropped): NON_AI is `no_ai_coding=true`, BOUNDARY the categories
+ * `boundary_aware=true` leaves out.
+ */
+export const NON_AI = "non_ai";
+export const BOUNDARY = "boundary";
+export const NON_AI_EXCLUDED = ["ai coding"] as const;
+export const BOUNDARY_EXCLUDED = ["browsing", "communicating", "meeting"] as const;
+/** SQLite's LOWER(): ASCII letters only. */
+export const sqlLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+const categoryOutside = (category: string | null, excluded: readonly string[]) => category !== null && !excluded.includes(sqlLower(category));
 export const BROWSER_EDITORS = new Set(["arc", "brave", "chrome", "chromium", "edge", "firefox", "floorp", "librewolf", "microsoft-edge", "opera", "opera-gx", "safari", "vivaldi", "waterfox", "zen"]);
 export const isLeaderboardEligible = (v: DimensionValues) =>
   v.category === "coding" && (v.editor === null || !BROWSER_EDITORS.has(v.editor.toLowerCase())) && v.project !== "<<LAST_PROJECT>>";
 
-export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE | typeof NON_BROWSING | typeof LEADERBOARD | typeof PROJECT_CODING;
+export type Dimension = "all" | GroupDimension | typeof PROJECT_LANGUAGE | typeof NON_BROWSING | typeof LEADERBOARD | typeof PROJECT_CODING | typeof NON_AI | typeof BOUNDARY;
 
 export type DimensionValues = Record<GroupDimension, string | null>;
 
@@ -65,5 +78,7 @@ export function chainKeys(values: DimensionValues): Array<[Dimension, string]> {
   if (values.category !== null && values.category !== "browsing") keys.push([NON_BROWSING, ALL_KEY]);
   if (isLeaderboardEligible(values)) keys.push([LEADERBOARD, ALL_KEY]);
   if (values.category === "coding") keys.push([PROJECT_CODING, encodeKey(values.project)]);
+  if (categoryOutside(values.category, NON_AI_EXCLUDED)) keys.push([NON_AI, ALL_KEY]);
+  if (categoryOutside(values.category, BOUNDARY_EXCLUDED)) keys.push([BOUNDARY, ALL_KEY]);
   return keys;
 }

@@ -1,12 +1,36 @@
 // The one way to ask "how much time, over this range, broken down by these dimensions, with
-// these filters". Answered from the user's UserActivity projection when a chain answers it
-// (no filter; one value of a project, category, OS or machine), else by the reference query
-// bounded by the range.
+// these filters". Answered from the user's UserActivity projection: by chains where one answers
+// (no filter; one value of a project, category, OS or machine; no_ai_coding's and
+// boundary_aware's category exclusions), else by its filtered day cache (any other filter).
+// Only branch and file breakdowns go to the reference query, bounded by the range.
+// docs/durations.md says how each filter stays exact.
 import { shardFor } from "../../db/shards";
 import { safeTimeZone } from "../../lib/time";
 import { userActivity } from "../../durable/stub";
 import type { ChainSelector, RangeTotal } from "../../durable/range-totals";
-import { ALL_KEY, LEADERBOARD, NON_BROWSING, PROJECT_CODING, TIMEOUT_MICROS, decodeKey, decodePair, encodeKey, isReferenceDimension, microsToSeconds, pairPrefix, PROJECT_LANGUAGE, type BreakdownDimension, type GroupDimension } from "./dimensions";
+import { boundaryRowsMicros } from "../../db/durations";
+import {
+  ALL_KEY,
+  BOUNDARY,
+  BOUNDARY_EXCLUDED,
+  NON_AI,
+  NON_AI_EXCLUDED,
+  PROJECT_CODING,
+  PROJECT_LANGUAGE,
+  TIMEOUT_MICROS,
+  cappedGap,
+  decodeKey,
+  decodePair,
+  encodeKey,
+  isReferenceDimension,
+  microsToSeconds,
+  pairPrefix,
+  type BreakdownDimension,
+  type Dimension,
+  type DimensionValues,
+  type GroupDimension,
+} from "./dimensions";
+import { canonicalFilter, filterMatcher } from "./filter-match";
 import { referenceDurations, type HeartbeatFilter } from "./reference";
 
 export interface DurationRequest {
@@ -23,7 +47,7 @@ export interface DurationResult {
   /** Per dimension: seconds per value, each value chained separately (NULL kept apart from ""). */
   groups: Partial<Record<BreakdownDimension, Map<string | null, number>>>;
   /** "projection" or "reference": which path answered (for tests and benchmarks). */
-  source: "projection" | "reference";
+  source: "projection" | "filter_days" | "reference";
 }
 
 export interface DurationSubject {
@@ -60,41 +84,105 @@ function singleValueFilter(f: HeartbeatFilter): { dim: GroupDimension; value: st
 
 const hasAnyFilter = (f: HeartbeatFilter) => Object.values(f).some((list) => list !== undefined);
 
-export async function durations(env: Env, user: DurationSubject, req: DurationRequest): Promise<DurationResult> {
+/** Per key: capped-gap µs and how many gaps were over the cap. */
+type Micros = { micros: number; over: number };
+interface FastTotals {
+  total: Micros;
+  /** µs per value of each breakdown. */
+  groups: Partial<Record<GroupDimension, Map<string | null, number>>>;
+  source: "projection" | "filter_days";
+}
+
+/**
+ * The filter's own chain when it is exactly one of the fixed exclusions (dimensions.ts NON_AI,
+ * BOUNDARY), else null.
+ */
+function fixedChain(f: HeartbeatFilter): typeof NON_AI | typeof BOUNDARY | null {
+  const c = canonicalFilter(f);
+  if (Object.keys(c).length !== 1 || !c.excludeCategories) return null;
+  const same = (xs: readonly string[]) => JSON.stringify([...xs].sort()) === JSON.stringify(c.excludeCategories);
+  return same(NON_AI_EXCLUDED) ? NON_AI : same(BOUNDARY_EXCLUDED) ? BOUNDARY : null;
+}
+
+/**
+ * Totals from the user's UserActivity: chains where they answer (no filter; one value of a
+ * project, category, OS or machine; a fixed exclusion), else its filtered day cache. Null for
+ * breakdowns only the reference query answers (branches, files).
+ */
+async function fastTotals(env: Env, user: DurationSubject, req: DurationRequest): Promise<FastTotals | null> {
   const breakdowns = req.breakdowns ?? [];
+  if (breakdowns.some(isReferenceDimension)) return null;
+  const dims = breakdowns as GroupDimension[];
   const f = req.filter ?? {};
   const single = singleValueFilter(f);
-  const noFilter = !hasAnyFilter(f) && !breakdowns.some(isReferenceDimension);
+  const fixed = fixedChain(f);
+  const noFilter = !hasAnyFilter(f);
   // One value of one dimension: that value's chain answers the total and a breakdown by the
   // same dimension; a project's languages also have their own chains (PROJECT_LANGUAGE).
-  const singleOnly = single !== null && breakdowns.every((d) => d === single.dim || (single.dim === "project" && d === "language"));
-
-  if (!(noFilter || singleOnly) || !(req.end > req.start)) {
-    if (!(req.end > req.start)) return { total: 0, groups: Object.fromEntries(breakdowns.map((d) => [d, new Map()])), source: "reference" };
-    return referencePath(env, user, req);
-  }
-
+  const singleOnly = single !== null && dims.every((d) => d === single.dim || (single.dim === "project" && d === "language"));
+  // A fixed exclusion of categories: its chain, and the categories it keeps (each whole or not at all).
+  const fixedOnly = fixed !== null && dims.every((d) => d === "category");
   const stub = userActivity(env, user.id);
-  const selectors: ChainSelector[] = [];
-  if (noFilter) selectors.push({ dim: "all" }, ...(breakdowns as GroupDimension[]).map((dim) => ({ dim })));
-  if (single && singleOnly) {
-    selectors.push({ dim: single.dim, key: encodeKey(single.value) });
-    if (single.dim === "project" && breakdowns.includes("language")) selectors.push({ dim: PROJECT_LANGUAGE, keyPrefix: pairPrefix(single.value) });
-  }
-  const rows: RangeTotal[] = await stub.rangeTotals(user.id, user.timezone, req.start, req.end, selectors);
+  const groups: FastTotals["groups"] = {};
+  for (const d of dims) groups[d] = new Map();
 
-  const groups: DurationResult["groups"] = {};
-  for (const d of breakdowns) groups[d] = new Map();
-  let totalMicros = 0;
+  if (!(noFilter || singleOnly || fixedOnly)) {
+    let total: Micros = { micros: 0, over: 0 };
+    for (const r of await stub.filteredTotals(user.id, user.timezone, req.start, req.end, f, dims)) {
+      if (r.dim === "all") total = r;
+      else groups[r.dim]!.set(decodeKey(r.key), r.micros);
+    }
+    return { total, groups, source: "filter_days" };
+  }
+
+  const selectors: ChainSelector[] = [];
+  let totalDim: Dimension = "all";
+  let totalKey = ALL_KEY;
+  if (noFilter) selectors.push({ dim: "all" }, ...dims.map((dim) => ({ dim })));
+  else if (fixed && fixedOnly) {
+    selectors.push({ dim: fixed }, ...dims.map((dim) => ({ dim })));
+    totalDim = fixed;
+  } else if (single) {
+    selectors.push({ dim: single.dim, key: encodeKey(single.value) });
+    if (single.dim === "project" && dims.includes("language")) selectors.push({ dim: PROJECT_LANGUAGE, keyPrefix: pairPrefix(single.value) });
+    totalDim = single.dim;
+    totalKey = encodeKey(single.value);
+  }
+  const keep = fixed && fixedOnly ? filterMatcher(f) : () => true;
+  const rows: RangeTotal[] = await stub.rangeTotals(user.id, user.timezone, req.start, req.end, selectors);
+  let total: Micros = { micros: 0, over: 0 };
   for (const r of rows) {
-    if (r.dim === "all" && r.key === ALL_KEY) totalMicros = r.micros;
-    else if (r.dim === PROJECT_LANGUAGE) groups.language!.set(decodePair(r.key)[1], microsToSeconds(r.micros));
-    else if (r.dim !== "all" && r.dim !== NON_BROWSING && r.dim !== LEADERBOARD && r.dim !== PROJECT_CODING) {
-      groups[r.dim as GroupDimension]?.set(decodeKey(r.key), microsToSeconds(r.micros));
-      if (single && r.dim === single.dim) totalMicros = r.micros;
+    if (r.dim === totalDim && r.key === totalKey) total = r;
+    if (r.dim === PROJECT_LANGUAGE) groups.language!.set(decodePair(r.key)[1], r.micros);
+    else if (groups[r.dim as GroupDimension]) {
+      const value = decodeKey(r.key);
+      if (keep({ category: value } as DimensionValues)) groups[r.dim as GroupDimension]!.set(value, r.micros);
     }
   }
-  return { total: microsToSeconds(totalMicros), groups, source: "projection" };
+  return { total, groups, source: "projection" };
+}
+
+const emptyResult = (breakdowns: BreakdownDimension[]): DurationResult => ({ total: 0, groups: Object.fromEntries(breakdowns.map((d) => [d, new Map()])), source: "reference" });
+
+export async function durations(env: Env, user: DurationSubject, req: DurationRequest): Promise<DurationResult> {
+  if (!(req.end > req.start)) return emptyResult(req.breakdowns ?? []);
+  const fast = await fastTotals(env, user, req);
+  if (!fast) return referencePath(env, user, req);
+  const groups: DurationResult["groups"] = {};
+  for (const [d, m] of Object.entries(fast.groups)) groups[d as GroupDimension] = new Map([...m].map(([k, micros]) => [k, microsToSeconds(micros)]));
+  return { total: microsToSeconds(fast.total.micros), groups, source: fast.source };
+}
+
+/**
+ * Hackatime's boundary-aware total (hackatime-behavior.md §4.1): the range's total under the
+ * filter, plus the first matching row's capped gap to the latest matching row before the range
+ * (two indexed probes of D1: db/durations.ts boundaryRowsMicros).
+ */
+export async function boundaryAwareSeconds(env: Env, user: DurationSubject, range: { start: number; end: number }, filter: HeartbeatFilter): Promise<number> {
+  if (!(range.end > range.start)) return 0;
+  const [fast, edge] = await Promise.all([fastTotals(env, user, { ...range, filter }), boundaryRowsMicros(shardFor(env, user).db, user.id, range, filter)]);
+  const anchorGap = edge.before !== null && edge.first !== null ? cappedGap(edge.first, edge.before) : 0;
+  return microsToSeconds(fast!.total.micros + anchorGap);
 }
 
 async function referencePath(env: Env, user: DurationSubject, req: DurationRequest): Promise<DurationResult> {
@@ -106,12 +194,18 @@ async function referencePath(env: Env, user: DurationSubject, req: DurationReque
 }
 
 /**
- * Hackatime's unique_total_seconds for ONE project: gaps in (0, 120 s] between consecutive
- * "coding" heartbeats of the project; longer gaps are dropped rather than capped. From the
- * project's coding chain: Σ capped gaps − 120 s × (gaps over the cap).
+ * Hackatime's unique_total_seconds: gaps in (0, 120 s] between consecutive "coding" heartbeats
+ * of the projects; longer gaps are dropped rather than capped: Σ capped gaps − 120 s × (gaps over
+ * the cap). One project has its coding chain; several chain together, from the filtered day cache.
  */
-export async function uniqueCodingSeconds(env: Env, user: DurationSubject, range: { start: number; end: number }, project: string): Promise<number> {
+export async function uniqueCodingSeconds(env: Env, user: DurationSubject, range: { start: number; end: number }, projects: string | string[]): Promise<number> {
   if (!(range.end > range.start)) return 0;
+  const list = typeof projects === "string" ? [projects] : projects;
+  if (list.length !== 1) {
+    const fast = await fastTotals(env, user, { ...range, filter: { projects: list, categories: ["coding"] } });
+    return microsToSeconds(fast!.total.micros - fast!.total.over * TIMEOUT_MICROS);
+  }
+  const project = list[0];
   const rows = await userActivity(env, user.id).rangeTotals(user.id, user.timezone, range.start, range.end, [{ dim: PROJECT_CODING, key: encodeKey(project) }]);
   const row = rows[0];
   return row ? microsToSeconds(row.micros - row.over * TIMEOUT_MICROS) : 0;

@@ -6,14 +6,13 @@
 // across midnight counts in the range, not in either day).
 //
 // Read from the projection's per-day rollups when no filter (or only one project) is set: the
-// cost is one read of the days' rollup rows, whatever the history size. Any other filter goes to
-// the reference query over the range's heartbeats (db/daily-durations.ts).
-import { shardFor } from "../../db/shards";
-import { dailyDurationRows } from "../../db/daily-durations";
+// cost is one read of the days' rollup rows, whatever the history size. Any other filter reads
+// the projection's filtered day cache (durable/filter-days.ts: each day computed once, until a
+// heartbeat lands in it); db/daily-durations.ts is the reference the tests compare it with.
 import type { HeartbeatFilter } from "../../db/durations";
 import { userActivity } from "../../durable/stub";
-import { dayNumber, formatDayNumber, localDayNumberBounds, parseIsoDate } from "../../lib/time";
-import { TIMEOUT_MICROS, decodeKey, encodeKey, microsToSeconds } from "../durations/dimensions";
+import { dayNumber, formatDayNumber, parseIsoDate } from "../../lib/time";
+import { decodeKey, encodeKey, microsToSeconds } from "../durations/dimensions";
 import type { DurationSubject } from "../durations/query";
 
 export interface DayActivity {
@@ -65,20 +64,11 @@ export async function dailyActivity(env: Env, user: DurationSubject, fromDate: s
       a.projects.set(name, a.total_seconds);
     }
   } else {
-    const bounds = localDayNumberBounds(first, dayNum(toDate), user.timezone);
-    const rows = await dailyDurationRows(
-      shardFor(env, user).db,
-      user.id,
-      bounds.map((b) => [b.start, b.end]),
-      filter,
-      TIMEOUT_MICROS,
-    );
-    const allMicros = new Map<number, number>();
-    for (const r of rows) {
-      allMicros.set(r.d, (allMicros.get(r.d) ?? 0) + (r.all_micros ?? 0));
-      day(formatDayNumber(bounds[r.d].day)).projects.set(r.project, microsToSeconds(r.project_micros ?? 0));
+    // Any other filter: the projection's filtered day cache (each day's entries computed once).
+    for (const r of await userActivity(env, user.id).filteredDailyTotals(user.id, user.timezone, filter, ["project"], from, toDate)) {
+      if (r.dim === "all") day(r.day).total_seconds = microsToSeconds(r.micros);
+      else day(r.day).projects.set(decodeKey(r.key), microsToSeconds(r.micros));
     }
-    for (const [d, micros] of allMicros) day(formatDayNumber(bounds[d].day)).total_seconds = microsToSeconds(micros);
   }
   return [...byDay.values()].filter((a) => a.total_seconds > 0 || [...a.projects.values()].some((s) => s > 0)).sort((a, b) => (a.date < b.date ? -1 : 1));
 }

@@ -1,6 +1,5 @@
 // GET /api/v1/users/{username}/stats (hackatime-behavior.md §6.4): Hackatime's WakaTime-style
 // summary, assembled from the duration fast path.
-import { shardFor } from "../../db/shards";
 import { maskedTrustLevel } from "../../auth/levels";
 import type { UserRow } from "../../db/schema";
 import { profileSourceById } from "../../db/users";
@@ -8,9 +7,9 @@ import { parseUtcDateTime, utcDayStart, yearsAgoRollingOver } from "../../lib/da
 import { AppError } from "../../lib/errors";
 import { digitalHms, percentOf, shortTimeSimple } from "../../lib/format";
 import { DAY_SECONDS, isoSeconds, localDate, nowSeconds } from "../../lib/time";
-import type { BreakdownDimension, GroupDimension } from "../durations/dimensions";
-import { durations, uniqueCodingSeconds, type DurationSubject } from "../durations/query";
-import { referenceBoundaryAwareTotal, referenceUniqueCodingSeconds, type HeartbeatFilter } from "../durations/reference";
+import { BOUNDARY_EXCLUDED, type BreakdownDimension, type GroupDimension } from "../durations/dimensions";
+import { boundaryAwareSeconds, durations, uniqueCodingSeconds, type DurationSubject } from "../durations/query";
+import type { HeartbeatFilter } from "../durations/reference";
 import { languageColor } from "../languages";
 import { dailyActivity } from "./daily";
 import type { StatsTarget } from "../users/lookup";
@@ -32,7 +31,6 @@ const FEATURES: Record<string, GroupDimension> = {
  * reference query that answers them to one project's heartbeats.
  */
 const OWNER_PROJECT_FEATURES: Record<string, BreakdownDimension> = { branches: "branch", entities: "entity" };
-const BOUNDARY_EXCLUDED = ["browsing", "meeting", "communicating"];
 
 export interface UserStatsQuery {
   start_date?: string;
@@ -115,7 +113,7 @@ export async function userStats(env: Env, user: Pick<UserRow, "id" | "trustLevel
     const filter: HeartbeatFilter = { ...breakdownFilter(q, excludeCategories), categories: csv(q.filter_by_category) };
     if (truthy(q.boundary_aware)) {
       const excluded = [...BOUNDARY_EXCLUDED, ...(excludeCategories ?? [])];
-      return { total_seconds: await referenceBoundaryAwareTotal(shardFor(env, subject).db, subject.id, range, { ...filter, excludeCategories: excluded }) };
+      return { total_seconds: await boundaryAwareSeconds(env, subject, range, { ...filter, excludeCategories: excluded }) };
     }
     return { total_seconds: (await durations(env, subject, { start, end, filter })).total };
   }
@@ -168,9 +166,8 @@ export async function userStats(env: Env, user: Pick<UserRow, "id" | "trustLevel
     data.days = days.map((d) => ({ date: d.date, total_seconds: d.total_seconds, projects: namedItems(d.projects) }));
   }
   if (requested.includes("projects") && projects?.length) {
-    // One project: its coding chain answers; several chain together, so the reference query does.
-    data.unique_total_seconds =
-      projects.length === 1 ? await uniqueCodingSeconds(env, subject, range, projects[0]) : await referenceUniqueCodingSeconds(shardFor(env, subject).db, subject.id, range, projects);
+    // One project: its coding chain answers; several chain together (the filtered day cache).
+    data.unique_total_seconds = await uniqueCodingSeconds(env, subject, range, projects);
   }
   data.streak = await streakDays(env, subject, now);
   return { data, trust_factor: maskedTrustLevel(user.trustLevel) };
