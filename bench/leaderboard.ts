@@ -9,31 +9,13 @@
 //      through the API would take hours), shaped as the API-seeded ones.
 // A build's time is the server's own: its board's created_at → finished_generating_at.
 // Users are inserted with ONE `wrangler d1 execute --file` (user:create per user would take hours).
-import { randomUUID } from "node:crypto";
 import { freePort, startLocalServer, type LocalServer } from "../scripts/local-server";
-import { CLI_UA, cliHeaders, d1Query, executeSqlFile, fmt, load, sha256, sqlString, type LoadResult } from "./lib";
+import { CLI_UA, cliHeaders, createUsersDirect, d1Query, executeSqlFile, fmt, load, type LoadResult } from "./lib";
 
 const DAY = 86_400;
 
 const executeFile = (persistTo: string, sql: string) => executeSqlFile(persistTo, "DB", sql);
 const query = <T>(persistTo: string, sql: string) => d1Query<T>(persistTo, "DB", sql);
-
-/** Inserts `n` users with one API key each, in one `wrangler d1 execute --file`. */
-function createUsers(persistTo: string, prefix: string, n: number) {
-  const users = Array.from({ length: n }, (_, i) => ({ username: `${prefix}${i}`, key: randomUUID() }));
-  const lines: string[] = [];
-  for (let i = 0; i < n; i += 500) {
-    const chunk = users.slice(i, i + 500);
-    lines.push(`INSERT INTO users (username, timezone) VALUES ${chunk.map((u) => `(${sqlString(u.username)}, 'UTC')`).join(", ")};`);
-    lines.push(
-      `INSERT INTO api_keys (user_id, name, token_hash) SELECT u.id, 'Hackatime key', v.column2 FROM (VALUES ${chunk
-        .map((u) => `(${sqlString(u.username)}, ${sqlString(sha256(u.key))})`)
-        .join(", ")}) v JOIN users u ON u.username = v.column1;`,
-    );
-  }
-  executeFile(persistTo, lines.join("\n"));
-  return users;
-}
 
 const bulk = (server: LocalServer, key: string, body: string) =>
   fetch(`${server.base}/api/hackatime/v1/users/current/heartbeats.bulk`, { method: "POST", headers: cliHeaders(key, server.rateLimitBypass), body });
@@ -67,8 +49,8 @@ async function ingestComparison(server: LocalServer) {
   const without = await startLocalServer(port, { BENCH_SKIP_LEADERBOARD_BUCKETS: "1" });
   try {
     const prefix = `ing_${Date.now().toString(36)}_`;
-    const withUsers = createUsers(server.persistTo, prefix, n);
-    const withoutUsers = createUsers(without.persistTo, prefix, n);
+    const withUsers = createUsersDirect(server.persistTo, prefix, n);
+    const withoutUsers = createUsersDirect(without.persistTo, prefix, n);
     await ingestRun(server, withUsers, 0, size); // warm-up: objects created
     await ingestRun(without, withoutUsers, 0, size);
     // A B B A A B: load drift on a shared machine hits both sides alike.
@@ -178,7 +160,7 @@ export async function leaderboardBench(server: LocalServer, n = Number(process.e
   console.log(`\n== leaderboard (${n} users active in the last 24 h, 7 days of history each)`);
   const prefix = `lb_${Date.now().toString(36)}_`;
   let t = performance.now();
-  const users = createUsers(server.persistTo, prefix, n);
+  const users = createUsersDirect(server.persistTo, prefix, n);
   console.log(`created ${n} users with one d1 execute in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   // Each user: 3–12 coding heartbeats a minute apart on each of the last 7 days (120–660 s a

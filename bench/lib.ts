@@ -1,7 +1,7 @@
 // Benchmark helpers: a bounded closed-loop load generator against a local server, figures
 // printed next to a baseline measured in the same run (ratios, not absolute targets), and SQL
 // run straight against a local server's D1 databases (seeding at sizes the API would take hours for).
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -97,4 +97,24 @@ export async function fetchAgain(url: string, init?: RequestInit): Promise<Respo
       if (attempt >= 3) throw err;
     }
   }
+}
+
+/**
+ * `n` users (`prefix` + i) with one API key each, user i on shard `shardOf(i)`, in one
+ * `wrangler d1 execute --file` on the main database (user:create per user would take hours).
+ */
+export function createUsersDirect(persistTo: string, prefix: string, n: number, shardOf: (i: number) => number = () => 0) {
+  const users = Array.from({ length: n }, (_, i) => ({ username: `${prefix}${i}`, key: randomUUID(), shard: shardOf(i) }));
+  const lines: string[] = [];
+  for (let i = 0; i < n; i += 500) {
+    const chunk = users.slice(i, i + 500);
+    lines.push(`INSERT INTO users (username, timezone, shard) VALUES ${chunk.map((u) => `(${sqlString(u.username)}, 'UTC', ${u.shard})`).join(", ")};`);
+    lines.push(
+      `INSERT INTO api_keys (user_id, name, token_hash) SELECT u.id, 'Hackatime key', v.column2 FROM (VALUES ${chunk
+        .map((u) => `(${sqlString(u.username)}, ${sqlString(sha256(u.key))})`)
+        .join(", ")}) v JOIN users u ON u.username = v.column1;`,
+    );
+  }
+  executeSqlFile(persistTo, "DB", lines.join("\n"));
+  return users;
 }

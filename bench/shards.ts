@@ -9,15 +9,14 @@
 // bindings (wrangler.bench-<N>-shards.toml, removed afterwards). The BIG user's heartbeats are
 // inserted with SQL into their shard, shaped as the API stores them (seeding 500 000 through the
 // API takes longer than the rest of the run); USERS users and their keys likewise.
-import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { freePort, startLocalServer, type LocalServer } from "../scripts/local-server";
 import { projectRoot } from "../scripts/wrangler";
-import { CLI_UA, cliHeaders, d1Query, executeSqlFile, fetchAgain, fmt, load, sha256, sqlString, type LoadResult } from "./lib";
+import { HEARTBEAT_ID_BLOCK } from "../src/db/shards";
+import { CLI_UA, cliHeaders, createUsersDirect, d1Query, executeSqlFile, fetchAgain, fmt, load, sqlString, type LoadResult } from "./lib";
 
 const DAY = 86_400;
-const ID_BLOCK = 2 ** 40; // src/db/shards.ts HEARTBEAT_ID_BLOCK
 
 /** wrangler.toml with `n` shard bindings instead of its own, in the project folder (relative paths hold). */
 function writeConfig(n: number): string {
@@ -33,20 +32,9 @@ function writeConfig(n: number): string {
   return name;
 }
 
-/** `n` users with one API key each, user i on shard shardOf(i); one d1 execute. */
+/** `n` users with one API key each, user i on shard shardOf(i), with their ids. */
 function createUsers(persistTo: string, prefix: string, n: number, shardOf: (i: number) => number) {
-  const users = Array.from({ length: n }, (_, i) => ({ username: `${prefix}${i}`, key: randomUUID(), shard: shardOf(i) }));
-  const lines: string[] = [];
-  for (let i = 0; i < n; i += 500) {
-    const chunk = users.slice(i, i + 500);
-    lines.push(`INSERT INTO users (username, timezone, shard) VALUES ${chunk.map((u) => `(${sqlString(u.username)}, 'UTC', ${u.shard})`).join(", ")};`);
-    lines.push(
-      `INSERT INTO api_keys (user_id, name, token_hash) SELECT u.id, 'Hackatime key', v.column2 FROM (VALUES ${chunk
-        .map((u) => `(${sqlString(u.username)}, ${sqlString(sha256(u.key))})`)
-        .join(", ")}) v JOIN users u ON u.username = v.column1;`,
-    );
-  }
-  executeSqlFile(persistTo, "DB", lines.join("\n"));
+  const users = createUsersDirect(persistTo, prefix, n, shardOf);
   const ids = new Map(d1Query<{ username: string; id: number }>(persistTo, "DB", `SELECT username, id FROM users WHERE username >= '${prefix}' AND username < '${prefix}~'`).map((r) => [r.username, r.id]));
   return users.map((u) => ({ ...u, id: ids.get(u.username)! }));
 }
@@ -60,7 +48,7 @@ function seedHeartbeats(persistTo: string, shard: number, userId: number, count:
   const days = 730;
   const perDay = Math.ceil(count / days);
   const start = (Math.floor(Date.now() / 1000 / DAY) - days) * DAY;
-  const first = shard * ID_BLOCK + 1_000_000_000;
+  const first = shard * HEARTBEAT_ID_BLOCK + 1_000_000_000;
   executeSqlFile(
     persistTo,
     `SHARD_${shard}`,
